@@ -1,0 +1,3 @@
+"""govreports: harvest Chinese government information-disclosure annual reports."""
+
+__version__ = "0.1.0"

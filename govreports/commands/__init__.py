@@ -1,0 +1,2 @@
+"""Custom ``scrapy`` commands (``COMMANDS_MODULE``): ``export``, and ``crawl`` with
+region checking."""

@@ -1,0 +1,55 @@
+"""``scrapy export {reports,indicators,tables,failures} -o FILE``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from scrapy.commands import ScrapyCommand
+
+from govreports.exporting import EXPORTS, ExportError, export
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    default_settings = {"LOG_ENABLED": False}
+
+    def syntax(self) -> str:
+        return f"{{{','.join(EXPORTS)}}} -o FILE [--region R] [--year Y] [--excel]"
+
+    def short_desc(self) -> str:
+        return "Export stored reports, indicators, tables or failures as CSV or JSON Lines"
+
+    def long_desc(self) -> str:
+        return (
+            "Write one of the exports to FILE: CSV (UTF-8), or JSON Lines when FILE ends "
+            "in .jsonl; '-' writes to standard output. --excel adds a byte-order mark so "
+            "Excel opens the CSV as UTF-8. --region takes a name, code or code prefix "
+            "(a province takes in every region under it); --year a reporting year. The "
+            "database is GOVREPORTS_DB (-s GOVREPORTS_DB=path or the environment)."
+        )
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("-o", "--output", required=True, metavar="FILE",
+                            help="output file (.csv or .jsonl; '-' for stdout)")
+        parser.add_argument("--region", help="region name, code or code prefix")
+        parser.add_argument("--year", type=int, help="reporting year")
+        parser.add_argument("--excel", action="store_true",
+                            help="UTF-8 with byte-order mark, for Excel")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            print(f"usage: scrapy export {self.syntax()}", file=sys.stderr)
+            self.exitcode = 2
+            return
+        db_path = self.settings.get("GOVREPORTS_DB")
+        try:
+            count = export(db_path, args[0], opts.output, region=opts.region,
+                           year=opts.year, excel=opts.excel)
+        except ExportError as exc:
+            print(f"export failed: {exc}", file=sys.stderr)
+            self.exitcode = 2
+            return
+        if opts.output != "-":
+            print(f"wrote {count} {args[0]} rows to {opts.output} (from {db_path})", file=sys.stderr)

@@ -1,0 +1,55 @@
+"""Finding a portal's annual-report column from its home page.
+
+Pure: given a page, rank its links.  The spider walks from the home page through
+政务公开 / 信息公开 hubs to the 年报 column within a request budget, and remembers the
+columns it found for the next run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from govreports.platforms.base import Candidate, Page
+from govreports.platforms.links import anchor_candidates, selector_for
+
+# The column itself: 政府信息公开年报, 信息公开年报, 年度报告, 年报 (but not 统计年报/决算).
+REPORT_COLUMN_TEXT = re.compile(r"(信息公开.{0,4}年报|年度报告|工作年报|公开年报|^年报$|年报专栏)")
+REPORT_COLUMN_URL = re.compile(r"(xxgknb|zfxxgknb|gknb|ndbg|xxgkndbg|nianbao|annual)", re.IGNORECASE)
+# Hubs on the way to it.
+HUB_TEXT = re.compile(r"(政务公开|信息公开|政府信息公开|公开目录|法定主动公开|主动公开|公开指南|政府信息)")
+HUB_URL = re.compile(r"(zwgk|xxgk|zfxxgk|gkml|fdzdgk|openness|public)", re.IGNORECASE)
+NOT_A_COLUMN = re.compile(r"(统计年报|决算|预算|工作要点|工作计划)")
+
+
+@dataclass(frozen=True)
+class DiscoveryLinks:
+    columns: list[Candidate]  # links that look like the annual-report column
+    hubs: list[Candidate]  # links worth opening on the way to it
+
+
+def _same_site(url: str, base: str) -> bool:
+    a, b = urlsplit(url), urlsplit(base)
+    if a.scheme == "file" or b.scheme == "file":
+        return a.scheme == b.scheme
+    host_a, host_b = (a.hostname or ""), (b.hostname or "")
+    return host_a == host_b or host_a.endswith("." + ".".join(host_b.split(".")[-3:]))
+
+
+def discovery_links(page: Page) -> DiscoveryLinks:
+    """The report-column links and the hub links of ``page``, best first."""
+    columns, hubs = [], []
+    for link in anchor_candidates(selector_for(page), page.url, skip_chrome=False):
+        if not _same_site(link.url, page.url) or NOT_A_COLUMN.search(link.title):
+            continue
+        path = urlsplit(link.url).path
+        if REPORT_COLUMN_TEXT.search(link.title) or (
+            REPORT_COLUMN_URL.search(path) and HUB_TEXT.search(link.title)
+        ):
+            columns.append(link)
+        elif HUB_TEXT.search(link.title) or HUB_URL.search(path):
+            hubs.append(link)
+    # Hubs whose text says 政务公开/信息公开 before those matched by URL only.
+    hubs.sort(key=lambda c: 0 if HUB_TEXT.search(c.title) else 1)
+    return DiscoveryLinks(columns=columns, hubs=hubs)

@@ -1,0 +1,45 @@
+"""The end-of-crawl summary: what was stored, per portal, and where."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from govreports.pipelines import portal_summary
+
+logger = logging.getLogger(__name__)
+
+COUNTERS = ("list_pages", "report_pages", "reports", "non_reports", "failures")
+
+
+class CrawlSummary:
+    """Prints, when the crawl ends, the reports stored (new / updated / unchanged),
+    per-portal list pages, report pages, reports found and failures, and the database
+    path.  The same numbers are stored in the ``crawl_runs`` table."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        return cls(crawler)
+
+    def spider_closed(self, reason):
+        stats = self.crawler.stats.get_stats()
+        lines = [
+            f"govreports: crawl {reason}: "
+            f"{stats.get('govreports/reports_new', 0)} new, "
+            f"{stats.get('govreports/reports_updated', 0)} updated, "
+            f"{stats.get('govreports/reports_unchanged', 0)} unchanged reports; "
+            f"{stats.get('govreports/failures', 0)} failures",
+        ]
+        for portal_id, counters in sorted(portal_summary(stats).items()):
+            numbers = ", ".join(f"{name.replace('_', ' ')}: {counters.get(name, 0)}" for name in COUNTERS)
+            lines.append(f"  {portal_id}: {numbers}")
+        lines.append(f"  database: {stats.get('govreports/db', '(not opened)')}")
+        text = "\n".join(lines)
+        logger.info(text)
+        print(text, flush=True)

@@ -1,0 +1,206 @@
+"""HTML helpers: meta tags, the main-content container, page chrome, text rendering.
+
+The CMS families put the article body in well-known containers (TRS: .TRS_Editor,
+.trs_editor_view, #zoom, .Custom_UnionStyle; Hanweb: #zoom, .bt_content, #Zoom;
+others .article-content …).  When none is present the densest block of text wins.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from .normalize import clean_cell
+
+# Ordered: the most specific container first.  The TRS editor div sits inside #zoom
+# on many sites; picking the outer one keeps sibling tables that the editor split.
+CONTENT_SELECTORS = (
+    "#zoom", "#Zoom", "#UCAP-CONTENT", ".TRS_Editor", ".trs_editor_view", ".TRS_UEDITOR",
+    ".Custom_UnionStyle", ".article-content", ".article_content", ".bt_content", "#content",
+    ".content", ".main-content", ".detail-content", ".xxgk_content", "article",
+)
+
+# Elements that are page chrome whatever their position.
+_CHROME_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "button", "select", "template")
+_CHROME_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:nav|menu|breadcrumb|crumb|position|location|dqwz|share|bdshare|print|close|footer|foot|"
+    r"header|top-bar|topbar|qrcode|ewm|erweima|pages?-?(?:prev|next)|prev|next|related|xgxx|sidebar|toolbar|fontsize|zh_cn)(?:$|[\s_-])",
+    re.I,
+)
+# Text lines that are chrome when they stand alone in the content.
+_CHROME_LINE = re.compile(
+    r"^(?:[【\[]?\s*(?:打印|关闭|打印本页|关闭窗口|收藏|收藏此页|分享|推荐|定制|网站纠错|返回顶部|字号|大|中|小)\s*[】\]]?\s*)+$"
+    r"|^(?:上一篇|下一篇|上一条|下一条)[:：]?"
+    r"|^(?:您当前的位置|当前位置|您现在的位置|所在位置)[:：]"
+    r"|扫一扫|扫码|用手机|分享到[:：]?|^相关信息$|^相关链接$|^浏览次数[:：]?\s*\d*$|^访问量[:：]"
+)
+
+BLOCK_TAGS = {
+    "p", "div", "br", "tr", "li", "dd", "dt", "dl", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
+    "section", "article", "blockquote", "pre", "center", "hr", "tbody", "thead", "caption", "form",
+}
+
+
+def parse_html(html: str) -> etree._Element:
+    """lxml tree of a decoded page (an empty document for empty input)."""
+    if not html or not html.strip():
+        return lxml.html.fromstring("<html><body></body></html>")
+    # lxml refuses str input carrying an XML encoding declaration.
+    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+    return lxml.html.fromstring(html)
+
+
+def page_meta(tree: etree._Element) -> dict[str, str]:
+    """<meta name=… content=…> as a dict (first occurrence wins; names kept as printed)."""
+    out: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        name = meta.get("name") or meta.get("property") or meta.get("http-equiv")
+        content = meta.get("content")
+        if name and content is not None and name not in out:
+            out[name.strip()] = clean_cell(content)
+    return out
+
+
+def page_title(tree: etree._Element) -> str:
+    titles = tree.xpath("//title")
+    return clean_cell(titles[0].text_content()) if titles else ""
+
+
+def _matches(el: etree._Element, selector: str) -> bool:
+    if selector.startswith("#"):
+        return el.get("id") == selector[1:]
+    if selector.startswith("."):
+        return selector[1:] in (el.get("class") or "").split()
+    return el.tag == selector
+
+
+def find_content(tree: etree._Element) -> etree._Element:
+    """The element holding the article body."""
+    body = tree.find(".//body")
+    root = body if body is not None else tree
+    for selector in CONTENT_SELECTORS:
+        for el in root.iter(etree.Element):
+            if _matches(el, selector) and len(_text_len(el)) > 20:
+                return el
+    return _densest_block(root)
+
+
+def _text_len(el: etree._Element) -> str:
+    return re.sub(r"\s+", "", el.text_content())
+
+
+def _densest_block(root: etree._Element) -> etree._Element:
+    """Fallback: the div/td with the most own-paragraph text (links discounted)."""
+    best, best_score = root, 0.0
+    for el in root.iter("div", "td", "article", "section"):
+        text = len(_text_len(el))
+        if text < 50:
+            continue
+        link_text = sum(len(_text_len(a)) for a in el.iter("a"))
+        paragraphs = sum(1 for _ in el.iter("p", "table", "br"))
+        score = (text - 2 * link_text) * (1 + min(paragraphs, 30) / 10)
+        # Prefer the innermost block that still holds most of the text.
+        if score > best_score * 1.05 or (score >= best_score * 0.9 and _is_descendant(el, best)):
+            best, best_score = el, max(score, best_score)
+    return best
+
+
+def _is_descendant(el: etree._Element, ancestor: etree._Element) -> bool:
+    parent = el.getparent()
+    while parent is not None:
+        if parent is ancestor:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def remove_chrome(el: etree._Element) -> None:
+    """Drop navigation, share/print/close bars, footers, scripts from ``el`` in place."""
+    doomed = []
+    for child in el.iter(etree.Element):
+        if child is el:
+            continue
+        if child.tag in _CHROME_TAGS:
+            doomed.append(child)
+            continue
+        marker = f"{child.get('class') or ''} {child.get('id') or ''}"
+        if marker.strip() and _CHROME_CLASS.search(marker) and child.tag != "table":
+            doomed.append(child)
+    for child in doomed:
+        _drop(child)
+
+
+def _drop(el: etree._Element) -> None:
+    """Remove an element but keep its tail text."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def table_rows_text(table: etree._Element) -> list[str]:
+    """A table rendered as " | "-separated lines (used inside body text)."""
+    lines = []
+    for tr in table.iter("tr"):
+        cells = [clean_cell(c.text_content()) for c in tr if c.tag in ("td", "th")]
+        if any(cells):
+            lines.append(" | ".join(cells))
+    return lines
+
+
+def element_text(el: etree._Element) -> str:
+    """Visible text with line breaks at block boundaries; tables as " | " rows."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if not isinstance(node.tag, str):  # comments, processing instructions
+            if node.tail:
+                parts.append(node.tail)
+            return
+        if node.tag in _CHROME_TAGS:
+            if node.tail:
+                parts.append(node.tail)
+            return
+        if node.tag == "table":
+            parts.append("\n")
+            parts.append("\n".join(table_rows_text(node)))
+            parts.append("\n")
+        else:
+            block = node.tag in BLOCK_TAGS
+            if block:
+                parts.append("\n")
+            if node.text:
+                parts.append(node.text)
+            for child in node:
+                walk(child)
+            if block:
+                parts.append("\n")
+        if node.tail:
+            parts.append(node.tail)
+
+    walk(el)
+    return tidy_text("".join(parts))
+
+
+def tidy_text(text: str) -> str:
+    """Collapse spaces per line, drop empty lines and standalone chrome lines."""
+    lines = []
+    for line in text.replace("\r", "\n").split("\n"):
+        line = re.sub(r"[ \t\u3000\xa0]+", " ", line).strip()
+        if not line or _CHROME_LINE.search(line):
+            continue
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def is_chrome_line(line: str) -> bool:
+    return bool(_CHROME_LINE.search(line.strip()))

@@ -1,0 +1,189 @@
+"""The 政府信息公开目录 metadata block (索引号, 发布机构, 成文日期 …) in all its layouts.
+
+Every layout is reduced to a stream of *tokens* (table cells, spans, dt/dd, text-copy
+cells between " | ") and read by one routine: a token that is a known label takes the
+next token as its value unless that token is itself a label (an empty value stays
+empty: "有效性: | 文件编号: |").  A token holding several "label：value" pairs (the
+visible "发布日期：… 来源：… 浏览次数：" line) is split at its labels first.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .dates import parse_date
+from .normalize import clean_cell, fold_width, to_simplified
+
+# label -> field; the order inside a field is its priority (发布机构 beats 来源).
+FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    "index_no": ("索引号", "索取号", "信息索引号"),
+    "publisher": ("发布机构", "发布单位", "发文机关", "发文机构", "发布主体", "公开主体", "信息来源", "来源", "文章来源"),
+    "written_date": ("成文日期", "生成日期", "发文日期", "成文时间", "印发日期"),
+    "published_date": ("发布日期", "发布时间", "公开日期", "上载日期", "公开时间", "发文时间", "更新日期"),
+    "doc_no": ("发文字号", "文件编号", "发布文号", "文号"),
+    "subject": ("主题分类", "组配分类", "体裁分类", "信息分类", "分类"),
+    "disclosure_mode": ("公开方式", "公开形式"),
+    "disclosure_scope": ("公开范围",),
+    "validity": ("有效性", "时效性", "时效"),
+    "keywords": ("关键词", "主题词", "关键字"),
+}
+# Labels that are not stored but must stop a value from running on.
+OTHER_LABELS = (
+    "浏览次数", "访问量", "点击数", "点击率", "阅读次数", "文章字号", "字号", "作者", "编辑", "责任编辑", "名称", "标题",
+    "规范性文件登记", "登记号", "公开时限", "统一编号", "废止日期", "失效日期", "所属机构", "内容概述", "摘要", "分享到",
+)
+
+_LABEL_TO_FIELD: dict[str, tuple[str, int]] = {}
+for _field, _labels in FIELD_LABELS.items():
+    for _rank, _label in enumerate(_labels):
+        _LABEL_TO_FIELD[_label] = (_field, _rank)
+_ALL_LABELS = sorted(list(_LABEL_TO_FIELD) + list(OTHER_LABELS), key=len, reverse=True)
+# A label may be printed with spaces between its characters ("索 引 号").
+_LABEL_ALT = "|".join("\\s*".join(map(re.escape, lbl)) for lbl in _ALL_LABELS)
+_LABEL_AT = re.compile(rf"(?:^|(?<=[\s|】\]）)]))(?:{_LABEL_ALT})\s*[:：]|^(?:{_LABEL_ALT})\s*$")
+_LABEL_ANYWHERE = re.compile(rf"(?:{_LABEL_ALT})\s*[:：]")
+DATE_FIELDS = ("written_date", "published_date")
+
+
+def _canonical_label(text: str) -> str:
+    return re.sub(r"[\s:：]", "", text)
+
+
+def _norm(text: str) -> str:
+    return clean_cell(fold_width(to_simplified(text)))
+
+
+def _is_label(token: str) -> bool:
+    t = _canonical_label(_norm(token))
+    return t in _LABEL_TO_FIELD or t in OTHER_LABELS or (token.rstrip().endswith((":", "：")) and len(t) <= 8 and bool(t))
+
+
+def _split_token(token: str) -> list[str]:
+    """"发布日期:2013-02-26 14:21浏览次数: 来源：区政府办" -> label/value tokens."""
+    norm = _norm(token)
+    cuts = [m.start() for m in _LABEL_ANYWHERE.finditer(norm)]
+    if not cuts:
+        return [token]
+    out = []
+    if cuts[0] > 0 and norm[: cuts[0]].strip():
+        out.append(norm[: cuts[0]].strip())
+    for a, b in zip(cuts, cuts[1:] + [len(norm)]):
+        piece = norm[a:b].strip()
+        m = re.match(r"(.+?[:：])\s*(.*)$", piece, re.S)
+        if m:
+            out.append(m.group(1))
+            if m.group(2).strip():  # an empty remainder: the value is the next token
+                out.append(m.group(2).strip())
+        else:
+            out.append(piece)
+    return out
+
+
+def read_tokens(tokens: list[str]) -> dict[str, str]:
+    """METADATA_FIELDS values from a label/value token stream."""
+    expanded: list[str] = []
+    for tok in tokens:
+        expanded.extend(_split_token(tok) if _LABEL_ANYWHERE.search(_norm(tok)) else [tok])
+    found: dict[str, tuple[int, str]] = {}
+    i = 0
+    while i < len(expanded):
+        tok = expanded[i]
+        if not _is_label(tok):
+            i += 1
+            continue
+        label = _canonical_label(_norm(tok))
+        value = ""
+        if i + 1 < len(expanded) and not _is_label(expanded[i + 1]):
+            value = clean_cell(expanded[i + 1])
+            i += 1
+        i += 1
+        if label not in _LABEL_TO_FIELD:
+            continue
+        field, rank = _LABEL_TO_FIELD[label]
+        if field in DATE_FIELDS and value:
+            value = parse_date(value) or value
+        if field == "publisher":
+            value = re.sub(r"\s*(?:作者|点击|浏览|字号).*$", "", value)
+        previous = found.get(field)
+        # Higher-priority label wins; a filled value beats an empty one of the same label.
+        if previous is None or rank < previous[0] or (not previous[1] and value and rank == previous[0]):
+            found[field] = (rank, value)
+    return {f: v for f, (_, v) in found.items()}
+
+
+# ---------------------------------------------------------------------------- HTML
+
+_TOKEN_TAGS = {"span", "dd", "dt", "li", "p", "label", "em", "b", "strong", "font", "div", "h1", "h2", "h3", "h4", "i", "a"}
+_CELL_TAGS = {"td", "th"}
+
+
+def html_tokens(root: etree._Element, skip: etree._Element | None = None) -> list[str]:
+    """Tokens of the page outside ``skip`` (the article body): table cells, and leaf
+    inline/block elements, in document order."""
+    tokens: list[str] = []
+
+    def leaf_text(el: etree._Element) -> str:
+        return clean_cell("".join(el.itertext()))
+
+    def walk(el: etree._Element) -> None:
+        if el is skip or not isinstance(el.tag, str) or el.tag in ("script", "style", "noscript", "select", "option"):
+            return
+        children = [c for c in el if isinstance(c.tag, str)]
+        if el.tag in _CELL_TAGS and not any(c.tag == "table" for c in el.iter()):
+            # A cell may hold label span + value span; keep them apart.
+            inner = [c for c in children if c.tag in _TOKEN_TAGS]
+            if len(inner) >= 2:
+                for c in children:
+                    walk(c)
+            else:
+                tokens.append(leaf_text(el))
+            return
+        if el.tag in _TOKEN_TAGS and not any(c.tag in _TOKEN_TAGS | _CELL_TAGS | {"table", "ul", "dl"} for c in el.iter() if c is not el):
+            text = leaf_text(el)
+            if text:
+                tokens.append(text)
+            return
+        if el.text and el.text.strip() and children:
+            tokens.append(clean_cell(el.text))
+        for c in children:
+            walk(c)
+            if c.tail and c.tail.strip():
+                tokens.append(clean_cell(c.tail))
+
+    walk(root)
+    return tokens
+
+
+def metadata_from_html(root: etree._Element, content: etree._Element | None) -> dict[str, str]:
+    """Metadata block outside the article body; falls back to the body's first lines."""
+    meta = read_tokens(html_tokens(root, skip=content))
+    if content is not None and len([v for v in meta.values() if v]) < 2:
+        inner = read_tokens(html_tokens(content)[:40])
+        for field, value in inner.items():
+            if not meta.get(field):
+                meta[field] = value
+    return meta
+
+
+# ---------------------------------------------------------------------------- text
+
+def metadata_from_text(text: str, max_lines: int = 15) -> tuple[dict[str, str], int]:
+    """Metadata from the head of a text copy; also returns how many lines it used
+    (so the caller can leave them out of the body)."""
+    lines = text.split("\n")
+    tokens: list[str] = []
+    used = 0
+    for n, line in enumerate(lines[:max_lines]):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        is_meta = _LABEL_ANYWHERE.search(_norm(stripped)) or ("|" in stripped and any(_is_label(c) for c in stripped.split("|")))
+        if len(stripped) > 80 and not is_meta:
+            break
+        if is_meta:
+            cells = [c.strip() for c in stripped.split("|")] if "|" in stripped else [stripped]
+            tokens.extend(cells)
+            used = n + 1
+    return read_tokens(tokens), used

@@ -1,0 +1,188 @@
+"""Text normalisation shared by every parser.
+
+Two different jobs live here and must not be mixed up:
+
+* *display* normalisation (:func:`to_simplified`, :func:`fold_width`) produces text we store;
+* *matching* normalisation (:func:`label_key`) produces a throw-away key used only to
+  compare a printed label with the labels we know.  It strips numbering, brackets,
+  spaces and notes so that "（一）予以公开", "(一)予以公开" and "1．予 以公开" compare equal.
+
+:func:`parse_number` turns a printed cell into ``(value, unit)`` and keeps "not
+reported" ("/", "—", "不适用", blank) as ``None``, never 0.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+_T2S = opencc.OpenCC("t2s")
+
+# Oddities produced by careless Traditional->Simplified converters on real pages, and
+# typos seen in official tables.  Applied to matching keys only (never to stored text),
+# except the converter oddities which are plainly wrong characters.
+CONVERTER_ODDITIES = {"全麵": "全面", "麵向": "面向", "資訊": "信息", "资讯公开": "信息公开"}
+LABEL_TYPOS = {
+    "其他法律行政止公开": "其他法律行政法规禁止公开",
+    "其他法律行政法规禁公开": "其他法律行政法规禁止公开",
+    "本年新收政府信息公开申请数": "本年新收政府信息公开申请数量",
+}
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> Simplified Chinese (OpenCC t2s), fixing known converter oddities."""
+    if not text:
+        return text
+    out = _T2S.convert(text)
+    for bad, good in CONVERTER_ODDITIES.items():
+        if bad in out:
+            out = out.replace(bad, good)
+    return out
+
+
+# Full-width ASCII block (U+FF01..U+FF5E) maps to ASCII by a fixed offset.
+_WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH_TABLE.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x200B: None, 0xFEFF: None})
+
+
+def fold_width(text: str) -> str:
+    """Full-width digits, letters and ASCII punctuation to half-width; odd spaces to ' '."""
+    return text.translate(_WIDTH_TABLE) if text else text
+
+
+def clean_cell(text: str) -> str:
+    """A table cell or metadata value as printed, with surrounding/internal runs of
+    whitespace collapsed (full-width spaces included).  Characters are not changed."""
+    if not text:
+        return ""
+    text = text.replace("\u3000", " ").replace("\xa0", " ").replace("\u200b", "").replace("\ufeff", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# Numbering prefixes: 一、 （一） (一) 1. 1、 1． ⒈ (1) ① 其中： …
+_CN_DIGITS = "〇○零一二三四五六七八九十百"
+_NUMBERING = re.compile(
+    r"^(?:"
+    rf"[{_CN_DIGITS}]+[、.．]"  # 一、
+    rf"|[(（][{_CN_DIGITS}\d]+[)）][、.．]?"  # （一） (1)
+    r"|\d+(?:\.\d+)*[、.．)）]?(?!\d)"  # 1. 1、 1．
+    r"|[\u2460-\u249B]"  # ① ⒈ ⑴
+    r"|第[一二三四五六七八九十]+[项条]"
+    r")\s*"
+)
+_PREFIXES = re.compile(r"^(?:其中[:：]?|含[:：]|注[:：])")
+_NOTE_BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
+_PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》〈〉、，,。．.·:：;；!！?？\-—_/|【】\[\]]+")
+
+
+def strip_numbering(label: str) -> str:
+    """Remove leading numbering and "其中：" (repeatedly: "其中:1、政府公报" -> "政府公报")."""
+    prev = None
+    label = label.strip()
+    while prev != label:
+        prev = label
+        label = _PREFIXES.sub("", label).strip()
+        label = _NUMBERING.sub("", label).strip()
+    return label
+
+
+@lru_cache(maxsize=8192)
+def label_key(label: str) -> str:
+    """Matching key for a printed label: Simplified, half-width, no numbering, no
+    bracketed notes, no spaces/punctuation, known typos fixed."""
+    s = fold_width(to_simplified(label or ""))
+    s = re.sub(r"\s+", "", s)  # line breaks and spaces inside labels ("总 计")
+    s = strip_numbering(s)
+    s = _NOTE_BRACKETS.sub("", s)
+    s = _PUNCT.sub("", s)
+    for typo, fixed in LABEL_TYPOS.items():
+        s = s.replace(typo, fixed)
+    return s
+
+
+def squash(text: str) -> str:
+    """Simplified, half-width, all whitespace removed: for keyword tests on labels."""
+    return re.sub(r"\s+", "", fold_width(to_simplified(text or "")))
+
+
+# --------------------------------------------------------------------------- numbers
+
+NOT_REPORTED = {"", "/", "／", "-", "—", "——", "－", "--", "---", "–", "\\", "不适用", "無", "无", "空", "×", "x", "X", "*"}
+UNITS = ("人次", "万元", "件次", "千元", "亿元", "元", "条", "件", "项", "次", "篇", "个", "人", "家", "份", "场", "期", "批", "起", "宗", "户", "套", "天", "日", "%")
+_UNIT_RE = "|".join(map(re.escape, UNITS))
+_NUM_RE = re.compile(
+    rf"^(?P<sign>[+\-−]|增加|减少|增|减)?\s*(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>{_UNIT_RE})?$"
+)
+_CN_NUM_RE = re.compile(rf"^(?P<num>[〇○零一二两三四五六七八九十百千万]+)\s*(?P<unit>{_UNIT_RE})?$")
+
+_CN_DIGIT_VALUES = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT_VALUES = {"十": 10, "百": 100, "千": 1000}
+
+
+def chinese_to_int(text: str) -> int | None:
+    """"十二" -> 12, "二〇二三" / "二○一三" -> 2023 / 2013 (digit by digit), "一万零五" -> 10005."""
+    text = text.strip()
+    if not text:
+        return None
+    if all(ch in _CN_DIGIT_VALUES for ch in text):
+        if len(text) == 1:
+            return _CN_DIGIT_VALUES[text]
+        return int("".join(str(_CN_DIGIT_VALUES[ch]) for ch in text))
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _CN_DIGIT_VALUES:
+            digit = _CN_DIGIT_VALUES[ch]
+        elif ch in _CN_UNIT_VALUES:
+            section += (1 if digit is None else digit) * _CN_UNIT_VALUES[ch]
+            digit = None
+        elif ch == "万":
+            section += digit or 0
+            total += (section or 1) * 10000
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def _as_number(text: str) -> int | float:
+    value = float(text.replace(",", ""))
+    return int(value) if value.is_integer() and "." not in text else value
+
+
+def parse_number(raw: str) -> tuple[int | float | None, str]:
+    """Read a printed cell: ``"78条" -> (78, "条")``, ``"０万元" -> (0, "万元")``,
+    ``"+3" -> (3, "")``, ``"-2"/"减少2" -> (-2, "")``, ``"7730.28" -> (7730.28, "")``,
+    ``"十二件" -> (12, "件")``, ``"个" -> (None, "个")``, ``"/"``, ``"—"``, ``"不适用"``, ``""`` -> ``(None, "")``.
+
+    Integral numbers come back as int.  Nothing that is not a number becomes 0.
+    """
+    s = fold_width(raw or "").strip()
+    s = re.sub(r"\s+", "", s)
+    if s in NOT_REPORTED:
+        return None, ""
+    if s in UNITS:
+        return None, s
+    m = _NUM_RE.match(s)
+    if m:
+        value = _as_number(m.group("num"))
+        if m.group("sign") in ("-", "−", "减少", "减"):
+            value = -value
+        return value, m.group("unit") or ""
+    m = _CN_NUM_RE.match(s)
+    if m:
+        value = chinese_to_int(m.group("num"))
+        if value is not None:
+            return value, m.group("unit") or ""
+    return None, ""
+
+
+def is_value_cell(raw: str) -> bool:
+    """True for a cell that holds a value (number, number+unit, lone unit, or a
+    not-reported mark), False for a label."""
+    s = re.sub(r"\s+", "", fold_width(raw or ""))
+    if s in NOT_REPORTED or s in UNITS:
+        return True
+    return bool(_NUM_RE.match(s))

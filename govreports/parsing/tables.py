@@ -1,0 +1,163 @@
+"""Tables as rectangular grids of cell texts.
+
+* :func:`html_table_grid` expands rowspan/colspan so every cell of a merged region
+  carries the merged text (row/column label paths then read straight across).
+* :func:`text_table_grids` recovers tables from text copies: " | "-separated rows, and
+  tables flattened one cell per line (label, then its values, then the next label).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .normalize import clean_cell, is_value_cell
+
+
+def _span(cell: etree._Element, name: str) -> int:
+    try:
+        return max(1, min(int(re.sub(r"\D", "", cell.get(name, "1")) or 1), 200))
+    except ValueError:
+        return 1
+
+
+def _own_rows(table: etree._Element) -> list[etree._Element]:
+    """The <tr> of this table, not of tables nested in its cells."""
+    rows = []
+    for tr in table.iter("tr"):
+        parent = tr.getparent()
+        while parent is not None and parent.tag != "table":
+            parent = parent.getparent()
+        if parent is table:
+            rows.append(tr)
+    return rows
+
+
+def html_table_grid(table: etree._Element) -> list[list[str]]:
+    """Rectangular grid of the table's cell texts, merged cells expanded."""
+    grid: list[list[str | None]] = []
+    pending: dict[tuple[int, int], str] = {}  # (row, col) -> text filled by a rowspan above
+    for r, tr in enumerate(_own_rows(table)):
+        row: list[str | None] = []
+        c = 0
+
+        def fill_pending() -> None:
+            nonlocal c
+            while (r, c) in pending:
+                row.append(pending.pop((r, c)))
+                c += 1
+
+        fill_pending()
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
+            text = clean_cell(cell.text_content())
+            rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+            for dc in range(colspan):
+                row.append(text)
+                for dr in range(1, rowspan):
+                    pending[(r + dr, c + dc)] = text
+            c += colspan
+            fill_pending()
+        # rowspans hanging past the last cell of this row
+        for (pr, pc) in sorted(k for k in pending if k[0] == r):
+            while len(row) < pc:
+                row.append("")
+            row.insert(pc, pending.pop((pr, pc)))
+        if any(x for x in row):
+            grid.append(row)
+    width = max((len(r) for r in grid), default=0)
+    return [[x or "" for x in r] + [""] * (width - len(r)) for r in grid]
+
+
+# ----------------------------------------------------------------------------- text
+
+
+@dataclass
+class TextTable:
+    grid: list[list[str]]
+    start_line: int
+    end_line: int  # exclusive
+    caption: str = ""
+    layout: str = "pipe"  # pipe | per_line
+
+
+def split_pipe_row(line: str) -> list[str]:
+    """"a | b | |" -> ["a", "b", ""]: a trailing delimiter closes the row, it is not a cell."""
+    cells = [clean_cell(c) for c in line.split("|")]
+    if line.rstrip().endswith("|"):
+        cells = cells[:-1]
+    return cells
+
+
+_PROSE_END = re.compile(r"[。；;：:！!？?]$")
+MAX_CELL_LINE = 48
+
+
+def _is_cell_line(line: str) -> bool:
+    s = line.strip()
+    return len(s) <= MAX_CELL_LINE and not _PROSE_END.search(s)
+
+
+def text_table_grids(text: str) -> list[TextTable]:
+    """Every table recoverable from a text copy, in order."""
+    lines = text.split("\n")
+    tables: list[TextTable] = []
+    i = 0
+    while i < len(lines):
+        if "|" in lines[i]:
+            j = i
+            while j < len(lines) and ("|" in lines[j] or not lines[j].strip()):
+                j += 1
+            rows = [split_pipe_row(l) for l in lines[i:j] if l.strip()]
+            width = max(len(r) for r in rows)
+            grid = [r + [""] * (width - len(r)) for r in rows]
+            tables.append(TextTable(grid, i, j, _caption(lines, i), "pipe"))
+            i = j
+            continue
+        if lines[i].strip() and _is_cell_line(lines[i]):
+            j = i
+            while j < len(lines) and "|" not in lines[j] and (not lines[j].strip() or _is_cell_line(lines[j])):
+                j += 1
+            table = _per_line_table(lines, i, j)
+            if table:
+                tables.append(table)
+            i = max(j, i + 1)
+            continue
+        i += 1
+    return tables
+
+
+def _per_line_table(lines: list[str], start: int, end: int) -> TextTable | None:
+    """One cell per line: a label line starts a row, value lines (numbers, units, marks,
+    blanks) extend it.  Accepted as a table when enough lines are values."""
+    # Trailing blank lines do not belong to the table.
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    rows: list[list[str]] = []
+    values = 0
+    for line in lines[start:end]:
+        cell = clean_cell(line)
+        if cell and not is_value_cell(cell):
+            rows.append([cell])
+        elif rows and cell:
+            # Blank lines are dropped: browser copies put one between every cell, so
+            # they say nothing about empty cells.
+            rows[-1].append(cell)
+            values += 1
+    if values < 3 or len(rows) < 3:
+        return None
+    width = max(len(r) for r in rows)
+    grid = [r + [""] * (width - len(r)) for r in rows]
+    return TextTable(grid, start, end, _caption(lines, start), "per_line")
+
+
+def _caption(lines: list[str], start: int) -> str:
+    """The nearest non-empty line above a table, when it looks like a caption."""
+    for k in range(start - 1, max(start - 4, -1), -1):
+        s = lines[k].strip()
+        if s:
+            return s if len(s) <= 60 else ""
+    return ""

@@ -1,0 +1,40 @@
+"""Listing modules, one per CMS family, behind one interface (:mod:`.base`).
+
+``platform=auto`` picks the first family whose ``detect`` recognises the page;
+:class:`~govreports.platforms.generic.Generic` recognises every page, so it is last.
+"""
+
+from __future__ import annotations
+
+from govreports.platforms.base import Candidate, ListPage, ListRequest, Page, Platform
+from govreports.platforms.generic import Generic
+from govreports.platforms.trs import TRS
+
+# Detection order: most specific first.
+PLATFORM_CLASSES: tuple[type[Platform], ...] = (TRS, Generic)
+PLATFORMS: dict[str, type[Platform]] = {cls.name: cls for cls in PLATFORM_CLASSES}
+
+
+def detect_platform(page: Page) -> Platform:
+    for cls in PLATFORM_CLASSES:
+        if cls.detect(page):
+            return cls()
+    return Generic()
+
+
+def get_platform(name: str, page: Page) -> Platform:
+    """The named family's module, or the detected one for ``auto`` (or a family this
+    version does not know)."""
+    cls = PLATFORMS.get(name)
+    return cls() if cls is not None else detect_platform(page)
+
+
+__all__ = [
+    "Candidate",
+    "ListPage",
+    "ListRequest",
+    "Page",
+    "Platform",
+    "detect_platform",
+    "get_platform",
+]

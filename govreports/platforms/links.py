@@ -1,0 +1,68 @@
+"""Reading list items off a page: the link, its title, the date printed beside it."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+from govreports.platforms.base import Candidate, Page
+
+# List items print their date as 2024-01-25, 2024/01/25, 2024.01.25 or 2024年1月25日,
+# sometimes in brackets; view counters and times are never the date.
+LIST_DATE = re.compile(
+    r"(?<!\d)(20\d{2}|19\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?!\d)"
+)
+SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
+# Containers that are page chrome, not the list.
+CHROME_XPATH = (
+    "ancestor::*[self::header or self::footer or self::nav"
+    " or contains(@class,'header') or contains(@class,'footer') or contains(@class,'nav')"
+    " or contains(@id,'header') or contains(@id,'footer') or contains(@id,'nav')]"
+)
+
+
+def list_date(text: str) -> str | None:
+    """The first date printed in ``text``, as ISO ``YYYY-MM-DD``."""
+    match = LIST_DATE.search(text or "")
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def clean_text(text: str) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def anchor_candidates(selector: Selector, base_url: str, *, skip_chrome: bool = True) -> list[Candidate]:
+    """Every link of the page as a candidate: URL, title (the ``title`` attribute wins
+    over the visible text, which lists often truncate with "…"), and the date printed
+    in the same list item or table row."""
+    seen: set[str] = set()
+    candidates = []
+    for anchor in selector.xpath("//a[@href]"):
+        href = (anchor.attrib.get("href") or "").strip()
+        if not href or href.lower().startswith(SKIP_SCHEMES):
+            continue
+        if skip_chrome and anchor.xpath(CHROME_XPATH):
+            continue
+        url = urljoin(base_url, href)
+        if url in seen:
+            continue
+        text = clean_text(" ".join(anchor.xpath(".//text()").getall()))
+        title = clean_text(anchor.attrib.get("title", "")) or text
+        if not title:
+            continue
+        item = anchor.xpath("ancestor::*[self::li or self::tr or self::dd or self::dl][1]")
+        context = " ".join(item[0].xpath(".//text()").getall()) if item else ""
+        seen.add(url)
+        candidates.append(Candidate(url=url, title=title, published=list_date(context)))
+    return candidates
+
+
+def selector_for(page: Page) -> Selector:
+    return Selector(text=page.text or "<html></html>", base_url=page.url)

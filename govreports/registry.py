@@ -1,0 +1,196 @@
+"""The portal registry: ``data/portals.csv``, one row per portal.
+
+Columns (all text; only the first seven are required):
+
+``region_code``   GB/T 2260 code of the body's region (``demo`` for the demo portal)
+``region_name``   the region's name as users say it
+``portal_name``   the portal's own name
+``home_url``      the portal's home page (used for discovery when ``list_urls`` is empty)
+``list_urls``     space-separated URLs of the annual-report column(s); may be empty
+``platform``      trs | hanweb | gkmlpt | lonsun | epoint | generic | auto
+``render_js``     1 when list pages exist only after scripts run, else 0
+``portal_id``     optional stable id; defaults to ``<region_code>:<host>``
+``obey_robots``   optional, 1 (default) or 0 to ignore robots.txt for this portal …
+``robots_note``   … with the reason, which is required when ``obey_robots`` is 0
+
+URLs that are not absolute (no scheme) are paths relative to the registry file, read
+as local files: that is how the offline demo portal is registered.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PLATFORMS = ("trs", "hanweb", "gkmlpt", "lonsun", "epoint", "generic", "auto")
+REQUIRED_COLUMNS = (
+    "region_code",
+    "region_name",
+    "portal_name",
+    "home_url",
+    "list_urls",
+    "platform",
+    "render_js",
+)
+
+
+class RegistryError(ValueError):
+    """The registry file is missing, malformed, or a row is invalid."""
+
+
+@dataclass(frozen=True)
+class Portal:
+    portal_id: str
+    region_code: str
+    region_name: str
+    portal_name: str
+    home_url: str
+    list_urls: tuple[str, ...] = ()
+    platform: str = "auto"
+    render_js: bool = False
+    obey_robots: bool = True
+    robots_note: str = ""
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def is_demo(self) -> bool:
+        return self.region_code == "demo"
+
+    def as_row(self) -> dict[str, object]:
+        """The row stored in the ``portals`` table."""
+        return {
+            "portal_id": self.portal_id,
+            "region_code": self.region_code,
+            "region_name": self.region_name,
+            "portal_name": self.portal_name,
+            "home_url": self.home_url,
+            "list_urls": " ".join(self.list_urls),
+            "platform": self.platform,
+            "render_js": int(self.render_js),
+            "obey_robots": int(self.obey_robots),
+            "robots_note": self.robots_note,
+        }
+
+
+def _resolve_url(value: str, base_dir: Path) -> str:
+    value = value.strip()
+    if not value or urlsplit(value).scheme:
+        return value
+    return (base_dir / value).resolve().as_uri()
+
+
+def _flag(value: str, *, default: bool, column: str, line: int) -> bool:
+    value = (value or "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "y"):
+        return True
+    if value in ("0", "false", "no", "n"):
+        return False
+    raise RegistryError(f"line {line}: {column} must be 0 or 1, not {value!r}")
+
+
+def _default_portal_id(region_code: str, home_url: str, list_urls: tuple[str, ...]) -> str:
+    url = home_url or (list_urls[0] if list_urls else "")
+    parts = urlsplit(url)
+    host = parts.hostname or ("local" if parts.scheme == "file" else "")
+    return f"{region_code}:{host}"
+
+
+def portal_from_row(row: dict[str, str], *, base_dir: Path, line: int = 0) -> Portal:
+    """Validate one registry row and build a :class:`Portal` from it."""
+    row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+    region_code = row["region_code"]
+    if not region_code:
+        raise RegistryError(f"line {line}: region_code is empty")
+    home_url = _resolve_url(row["home_url"], base_dir)
+    list_urls = tuple(_resolve_url(u, base_dir) for u in row["list_urls"].split())
+    if not home_url and not list_urls:
+        raise RegistryError(f"line {line}: a portal needs a home_url or list_urls")
+    platform = (row["platform"] or "auto").lower()
+    if platform not in PLATFORMS:
+        raise RegistryError(
+            f"line {line}: platform {platform!r} is not one of {', '.join(PLATFORMS)}"
+        )
+    obey_robots = _flag(row.get("obey_robots", ""), default=True, column="obey_robots", line=line)
+    robots_note = row.get("robots_note", "")
+    if not obey_robots and not robots_note:
+        raise RegistryError(f"line {line}: obey_robots=0 needs a robots_note saying why")
+    known = set(REQUIRED_COLUMNS) | {"portal_id", "obey_robots", "robots_note"}
+    return Portal(
+        portal_id=row.get("portal_id") or _default_portal_id(region_code, home_url, list_urls),
+        region_code=region_code,
+        region_name=row["region_name"],
+        portal_name=row["portal_name"],
+        home_url=home_url,
+        list_urls=list_urls,
+        platform=platform,
+        render_js=_flag(row["render_js"], default=False, column="render_js", line=line),
+        obey_robots=obey_robots,
+        robots_note=robots_note,
+        extra={k: v for k, v in row.items() if k not in known},
+    )
+
+
+def load_portals(path: str | Path) -> list[Portal]:
+    """Read and validate a registry file; raises :class:`RegistryError` with the line."""
+    path = Path(path)
+    if not path.is_file():
+        raise RegistryError(f"portal registry not found: {path}")
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        reader = csv.DictReader(f)
+        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise RegistryError(f"{path}: missing column(s) {', '.join(missing)}")
+        portals = [
+            portal_from_row(row, base_dir=path.parent, line=n)
+            for n, row in enumerate(reader, start=2)
+        ]
+    seen: dict[str, Portal] = {}
+    for portal in portals:
+        if portal.portal_id in seen:
+            raise RegistryError(
+                f"{path}: two rows share portal_id {portal.portal_id!r}; "
+                "give them distinct portal_id values"
+            )
+        seen[portal.portal_id] = portal
+    return portals
+
+
+class NoPortalsError(ValueError):
+    """A region was asked for, but no registered portal lies under it."""
+
+
+def select_portals(query: str, portals: list[Portal], regions=None) -> list[Portal]:
+    """The portals a ``-a region=…`` value asks for.
+
+    A value naming a registry row directly (its region_code, region_name, portal_name
+    or portal_id: ``demo``, ``平潭综合实验区``) selects those rows.  Otherwise the value is
+    resolved as a GB/T 2260 region (name, short name, code or code prefix) and every
+    portal whose region code lies inside that region is selected.  Unknown or
+    ambiguous regions raise :class:`~govreports.regions.RegionError` listing near
+    matches; a known region with no portal raises :class:`NoPortalsError`: a crawl
+    never silently does nothing.
+    """
+    query = query.strip()
+    direct = [
+        p
+        for p in portals
+        if query in (p.region_code, p.region_name, p.portal_name, p.portal_id)
+    ]
+    if direct:
+        return direct
+    if regions is None:
+        from govreports.regions import default_index
+
+        regions = default_index()
+    region = regions.lookup(query)
+    selected = [p for p in portals if p.region_code.isdigit() and region.contains(p.region_code)]
+    if not selected:
+        raise NoPortalsError(
+            f"no registered portal under {region.full_name} ({region.code}); "
+            "add a row for it to the portal registry (see README, 'Adding a portal')"
+        )
+    return selected

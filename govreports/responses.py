@@ -1,0 +1,42 @@
+"""Page-level signals read from a fetched page before it is parsed."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from w3lib.html import get_meta_refresh, remove_tags, replace_escape_chars
+
+# A deleted page keeps only its refresh tag and chrome: less visible text than this.
+DELETED_PAGE_MAX_TEXT = 200
+
+
+def meta_refresh_target(html: str, url: str) -> str | None:
+    """The absolute URL a ``<meta http-equiv="refresh">`` sends to, if any."""
+    _, target = get_meta_refresh(html, url, ignore_tags=("script", "noscript"))
+    return urljoin(url, target) if target else None
+
+
+def _visible_text_length(html: str) -> int:
+    body = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", html)
+    return len(re.sub(r"\s+", "", replace_escape_chars(remove_tags(body))))
+
+
+def deleted_page_target(html: str, url: str) -> str | None:
+    """Where a deleted page sends its readers, when it is one.
+
+    Portals answer a deleted article with a 200 page that meta-refreshes to the
+    article's folder (or the home page) instead of a 404.  Such a page refreshes to
+    an ancestor of its own URL and carries almost no text.
+    """
+    target = meta_refresh_target(html, url)
+    if not target:
+        return None
+    page, dest = urlsplit(url), urlsplit(target)
+    if (page.scheme, page.netloc) != (dest.scheme, dest.netloc):
+        return None
+    folder = page.path.rsplit("/", 1)[0] + "/"
+    dest_path = re.sub(r"(?:index|default)\.\w+$", "", dest.path) or "/"
+    if not folder.startswith(dest_path) or _visible_text_length(html) > DELETED_PAGE_MAX_TEXT:
+        return None
+    return target

@@ -1,0 +1,97 @@
+"""Scrapy settings for govreports.
+
+Defaults are polite: robots.txt honoured, an honest User-Agent with a contact URL,
+AutoThrottle on, at most two concurrent requests per domain, retries with backoff.
+Tests may turn delays off; these defaults may not.
+"""
+
+import os
+from pathlib import Path
+
+BOT_NAME = "govreports"
+SPIDER_MODULES = ["govreports.spiders"]
+NEWSPIDER_MODULE = "govreports.spiders"
+COMMANDS_MODULE = "govreports.commands"
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_DIR / "data"
+
+# --- govreports' own settings -------------------------------------------------------
+# Portal registry; `-s PORTALS_FILE=path.csv` swaps in another one with the same columns.
+PORTALS_FILE = str(DATA_DIR / "portals.csv")
+# SQLite database; `-s GOVREPORTS_DB=path` or the environment variable override it.
+GOVREPORTS_DB = os.environ.get("GOVREPORTS_DB", str(DATA_DIR / "govreports.db"))
+# Where the User-Agent tells site operators to look for who we are and how to reach us.
+GOVREPORTS_CONTACT_URL = "https://github.com/govreports/govreports"
+# Rows written to SQLite per transaction.
+GOVREPORTS_BATCH_SIZE = 50
+# How many list pages one column may have before we stop paging (runaway pagination guard).
+GOVREPORTS_MAX_LIST_PAGES = 200
+
+USER_AGENT = f"govreports/0.1 (+{GOVREPORTS_CONTACT_URL}; annual disclosure report archiver)"
+
+# --- politeness ------------------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 32  # many domains in parallel …
+CONCURRENT_REQUESTS_PER_DOMAIN = 2  # … but small government servers see at most two at once
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+
+RETRY_ENABLED = True
+RETRY_TIMES = 4
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Scrapy ≥ 2.16 retries through the RetryMiddleware with exponential backoff; keep the
+# default priority adjustment so retries do not starve the rest of the crawl.
+RETRY_PRIORITY_ADJUST = -1
+# Backoff between tries of one request: base × factor^(try-1), capped (5/15/45/120 s).
+GOVREPORTS_RETRY_BACKOFF_BASE = 5.0
+GOVREPORTS_RETRY_BACKOFF_FACTOR = 3.0
+GOVREPORTS_RETRY_BACKOFF_MAX = 120.0
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "govreports.middlewares.BackoffRetryMiddleware": 550,
+}
+
+# Browser rendering only for requests that ask for it (meta "playwright"); Debian's
+# Chromium, because Playwright cannot download its own browser on a closed network.
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": os.environ.get("GOVREPORTS_CHROMIUM", "/usr/bin/chromium"),
+    "headless": True,
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ],
+}
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 60_000
+
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+ITEM_PIPELINES = {
+    "govreports.pipelines.ValidateReportPipeline": 100,
+    "govreports.pipelines.SQLitePipeline": 800,
+}
+
+EXTENSIONS = {
+    "govreports.extensions.CrawlSummary": 500,
+}

@@ -1,0 +1,270 @@
+"""The ``portal`` spider: every annual report of the portals of a region.
+
+::
+
+    scrapy crawl portal -a region=红花岗区        # a county, by name …
+    scrapy crawl portal -a region=520302          # … or code
+    scrapy crawl portal -a region=贵州省           # every registered portal under a province
+    scrapy crawl portal -a region=demo            # the embedded offline demo portal
+    scrapy crawl portal -a start_url=URL          # one ad-hoc list or report page
+
+The spider is thin: the registry says where to start, the platform modules read list
+pages, :mod:`govreports.discovery` finds a column from a home page, and
+:mod:`govreports.parsing` turns a report page into data.  Items go to the pipelines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+
+from govreports.discovery import discovery_links
+from govreports.items import FetchFailureItem, ReportItem
+from govreports.parsing.report import parse_report_html
+from govreports.parsing.titles import is_annual_report_title
+from govreports.platforms import Page, get_platform
+from govreports.registry import Portal, load_portals, select_portals
+from govreports.responses import deleted_page_target, meta_refresh_target
+
+# How many requests home-page discovery may spend per portal before giving up.
+DISCOVERY_BUDGET = 60
+DISCOVERY_MAX_DEPTH = 3
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "y")
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+    custom_settings = {
+        # A deleted report often answers 200 with a meta refresh to its folder; the
+        # spider reads those itself (see ``parse_report``) instead of following them.
+        "METAREFRESH_ENABLED": False,
+    }
+
+    def __init__(
+        self,
+        region: str | None = None,
+        start_url: str | None = None,
+        platform: str = "auto",
+        render_js: str = "0",
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        if not region and not start_url:
+            raise ValueError("say which portals to crawl: -a region=<name or code> or -a start_url=<URL>")
+        self.region = region or ""
+        self.start_url = start_url or ""
+        self.platform_arg = platform
+        self.render_js_arg = _truthy(render_js)
+        self.crawl_args = {"region": self.region, "start_url": self.start_url, "platform": platform}
+        self.portals: list[Portal] = []
+        self.portal_by_id: dict[str, Portal] = {}
+        self.discovery_spent: Counter[str] = Counter()
+        self.list_pages_seen: Counter[str] = Counter()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.portals = spider.select_portals(crawler.settings.get("PORTALS_FILE"))
+        spider.portal_by_id = {p.portal_id: p for p in spider.portals}
+        spider.max_list_pages = crawler.settings.getint("GOVREPORTS_MAX_LIST_PAGES", 200)
+        return spider
+
+    def select_portals(self, portals_file: str) -> list[Portal]:
+        if self.start_url:
+            return [self.adhoc_portal(self.start_url)]
+        return select_portals(self.region, load_portals(portals_file))
+
+    def adhoc_portal(self, url: str) -> Portal:
+        host = urlsplit(url).hostname or "local"
+        return Portal(
+            portal_id=f"adhoc:{host}",
+            region_code=self.region if self.region.isdigit() else "",
+            region_name=self.region,
+            portal_name=host,
+            home_url="",
+            list_urls=(url,),
+            platform=self.platform_arg,
+            render_js=self.render_js_arg,
+        )
+
+    # --- requests ------------------------------------------------------------------
+    def _meta(self, portal: Portal, **extra: Any) -> dict[str, Any]:
+        meta = {"portal_id": portal.portal_id, **extra}
+        if not portal.obey_robots:
+            meta["dont_obey_robotstxt"] = True
+        return meta
+
+    def _count(self, portal_id: str, counter: str, n: int = 1) -> None:
+        self.crawler.stats.inc_value(f"govreports/portal/{portal_id}/{counter}", n)
+
+    def list_request(self, portal: Portal, url: str, *, column: str, platform: str, method: str = "GET",
+                     formdata: tuple[tuple[str, str], ...] = (), first: bool = False) -> scrapy.Request:
+        meta = self._meta(portal, column=column, platform=platform)
+        if portal.render_js:
+            meta["playwright"] = True
+        callback = self.parse_start if first and self.start_url else self.parse_list
+        if method == "POST":
+            return scrapy.FormRequest(url, formdata=dict(formdata), callback=callback,
+                                      errback=self.on_error, meta=meta)
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
+
+    def report_request(self, portal: Portal, url: str, *, column: str, title: str = "",
+                       date: str | None = None) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_report,
+            errback=self.on_error,
+            meta=self._meta(portal, column=column, list_title=title, list_date=date),
+        )
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for portal in self.portals:
+            if portal.list_urls:
+                for url in portal.list_urls:
+                    yield self.list_request(portal, url, column=url, platform=portal.platform, first=True)
+            elif portal.home_url:
+                yield scrapy.Request(
+                    portal.home_url,
+                    callback=self.parse_home,
+                    errback=self.on_error,
+                    meta=self._meta(portal, depth_left=DISCOVERY_MAX_DEPTH),
+                )
+
+    # --- callbacks -----------------------------------------------------------------
+    def parse_home(self, response: Response):
+        """Walk from the home page towards the annual-report column(s)."""
+        portal = self.portal_by_id[response.meta["portal_id"]]
+        self.discovery_spent[portal.portal_id] += 1
+        if not isinstance(response, TextResponse):
+            return
+        links = discovery_links(Page(url=response.url, text=response.text))
+        for column in links.columns:
+            if is_annual_report_title(column.title):
+                yield self.report_request(portal, column.url, column=response.url, title=column.title)
+            else:
+                self._count(portal.portal_id, "columns_discovered")
+                yield self.list_request(portal, column.url, column=column.url, platform=portal.platform)
+        depth_left = response.meta.get("depth_left", 0) - 1
+        if links.columns or depth_left <= 0:
+            return
+        for hub in links.hubs:
+            if self.discovery_spent[portal.portal_id] >= DISCOVERY_BUDGET:
+                self.logger.warning("discovery budget spent on %s without finding its report column",
+                                    portal.portal_id)
+                return
+            self.discovery_spent[portal.portal_id] += 1
+            yield response.follow(hub.url, callback=self.parse_home, errback=self.on_error,
+                                  meta=self._meta(portal, depth_left=depth_left))
+
+    def parse_start(self, response: Response):
+        """An ad-hoc ``start_url``: a report page is stored, anything else read as a list."""
+        if isinstance(response, TextResponse):
+            parsed = parse_report_html(response.text, response.url)
+            if parsed.is_report:
+                yield from self.parse_report(response)
+                return
+        yield from self.parse_list(response)
+
+    def parse_list(self, response: Response):
+        portal = self.portal_by_id[response.meta["portal_id"]]
+        column = response.meta["column"]
+        self._count(portal.portal_id, "list_pages")
+        self.list_pages_seen[column] += 1
+        if not isinstance(response, TextResponse):
+            yield self.failure(portal, response.url, "list page is not text", response.status)
+            return
+        page = Page(url=response.url, text=response.text, status=response.status)
+        platform = get_platform(response.meta.get("platform", "auto"), page)
+        listing = platform.parse_list(page)
+        for candidate in listing.candidates:
+            if is_annual_report_title(candidate.title):
+                yield self.report_request(portal, candidate.url, column=column,
+                                          title=candidate.title, date=candidate.published)
+        if self.list_pages_seen[column] >= self.max_list_pages:
+            self.logger.warning("stopped paging %s after %d pages", column, self.max_list_pages)
+        else:
+            for request in listing.next_requests:
+                yield self.list_request(portal, request.url, column=column,
+                                        platform=request.platform or platform.name,
+                                        method=request.method, formdata=request.formdata)
+        for sublist in listing.sublists:
+            yield self.list_request(portal, sublist, column=sublist, platform=portal.platform)
+
+    def parse_report(self, response: Response):
+        portal = self.portal_by_id[response.meta["portal_id"]]
+        self._count(portal.portal_id, "report_pages")
+        if not isinstance(response, TextResponse):
+            # Attachments-as-reports are handled by the attachment pipeline (later issue).
+            yield self.failure(portal, response.url, f"not an HTML page ({response.headers.get('Content-Type', b'').decode('latin-1')})", response.status)
+            return
+        gone_to = deleted_page_target(response.text, response.url)
+        if gone_to:
+            self._count(portal.portal_id, "non_reports")
+            self.crawler.stats.inc_value("govreports/non_reports")
+            yield self.failure(portal, response.url, f"not a report: deleted page (meta refresh to {gone_to})",
+                               response.status)
+            return
+        refresh = meta_refresh_target(response.text, response.url)
+        if refresh and refresh != response.url:
+            yield response.follow(refresh, callback=self.parse_report, errback=self.on_error,
+                                  meta=dict(response.meta))
+            return
+        parsed = parse_report_html(response.text, response.url)
+        if not parsed.is_report:
+            self._count(portal.portal_id, "non_reports")
+            self.crawler.stats.inc_value("govreports/non_reports")
+            yield self.failure(portal, response.url, f"not a report: {parsed.title or '(no title)'}",
+                               response.status)
+            return
+        self._count(portal.portal_id, "reports")
+        yield ReportItem(
+            portal_id=portal.portal_id,
+            region_code=portal.region_code,
+            region_name=portal.region_name,
+            url=response.url,
+            list_url=response.meta.get("column", ""),
+            source_format="html",
+            sha256=hashlib.sha256(response.body).hexdigest(),
+            parsed=parsed,
+            list_title=response.meta.get("list_title", ""),
+            list_date=response.meta.get("list_date"),
+        )
+
+    # --- failures ------------------------------------------------------------------
+    def failure(self, portal: Portal, url: str, reason: str, status: int | None = None,
+                attempts: int = 1, error: str = "") -> FetchFailureItem:
+        return FetchFailureItem(portal_id=portal.portal_id, url=url, reason=reason,
+                                http_status=status, attempts=attempts, last_error=error)
+
+    def on_error(self, failure):
+        request = failure.request
+        portal = self.portal_by_id.get(request.meta.get("portal_id", ""))
+        if portal is None:
+            return
+        status = None
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            reason = f"HTTP {status}"
+        elif failure.check(DNSLookupError):
+            reason = "DNS lookup failed"
+        elif failure.check(TimeoutError, TCPTimedOutError):
+            reason = "timeout"
+        elif failure.check(scrapy.exceptions.IgnoreRequest):
+            reason = f"ignored: {failure.value}"
+        else:
+            reason = failure.type.__name__
+        self.logger.warning("giving up on %s: %s", request.url, reason)
+        yield self.failure(portal, request.url, reason, status,
+                           attempts=request.meta.get("retry_times", 0) + 1,
+                           error=str(failure.value)[:500])

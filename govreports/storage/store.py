@@ -1,0 +1,238 @@
+"""The SQLite store: one file, WAL mode, every write parameterised and transactional.
+
+A batch of reports is written in one transaction, so a killed crawl leaves either the
+whole batch or none of it: never a report without its indicators.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from govreports.storage.migrations import apply_migrations
+
+REPORT_COLUMNS = (
+    "report_id",
+    "identity",
+    "url",
+    "portal_id",
+    "region_code",
+    "region_name",
+    "publisher",
+    "title",
+    "report_year",
+    "era",
+    "index_no",
+    "written_date",
+    "published_date",
+    "doc_no",
+    "metadata",
+    "body_text",
+    "body_text_original",
+    "cover_letter",
+    "next_year_plan",
+    "sections",
+    "source_format",
+    "attachment_urls",
+    "sha256",
+    "flags",
+)
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating and migrating as needed) the database at ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=30)
+    db = sqlite_utils.Database(conn)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    apply_migrations(db)
+    return db
+
+
+@dataclass
+class ReportRecord:
+    """Everything stored for one fetched report, ready to write."""
+
+    report: dict[str, Any]  # REPORT_COLUMNS
+    url: str  # canonical URL it was fetched at
+    list_url: str = ""
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    tables: list[dict[str, Any]] = field(default_factory=list)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+
+
+class ReportStore:
+    """Reads and writes the govreports database."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.db = open_db(self.path)
+        self.conn = self.db.conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- runs and portals -------------------------------------------------------
+    def start_run(self, region: str, args: dict[str, Any], portals: list[dict[str, Any]]) -> str:
+        run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+        stamp = now_iso()
+        with self.conn:
+            for row in portals:
+                self.conn.execute(
+                    """INSERT INTO portals (portal_id, region_code, region_name, portal_name,
+                           home_url, list_urls, platform, render_js, obey_robots, robots_note,
+                           updated_at)
+                       VALUES (:portal_id, :region_code, :region_name, :portal_name, :home_url,
+                           :list_urls, :platform, :render_js, :obey_robots, :robots_note, :updated_at)
+                       ON CONFLICT(portal_id) DO UPDATE SET
+                           region_code=excluded.region_code, region_name=excluded.region_name,
+                           portal_name=excluded.portal_name, home_url=excluded.home_url,
+                           list_urls=excluded.list_urls, platform=excluded.platform,
+                           render_js=excluded.render_js, obey_robots=excluded.obey_robots,
+                           robots_note=excluded.robots_note, updated_at=excluded.updated_at""",
+                    {**row, "updated_at": stamp},
+                )
+            self.conn.execute(
+                """INSERT INTO crawl_runs (run_id, started_at, status, region, args, portals,
+                       reports_new, reports_updated, reports_unchanged, non_reports, failures)
+                   VALUES (?, ?, 'running', ?, ?, ?, 0, 0, 0, 0, 0)""",
+                (run_id, stamp, region, json.dumps(args, ensure_ascii=False), len(portals)),
+            )
+        return run_id
+
+    def finish_run(self, run_id: str, status: str, counts: dict[str, int], stats: dict[str, Any]) -> None:
+        with self.conn:
+            self.conn.execute(
+                """UPDATE crawl_runs SET finished_at=?, status=?, reports_new=?, reports_updated=?,
+                       reports_unchanged=?, non_reports=?, failures=?, stats=?
+                   WHERE run_id=?""",
+                (
+                    now_iso(),
+                    status,
+                    counts.get("new", 0),
+                    counts.get("updated", 0),
+                    counts.get("unchanged", 0),
+                    counts.get("non_reports", 0),
+                    counts.get("failures", 0),
+                    json.dumps(stats, ensure_ascii=False, sort_keys=True),
+                    run_id,
+                ),
+            )
+
+    def record_failures(self, failures: list[dict[str, Any]]) -> None:
+        if not failures:
+            return
+        with self.conn:
+            self.conn.executemany(
+                """INSERT INTO fetch_failures (run_id, portal_id, url, reason, http_status,
+                       attempts, last_error, at)
+                   VALUES (:run_id, :portal_id, :url, :reason, :http_status, :attempts,
+                       :last_error, :at)""",
+                failures,
+            )
+
+    # --- reports ----------------------------------------------------------------
+    def save_reports(self, records: list[ReportRecord], run_id: str) -> list[str]:
+        """Write a batch in one transaction; return ``new``/``updated``/``unchanged`` per record."""
+        outcomes = []
+        stamp = now_iso()
+        with self.conn:
+            for record in records:
+                outcomes.append(self._save_report(record, run_id, stamp))
+        return outcomes
+
+    def _save_report(self, record: ReportRecord, run_id: str, stamp: str) -> str:
+        report = {c: record.report.get(c) for c in REPORT_COLUMNS}
+        report_id = report["report_id"]
+        existing = self.conn.execute(
+            "SELECT sha256 FROM reports WHERE report_id = ?", (report_id,)
+        ).fetchone()
+        if existing is None:
+            outcome = "new"
+        elif existing[0] == report["sha256"]:
+            outcome = "unchanged"
+        else:
+            outcome = "updated"
+
+        if outcome == "unchanged":
+            self.conn.execute(
+                "UPDATE reports SET last_seen = ?, run_id = ? WHERE report_id = ?",
+                (stamp, run_id, report_id),
+            )
+        else:
+            columns = ", ".join(REPORT_COLUMNS)
+            placeholders = ", ".join(f":{c}" for c in REPORT_COLUMNS)
+            updates = ", ".join(f"{c}=excluded.{c}" for c in REPORT_COLUMNS if c not in ("report_id", "url"))
+            self.conn.execute(
+                f"""INSERT INTO reports ({columns}, first_seen, last_seen, last_changed, run_id)
+                    VALUES ({placeholders}, :stamp, :stamp, :stamp, :run_id)
+                    ON CONFLICT(report_id) DO UPDATE SET {updates},
+                        last_seen=excluded.last_seen, last_changed=excluded.last_changed,
+                        run_id=excluded.run_id""",
+                {**report, "stamp": stamp, "run_id": run_id},
+            )
+            self._replace_children(report_id, record)
+
+        self.conn.execute(
+            """INSERT INTO report_urls (report_id, url, list_url, first_seen, last_seen)
+               VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT(report_id, url) DO UPDATE SET last_seen=excluded.last_seen,
+                   list_url=CASE WHEN excluded.list_url != '' THEN excluded.list_url ELSE list_url END""",
+            (report_id, record.url, record.list_url, stamp, stamp),
+        )
+        return outcome
+
+    def _replace_children(self, report_id: str, record: ReportRecord) -> None:
+        for table in ("indicators", "report_tables", "attachments"):
+            self.conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
+        self.conn.executemany(
+            """INSERT INTO indicators (report_id, key, value, raw, unit, source, evidence)
+               VALUES (:report_id, :key, :value, :raw, :unit, :source, :evidence)""",
+            [{**row, "report_id": report_id} for row in record.indicators],
+        )
+        self.conn.executemany(
+            """INSERT INTO report_tables (report_id, table_index, kind, caption, n_rows, n_cols,
+                   cells, source)
+               VALUES (:report_id, :table_index, :kind, :caption, :n_rows, :n_cols, :cells, :source)""",
+            [{**row, "report_id": report_id} for row in record.tables],
+        )
+        self.conn.executemany(
+            """INSERT INTO attachments (report_id, url, link_text, status)
+               VALUES (:report_id, :url, :link_text, 'linked')""",
+            [{**row, "report_id": report_id} for row in record.attachments],
+        )
+
+    # --- reading ----------------------------------------------------------------
+    def report_urls(self, report_id: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT url FROM report_urls WHERE report_id = ? ORDER BY first_seen, url",
+                (report_id,),
+            )
+        ]
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Full-text search over title and body (trigram: any 3+ character substring)."""
+        return list(
+            self.db.query(
+                """SELECT reports.report_id, reports.title, reports.url
+                   FROM reports_fts JOIN reports ON reports.rowid = reports_fts.rowid
+                   WHERE reports_fts MATCH ? ORDER BY rank LIMIT ?""",
+                (query, limit),
+            )
+        )

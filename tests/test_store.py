@@ -1,0 +1,117 @@
+"""The SQLite store: migrations, batched writes, recrawl outcomes, full-text search."""
+
+import sqlite3
+
+import pytest
+
+from govreports.storage import ReportRecord, ReportStore, open_db
+from govreports.storage.migrations import MIGRATIONS, apply_migrations
+from govreports.storage.store import REPORT_COLUMNS
+
+
+def record(report_id="r1", sha="a", url="http://a.gov.cn/t1.html", title="示范县2023年政府信息公开工作年度报告",
+           body="本年度主动公开政府信息4712条。", indicators=None):
+    report = {c: "" for c in REPORT_COLUMNS}
+    report.update(portal_id="demo", report_id=report_id, identity=f"url:{url}#{report_id}", url=url, title=title,
+                  body_text=body, sha256=sha, report_year=2023, era="2021", flags="[]", sections="[]",
+                  metadata="{}")
+    return ReportRecord(
+        report=report, url=url,
+        indicators=indicators if indicators is not None else [
+            {"key": "headline.proactive_total", "value": 4712, "raw": "4712条", "unit": "条",
+             "source": "text", "evidence": "本年度主动公开政府信息4712条"}],
+    )
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = ReportStore(tmp_path / "g.db")
+    portal = {"portal_id": "demo", "region_code": "demo", "region_name": "demo", "portal_name": "示范县",
+              "home_url": "", "list_urls": "", "platform": "trs", "render_js": 0, "obey_robots": 0,
+              "robots_note": "local"}
+    s.run = s.start_run("demo", {}, [portal])
+    yield s
+    s.close()
+
+
+def test_schema_tables(store):
+    assert {"portals", "reports", "report_urls", "indicators", "report_tables", "attachments",
+            "fetch_failures", "crawl_runs"} <= set(store.db.table_names())
+
+
+def test_wal_mode(store):
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_migrations_run_once(tmp_path):
+    path = tmp_path / "m.db"
+    open_db(path).conn.close()
+    db = open_db(path)
+    assert apply_migrations(db) == []
+    assert db["_migrations"].count == len(MIGRATIONS)
+
+
+def test_first_save_is_new(store):
+    assert store.save_reports([record()], store.run) == ["new"]
+
+
+def test_same_content_again_is_unchanged(store):
+    store.save_reports([record()], store.run)
+    assert store.save_reports([record()], store.run) == ["unchanged"]
+
+
+def test_changed_content_is_updated(store):
+    store.save_reports([record()], store.run)
+    assert store.save_reports([record(sha="b", body="本年度主动公开政府信息4713条。")], store.run) == ["updated"]
+    assert store.db["reports"].get("r1")["body_text"] == "本年度主动公开政府信息4713条。"
+
+
+def test_update_replaces_indicators_without_orphans(store):
+    store.save_reports([record()], store.run)
+    store.save_reports([record(sha="b", indicators=[])], store.run)
+    assert store.db["indicators"].count == 0
+
+
+def test_first_seen_kept_across_saves(store):
+    store.save_reports([record()], store.run)
+    first = store.db["reports"].get("r1")["first_seen"]
+    store.save_reports([record(sha="b")], store.run)
+    assert store.db["reports"].get("r1")["first_seen"] == first
+
+
+def test_second_url_of_same_report_is_remembered(store):
+    store.save_reports([record(url="http://a.gov.cn/x/t1.html")], store.run)
+    store.save_reports([record(url="http://a.gov.cn/y/t1.html")], store.run)
+    assert store.db["reports"].count == 1
+    assert store.report_urls("r1") == ["http://a.gov.cn/x/t1.html", "http://a.gov.cn/y/t1.html"]
+
+
+def test_chinese_full_text_search(store):
+    store.save_reports([record()], store.run)
+    assert [r["report_id"] for r in store.search("主动公开")] == ["r1"]
+
+
+def test_full_text_search_follows_updates(store):
+    store.save_reports([record()], store.run)
+    store.save_reports([record(sha="b", body="依申请公开")], store.run)
+    assert store.search("主动公开") == []
+
+
+def test_batch_is_atomic(store):
+    bad = record(report_id="r2")
+    bad.indicators = [{"key": "k"}]  # missing columns: the insert fails
+    with pytest.raises(sqlite3.ProgrammingError):
+        store.save_reports([record(), bad], store.run)
+    assert store.db["reports"].count == 0
+
+
+def test_failures_recorded(store):
+    store.record_failures([{"run_id": store.run, "portal_id": "demo", "url": "http://a/x", "reason": "HTTP 404",
+                            "http_status": 404, "attempts": 1, "last_error": "", "at": "2026-01-01T00:00:00Z"}])
+    assert store.db["fetch_failures"].count == 1
+
+
+def test_finish_run(store):
+    store.finish_run(store.run, "finished", {"new": 3}, {"demo": {"reports": 3}})
+    row = store.db["crawl_runs"].get(store.run)
+    assert (row["status"], row["reports_new"]) == ("finished", 3)
