@@ -55,27 +55,27 @@ def test_first_save_is_new(store):
     assert store.save_reports([record()], store.run) == ["new"]
 
 
-def test_same_content_again_is_unchanged(store):
+def test_same_content_in_a_later_run_is_unchanged(store):
     store.save_reports([record()], store.run)
-    assert store.save_reports([record()], store.run) == ["unchanged"]
+    assert store.save_reports([record()], "later-run") == ["unchanged"]
 
 
 def test_changed_content_is_updated(store):
     store.save_reports([record()], store.run)
-    assert store.save_reports([record(sha="b", body="本年度主动公开政府信息4713条。")], store.run) == ["updated"]
+    assert store.save_reports([record(sha="b", body="本年度主动公开政府信息4713条。")], "later-run") == ["updated"]
     assert store.db["reports"].get("r1")["body_text"] == "本年度主动公开政府信息4713条。"
 
 
 def test_update_replaces_indicators_without_orphans(store):
     store.save_reports([record()], store.run)
-    store.save_reports([record(sha="b", indicators=[])], store.run)
+    store.save_reports([record(sha="b", indicators=[])], "later-run")
     assert store.db["indicators"].count == 0
 
 
 def test_first_seen_kept_across_saves(store):
     store.save_reports([record()], store.run)
     first = store.db["reports"].get("r1")["first_seen"]
-    store.save_reports([record(sha="b")], store.run)
+    store.save_reports([record(sha="b")], "later-run")
     assert store.db["reports"].get("r1")["first_seen"] == first
 
 
@@ -93,7 +93,7 @@ def test_chinese_full_text_search(store):
 
 def test_full_text_search_follows_updates(store):
     store.save_reports([record()], store.run)
-    store.save_reports([record(sha="b", body="依申请公开")], store.run)
+    store.save_reports([record(sha="b", body="依申请公开")], "later-run")
     assert store.search("主动公开") == []
 
 
@@ -115,3 +115,8 @@ def test_finish_run(store):
     store.finish_run(store.run, "finished", {"new": 3}, {"demo": {"reports": 3}})
     row = store.db["crawl_runs"].get(store.run)
     assert (row["status"], row["reports_new"]) == ("finished", 3)
+
+
+def test_same_report_twice_in_one_run_is_seen_again(store):
+    store.save_reports([record(url="http://a.gov.cn/x/t1.html")], store.run)
+    assert store.save_reports([record(url="http://a.gov.cn/y/t1.html")], store.run) == ["seen_again"]

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .model import Flag, Indicator
-from .normalize import fold_width, parse_number
+from .normalize import fold_width_aligned, parse_number
 
 _NUM = r"(?P<num>\d[\d,]*(?:\.\d+)?|[零〇○一二两三四五六七八九十百千万]+)"
 _SENT_END = "。；;\n"
@@ -29,17 +29,17 @@ TEXT_RULES = (
     TextRule("headline.proactive_total", re.compile(
         r"主动公开(?:各类|各种)?(?:政府)?信息(?:数量|总数|总量)?(?:共计?|为|达到?|合计|总计|累计)?\s*" + _NUM + r"\s*条")),
     TextRule("headline.applications_received", re.compile(
-        r"(?:收到|受理|新收|接到|接收)[^。；;，,]{0,20}?申请(?:件数|数量|数)?(?:共计?|为|合计|总计)?\s*" + _NUM + r"\s*(?:件|份|个|条|宗)")),
+        r"(?:收到|受理|新收|接到|接收)[^。；;，,\n]{0,20}?申请(?:件数|数量|数)?(?:共计?|为|合计|总计)?\s*" + _NUM + r"\s*(?:件|份|个|条|宗)")),
     TextRule("headline.applications_received", re.compile(
-        r"(?:未|没有|无)(?:收到|受理|接到|接收|发生)[^。；;]{0,24}?申请"), zero=True),
+        r"(?<!尚)(?:未|没有|无)(?:收到|受理|接到|接收|发生)[^。；;\n]{0,24}?申请"), zero=True),
     TextRule("headline.admin_reviews", re.compile(
-        r"(?:未|没有|无)(?:发生|出现|产生|收到|涉及|引发)?[^。；;，,]{0,30}?行政复议"), zero=True),
+        r"(?<!尚)(?:未|没有|无)(?:发生|出现|产生|收到|涉及|引发)?[^。；;，,\n|]{0,30}?行政复议"), zero=True),
     TextRule("headline.admin_reviews", re.compile(r"行政复议(?:案件|申请)?(?:共计?|为)?\s*" + _NUM + r"\s*(?:件|起|宗|次)")),
     TextRule("headline.lawsuits", re.compile(
-        r"(?:未|没有|无)(?:发生|出现|产生|收到|涉及|引发)?[^。；;]{0,40}?行政诉讼"), zero=True),
+        r"(?<!尚)(?:未|没有|无)(?:发生|出现|产生|收到|涉及|引发)?[^。；;\n|]{0,40}?行政诉讼"), zero=True),
     TextRule("headline.lawsuits", re.compile(r"行政诉讼(?:案件)?(?:共计?|为)?\s*" + _NUM + r"\s*(?:件|起|宗|次)")),
     TextRule("headline.fees", re.compile(
-        r"(?:未|没有|无|不)(?:收取|出现|发生|产生|涉及)[^。；;]{0,12}?(?:费用|收费)"), zero=True),
+        r"(?<!尚)(?:未|没有|无|不)(?:收取|出现|发生|产生|涉及)[^。；;\n|]{0,12}?(?:费用|收费)"), zero=True),
 )
 
 # Where each headline comes from in a table, per era: (keys summed, label).
@@ -58,7 +58,7 @@ HEADLINE_UNITS = {
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
-    a = max((text.rfind(c, 0, start) for c in _SENT_END), default=-1) + 1
+    a = max((text.rfind(c, 0, start) for c in _SENT_END + "!?！？"), default=-1) + 1
     ends = [i for i in (text.find(c, end) for c in _SENT_END) if i != -1]
     b = min(ends) + 1 if ends else len(text)
     return text[a:b].strip()
@@ -66,7 +66,9 @@ def _sentence_around(text: str, start: int, end: int) -> str:
 
 def from_text(report_text: str) -> dict[str, Indicator]:
     """First sentence value per headline key."""
-    text = fold_width(report_text)
+    # Sentences only: table rows rendered as " | " lines are not prose.
+    original = "\n".join(l for l in report_text.split("\n") if "|" not in l)
+    text = fold_width_aligned(original)  # match on folded text, quote the original
     found: dict[str, Indicator] = {}
     for rule in TEXT_RULES:
         if rule.key in found:
@@ -74,7 +76,7 @@ def from_text(report_text: str) -> dict[str, Indicator]:
         m = rule.pattern.search(text)
         if not m:
             continue
-        sentence = _sentence_around(text, m.start(), m.end())
+        sentence = _sentence_around(original, m.start(), m.end())
         if rule.zero:
             # "未发生行政复议，发生行政诉讼2起" is not a zero for lawsuits: the negation must
             # govern the matched words, i.e. no number between them.

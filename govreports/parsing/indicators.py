@@ -87,7 +87,7 @@ def classify_grid(grid: list[list[str]], caption: str = "") -> str:
     if ("申请人情况" in text or "本年新收" in text or ("予以公开" in text and "不予处理" in text)) and "自然人" in text + "自然人":
         if "本年新收" in text or "申请人情况" in text or "予以公开" in text:
             return "t3"
-    if "行政复议" in text and ("结果维持" in text or "尚未审结" in text or "结果纠正" in text):
+    if re.search("行政复议|行政诉讼|复议后起诉|直接起诉", text) and ("结果维持" in text or "尚未审结" in text or "结果纠正" in text):
         return "t4"
     if "第二十条" in text or ("信息内容" in text and re.search("规章|行政许可|行政处罚|行政事业性收费|规范性文件", text)):
         return "t2"
@@ -163,10 +163,12 @@ def map_t2(grid: list[list[str]], era: str | None) -> list[Indicator]:
             block, headers = clean_cell(first), []
             continue
         if label_key(first) == "信息内容":
-            headers = row[1:]
+            headers = row[1:] if any(row[1:]) else []
             continue
         subject = _t2_subject(first)
         if not subject:
+            if _t2_column(first) and not any(row[1:]):
+                headers.append(first)  # a flattened copy prints each header on its own line
             continue
         cells = row[1:]
         if headers and len(headers) == len(cells):
@@ -178,8 +180,12 @@ def map_t2(grid: list[list[str]], era: str | None) -> list[Indicator]:
                     pairs.append((column, header, cell))
         else:
             values = [c for c in cells if c] or cells[:1]
-            columns = T2_DEFAULT_COLUMNS.get((era, subject), ())
-            pairs = [(col, col, val) for col, val in zip(columns, values)]
+            named = [(_t2_column(h), h) for h in headers if h]
+            if named and len(named) == len(values):
+                pairs = [(col, h, val) for (col, h), val in zip(named, values)]
+            else:
+                columns = T2_DEFAULT_COLUMNS.get((era, subject), ())
+                pairs = [(col, col, val) for col, val in zip(columns, values)]
         for column, header, cell in pairs:
             key = f"t2.{subject}.{column}"
             evidence = "/".join(x for x in (block, clean_cell(first)) if x) + f" × {clean_cell(header)}"
@@ -248,30 +254,71 @@ def _trailing_values(cells: list[str], width: int) -> list[str] | None:
     return tail if all(is_value_cell(c) for c in tail) else None
 
 
+_LEVELS = (
+    re.compile(r"^[一二三四五六七八九十]\s*[、.．]"),  # 一、本年新收…
+    re.compile(r"^[(（]\s*[一二三四五六七八九十]\s*[)）]"),  # （一）予以公开
+    re.compile(r"^(?:\d+\s*[.、．)）]|[⒈⒉⒊⒋⒌⒍⒎⒏⒐]|[(（]\d+[)）])"),  # 1.属于国家秘密
+)
+_T3_HEADER_WORDS = ("自然人", "申请人情况", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "勾稽", "法人或其他组织")
+
+
+def _level_of(label: str) -> int | None:
+    s = label.strip()
+    for n, pattern in enumerate(_LEVELS):
+        if pattern.match(s):
+            return n
+    return None
+
+
 def map_t3(grid: list[list[str]]) -> list[Indicator]:
+    """t3 rows by label path.  The path is tracked across rows by numbering level
+    (一、 > （一） > 1.), so a parent printed once (rowspan, or a line of its own in a
+    flattened copy) and a label split over two lines ("（四）无" / "法提供") still
+    reach the right key."""
     specs = indicator_specs()
     out: list[Indicator] = []
-    pending_path: list[str] = []  # value-less label rows above (split or parent labels)
+    levels = ["", "", ""]
+    previous_was_label_only = False
     for row in grid:
         values = _trailing_values(row, 7)
         if values is None:
-            labels = _dedupe([c for c in row if c and not is_value_cell(c)])
-            if any(c and is_value_cell(c) and c.strip() for c in row):
-                pending_path = []  # a mis-shaped data row: do not let it leak into the next label
-                continue
-            if labels and not any(w in squash("".join(labels)) for w in ("自然人", "申请人情况", "商业企业")):
-                pending_path = (pending_path + labels)[-3:]
+            if any(c.strip() and is_value_cell(c) for c in row):
+                previous_was_label_only = False
+                continue  # a mis-shaped data row: not mapped (kept in the table grid)
+            labels = _dedupe([c for c in row if c])
+        else:
+            labels = _dedupe(row[: len(row) - 7])
+        if values is None and (not labels or any(w in squash("".join(labels)) for w in _T3_HEADER_WORDS)
+                               or label_key(labels[-1]) in ("其他", "其它", "总计", "合计", "申请人情况")):
+            continue  # column headers
+        last_level = None
+        for position, label in enumerate(labels):
+            level = _level_of(label)
+            if level is None:
+                if position == 0 and previous_was_label_only:
+                    deepest = max((i for i in range(3) if levels[i]), default=0)
+                    levels[deepest] += label  # continuation of a split label
+                    last_level = deepest
+                    continue
+                if position > 0 and last_level is not None:
+                    level = min(last_level + 1, 2)
+                else:
+                    level = max((i for i in range(3) if levels[i]), default=0)
+            levels[level] = label
+            for deeper in range(level + 1, 3):
+                levels[deeper] = ""
+            last_level = level
+        previous_was_label_only = values is None
+        if values is None:
             continue
-        labels = _dedupe(row[: len(row) - 7])
-        path = labels if len(labels) > 1 or not pending_path else pending_path + labels
-        row_key = t3_row_key(path) or t3_row_key(labels)
+        path = [l for l in levels if l]
+        row_key = t3_row_key(path)
         evidence_path = "/".join(clean_cell(p) for p in path)
         for column, column_label, cell in zip(T3_COLUMNS, T3_COLUMN_LABELS, values):
             key = f"t3.{row_key}.{column}" if row_key else ""
             if key not in specs:
                 key = f"unknown:t3:{'/'.join(label_key(p) for p in path)}/{column}"
             out.append(make_indicator(key, cell, f"{evidence_path} × {column_label}"))
-        pending_path = []
     return out
 
 
@@ -443,16 +490,20 @@ def map_legacy(grid: list[list[str]]) -> list[Indicator]:
 
 # ============================================================================ dispatch
 
-def map_table(table: Table, era: str | None) -> list[Indicator]:
-    """Indicators of one classified table (``table.kind`` set by :func:`classify_grid`)."""
+def map_table(table: Table, era: str | None, rows: list[list[str]] | None = None) -> list[Indicator]:
+    """Indicators of one classified table (``table.kind`` set by :func:`classify_grid`).
+
+    ``rows``: the unpadded rows of a table flattened one cell per line (its grid is
+    padded with blanks that were never printed)."""
+    grid = rows if rows is not None else table.grid
     if table.kind == "t2":
-        found = map_t2(table.grid, era)
+        found = map_t2(grid, era)
     elif table.kind == "t3":
-        found = map_t3(table.grid)
+        found = map_t3(grid)
     elif table.kind == "t4":
-        found = map_t4(table.grid, table.caption)
+        found = map_t4(grid, table.caption)
     elif table.kind == "legacy":
-        found = map_legacy(table.grid)
+        found = map_legacy(grid)
     else:
         return []
     for ind in found:

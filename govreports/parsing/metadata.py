@@ -169,12 +169,12 @@ def metadata_from_html(root: etree._Element, content: etree._Element | None) -> 
 
 # ---------------------------------------------------------------------------- text
 
-def metadata_from_text(text: str, max_lines: int = 15) -> tuple[dict[str, str], int]:
-    """Metadata from the head of a text copy; also returns how many lines it used
-    (so the caller can leave them out of the body)."""
+def metadata_from_text(text: str, max_lines: int = 15) -> tuple[dict[str, str], set[int]]:
+    """Metadata from the head of a text copy; also returns the indexes of the lines it
+    read (so the caller can leave them out of the body)."""
     lines = text.split("\n")
     tokens: list[str] = []
-    used = 0
+    used: set[int] = set()
     for n, line in enumerate(lines[:max_lines]):
         stripped = line.strip()
         if not stripped:
@@ -185,5 +185,5 @@ def metadata_from_text(text: str, max_lines: int = 15) -> tuple[dict[str, str], 
         if is_meta:
             cells = [c.strip() for c in stripped.split("|")] if "|" in stripped else [stripped]
             tokens.extend(cells)
-            used = n + 1
+            used.add(n)
     return read_tokens(tokens), used

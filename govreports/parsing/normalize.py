@@ -48,6 +48,15 @@ _WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _WIDTH_TABLE.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x200B: None, 0xFEFF: None})
 
 
+_ALIGNED_WIDTH_TABLE = {k: (v if v is not None else 0x20) for k, v in _WIDTH_TABLE.items()}
+
+
+def fold_width_aligned(text: str) -> str:
+    """Like :func:`fold_width` but one character out per character in, so positions in
+    the folded text are positions in the original."""
+    return text.translate(_ALIGNED_WIDTH_TABLE) if text else text
+
+
 def fold_width(text: str) -> str:
     """Full-width digits, letters and ASCII punctuation to half-width; odd spaces to ' '."""
     return text.translate(_WIDTH_TABLE) if text else text

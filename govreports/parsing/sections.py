@@ -21,7 +21,7 @@ _REPORT_HEADING = re.compile(
 )
 _PLAN_HEADING = re.compile(r"^[^。，,；;《“]{0,30}?(?:19|20)\d{2}\s*年度?.{0,14}?(?:工作计划|工作要点|工作安排)$")
 _BACK_TO_REPORT = re.compile(r"(?:情况)?统计表$|^表\s*[0-9一二三四五六七八九]")
-_TABLE_ROW_LABEL = re.compile(r"申请数量|结转|办理结果|主动公开情况$|依申请公开情况$|数量$|数$")
+_TABLE_ROW_LABEL = re.compile(r"申请数量|结转|办理结果|数量$|数$")
 _SECTION = re.compile(r"^(?P<num>[一二三四五六七八九十]{1,3})\s*[、.．]\s*(?P<heading>.*)$")
 
 

@@ -82,6 +82,7 @@ class TextTable:
     end_line: int  # exclusive
     caption: str = ""
     layout: str = "pipe"  # pipe | per_line
+    rows: list[list[str]] | None = None  # per_line: rows without padding (no empty cells were seen)
 
 
 def split_pipe_row(line: str) -> list[str]:
@@ -117,9 +118,9 @@ def text_table_grids(text: str) -> list[TextTable]:
             tables.append(TextTable(grid, i, j, _caption(lines, i), "pipe"))
             i = j
             continue
-        if lines[i].strip() and _is_cell_line(lines[i]):
+        if lines[i].strip() and _is_cell_line(lines[i]) and not _is_table_break(lines[i]):
             j = i
-            while j < len(lines) and "|" not in lines[j] and (not lines[j].strip() or _is_cell_line(lines[j])):
+            while j < len(lines) and "|" not in lines[j] and (not lines[j].strip() or _is_cell_line(lines[j])) and not _is_table_break(lines[j]):
                 j += 1
             table = _per_line_table(lines, i, j)
             if table:
@@ -151,7 +152,16 @@ def _per_line_table(lines: list[str], start: int, end: int) -> TextTable | None:
         return None
     width = max(len(r) for r in rows)
     grid = [r + [""] * (width - len(r)) for r in rows]
-    return TextTable(grid, start, end, _caption(lines, start), "per_line")
+    return TextTable(grid, start, end, _caption(lines, start), "per_line", rows)
+
+
+# Section headings between flattened tables ("三、收到和处理政府信息公开申请情况") end a
+# per-line table; t3 row labels ("三、本年度办理结果") do not.
+_TABLE_BREAK = re.compile(r"^\s*[一二三四五六七八九十]{1,2}\s*[、.．].*情况\s*$")
+
+
+def _is_table_break(line: str) -> bool:
+    return bool(_TABLE_BREAK.match(line))
 
 
 def _caption(lines: list[str], start: int) -> str:
@@ -159,5 +169,5 @@ def _caption(lines: list[str], start: int) -> str:
     for k in range(start - 1, max(start - 4, -1), -1):
         s = lines[k].strip()
         if s:
-            return s if len(s) <= 60 else ""
+            return s if len(s) <= 60 and not re.fullmatch(r"[\d年月日.\-/ ]+|[〇○零一二三四五六七八九十年月日]+", s) else ""
     return ""

@@ -28,8 +28,9 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutErro
 
 from govreports.discovery import discovery_links
 from govreports.items import FetchFailureItem, ReportItem
+from govreports.parsing.model import ParsedReport
 from govreports.parsing.report import parse_report_html
-from govreports.parsing.titles import is_annual_report_title
+from govreports.parsing.titles import is_annual_report_title, report_year
 from govreports.platforms import Page, get_platform
 from govreports.registry import Portal, load_portals, select_portals
 from govreports.responses import deleted_page_target, meta_refresh_target
@@ -41,6 +42,12 @@ DISCOVERY_MAX_DEPTH = 3
 
 def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "y")
+
+
+def is_report_link(title: str) -> bool:
+    """A list item worth fetching: its title names an annual report *for a year*.
+    "政府信息公开年报" without a year is the column, not a report."""
+    return is_annual_report_title(title) and report_year(title) is not None
 
 
 class PortalSpider(scrapy.Spider):
@@ -150,7 +157,7 @@ class PortalSpider(scrapy.Spider):
             return
         links = discovery_links(Page(url=response.url, text=response.text))
         for column in links.columns:
-            if is_annual_report_title(column.title):
+            if is_report_link(column.title):
                 yield self.report_request(portal, column.url, column=response.url, title=column.title)
             else:
                 self._count(portal.portal_id, "columns_discovered")
@@ -168,11 +175,12 @@ class PortalSpider(scrapy.Spider):
                                   meta=self._meta(portal, depth_left=depth_left))
 
     def parse_start(self, response: Response):
-        """An ad-hoc ``start_url``: a report page is stored, anything else read as a list."""
+        """An ad-hoc ``start_url``: a page whose own title names a report for a year is
+        stored as a report; anything else is read as a list."""
         if isinstance(response, TextResponse):
             parsed = parse_report_html(response.text, response.url)
-            if parsed.is_report:
-                yield from self.parse_report(response)
+            if parsed.is_report and is_report_link(parsed.title):
+                yield from self.parse_report(response, parsed=parsed)
                 return
         yield from self.parse_list(response)
 
@@ -188,7 +196,7 @@ class PortalSpider(scrapy.Spider):
         platform = get_platform(response.meta.get("platform", "auto"), page)
         listing = platform.parse_list(page)
         for candidate in listing.candidates:
-            if is_annual_report_title(candidate.title):
+            if is_report_link(candidate.title):
                 yield self.report_request(portal, candidate.url, column=column,
                                           title=candidate.title, date=candidate.published)
         if self.list_pages_seen[column] >= self.max_list_pages:
@@ -201,7 +209,7 @@ class PortalSpider(scrapy.Spider):
         for sublist in listing.sublists:
             yield self.list_request(portal, sublist, column=sublist, platform=portal.platform)
 
-    def parse_report(self, response: Response):
+    def parse_report(self, response: Response, parsed: ParsedReport | None = None):
         portal = self.portal_by_id[response.meta["portal_id"]]
         self._count(portal.portal_id, "report_pages")
         if not isinstance(response, TextResponse):
@@ -220,7 +228,8 @@ class PortalSpider(scrapy.Spider):
             yield response.follow(refresh, callback=self.parse_report, errback=self.on_error,
                                   meta=dict(response.meta))
             return
-        parsed = parse_report_html(response.text, response.url)
+        if parsed is None:
+            parsed = parse_report_html(response.text, response.url)
         if not parsed.is_report:
             self._count(portal.portal_id, "non_reports")
             self.crawler.stats.inc_value("govreports/non_reports")

@@ -147,7 +147,8 @@ class ReportStore:
 
     # --- reports ----------------------------------------------------------------
     def save_reports(self, records: list[ReportRecord], run_id: str) -> list[str]:
-        """Write a batch in one transaction; return ``new``/``updated``/``unchanged`` per record."""
+        """Write a batch in one transaction; return per record ``new``, ``updated``,
+        ``unchanged``, or ``seen_again`` (already written by this run through another URL)."""
         outcomes = []
         stamp = now_iso()
         with self.conn:
@@ -159,16 +160,19 @@ class ReportStore:
         report = {c: record.report.get(c) for c in REPORT_COLUMNS}
         report_id = report["report_id"]
         existing = self.conn.execute(
-            "SELECT sha256 FROM reports WHERE report_id = ?", (report_id,)
+            "SELECT sha256, run_id FROM reports WHERE report_id = ?", (report_id,)
         ).fetchone()
         if existing is None:
             outcome = "new"
+        elif existing[1] == run_id:
+            # Reached again through another URL or column in this same crawl.
+            outcome = "seen_again"
         elif existing[0] == report["sha256"]:
             outcome = "unchanged"
         else:
             outcome = "updated"
 
-        if outcome == "unchanged":
+        if outcome in ("unchanged", "seen_again"):
             self.conn.execute(
                 "UPDATE reports SET last_seen = ?, run_id = ? WHERE report_id = ?",
                 (stamp, run_id, report_id),

@@ -1,0 +1,282 @@
+"""Orchestration: a report page (HTML) or a text copy in, a :class:`ParsedReport` out.
+
+Steps: page meta and the metadata block -> main content without chrome -> tables as
+grids, classified (t2/t3/t4/legacy) -> era -> indicators -> headline numbers ->
+consistency flags; the body is also split into cover letter / report / next-year plan
+and numbered sections.  Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from . import html as htmlmod
+from .checks import check
+from .headline import headline
+from .dates import parse_date
+from .indicators import classify_grid, derive_t3_other_sum, era_hints, map_table
+from .metadata import metadata_from_html, metadata_from_text
+from .model import Flag, Indicator, Link, ParsedReport, Table
+from .normalize import clean_cell, fold_width, is_value_cell, to_simplified
+from .sections import split_body, split_sections
+from .tables import html_table_grid, text_table_grids
+from .titles import is_annual_report_title, report_year
+
+# A page titled as one of the look-alikes is not a report even if it quotes one.
+_LOOK_ALIKE_TITLE = re.compile(r"工作要点|工作计划|工作总结|落实情况|的通知$|的函$|统计年报|决算|预算")
+ATTACHMENT_EXT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|zip|rar|ofd)(?:$|[?#])", re.I)
+
+
+# ============================================================================ public
+
+def parse_report_html(html: str, url: str) -> ParsedReport:
+    """Parse a decoded report detail page."""
+    tree = htmlmod.parse_html(html)
+    meta = htmlmod.page_meta(tree)
+    content = htmlmod.find_content(tree)
+    metadata = metadata_from_html(tree, content)
+
+    body_el = copy.deepcopy(content)
+    htmlmod.remove_chrome(body_el)
+    original = htmlmod.element_text(body_el)
+    tables = []
+    for table_el in body_el.iter("table"):
+        if any(t is not table_el for t in table_el.iter("table")):
+            continue  # a layout table wrapping the real one
+        grid = [[_simplified_cell(c) for c in row] for row in html_table_grid(table_el)]
+        if grid:
+            tables.append(Table(index=len(tables), grid=grid, caption=_html_caption(table_el), source="html"))
+
+    # The page's meta tags fill what the visible block left out (page_meta keeps them as printed).
+    if not metadata.get("published_date") and meta.get("PubDate"):
+        metadata["published_date"] = parse_date(meta["PubDate"]) or meta["PubDate"]
+    if not metadata.get("publisher") and meta.get("ContentSource"):
+        metadata["publisher"] = to_simplified(meta["ContentSource"])
+    report = ParsedReport(url=url, page_meta=meta, metadata=metadata)
+    report.title = _html_title(tree, meta)
+    report.attachments = _attachments(tree, body_el, url)
+    _finish(report, original, tables)
+    return report
+
+
+def parse_report_text(text: str, url: str, *, source: str = "text", title: str = "") -> ParsedReport:
+    """Parse a text copy of a report page (or the text of a PDF/DOCX attachment;
+    ``source`` then says "attachment:<filename>")."""
+    lines = htmlmod.tidy_text(text or "").split("\n")
+    metadata, meta_lines = metadata_from_text("\n".join(lines))
+    if not title:
+        title = next((l.strip() for l in lines[:12] if len(l.strip()) <= 80 and is_annual_report_title(l)), "")
+    body_lines = [l for n, l in enumerate(lines) if n not in meta_lines and not (title and l.strip() == title.strip())]
+    original = "\n".join(body_lines)
+    simplified = to_simplified(original)
+    text_tables = text_table_grids(simplified)
+    tables = [Table(index=n, grid=t.grid, caption=t.caption, source=source) for n, t in enumerate(text_tables)]
+    unpadded = {n: t.rows for n, t in enumerate(text_tables) if t.rows is not None}
+    report = ParsedReport(url=url, metadata=metadata, title=clean_cell(title))
+    _finish(report, original, tables, simplified=simplified, unpadded=unpadded)
+    return report
+
+
+# ============================================================================ shared
+
+def _finish(report: ParsedReport, original: str, tables: list[Table], simplified: str | None = None,
+            unpadded: dict[int, list[list[str]]] | None = None) -> None:
+    report.body_text_original = original
+    report.body_text = simplified if simplified is not None else to_simplified(original)
+    parts = split_body(report.body_text)
+    report.cover_letter = parts.cover_letter
+    report.next_year_plan = parts.next_year_plan
+    report.sections = split_sections(parts.report)
+    if not report.title and parts.report_heading:
+        report.title = parts.report_heading
+
+    report.report_year = (
+        report_year(report.title) or report_year(parts.report_heading) or _year_from_text(parts.report)
+        or _year_before(report.metadata.get("published_date") or report.page_meta.get("PubDate", ""))
+    )
+    for table in tables:
+        table.kind = classify_grid(table.grid, table.caption)
+    report.tables = tables
+    report.era = _detect_era(tables, report.report_year, parts.report)
+    numbered = sum(1 for s in report.sections if s.number)
+    report.is_report = bool(
+        # The page's own title names a report for a year …
+        (is_annual_report_title(report.title) and report_year(report.title))
+        # … or (title-less text copies) the body reads like one: its heading plus numbered
+        # sections, the "现将…报告如下" formula, or the report's own tables.  A list page
+        # full of report titles has none of these.
+        or (parts.report_heading and numbered >= 2)
+        or re.search(r"现将.{0,30}?信息公开.{0,12}?(?:报告如下|年度报告)", parts.report)
+        or any(t.kind in ("t3", "t4", "legacy") for t in tables)
+    ) and not (report.title and _LOOK_ALIKE_TITLE.search(report.title) and not is_annual_report_title(report.title))
+
+    if not report.is_report:
+        # A list page or a look-alike: no era, and only the year its own title names.
+        report.report_year = report_year(report.title)
+        if not any(t.kind != "other" for t in tables):
+            report.era = None
+
+    indicators: list[Indicator] = []
+    for table in tables:
+        indicators.extend(map_table(table, report.era, (unpadded or {}).get(table.index)))
+    indicators.extend(derive_t3_other_sum(indicators))
+    indicators, dup_flags = _dedupe(indicators)
+    heads, head_flags = headline(indicators, parts.report)
+    report.indicators = indicators + heads
+    report.flags = check(indicators) + head_flags + dup_flags
+
+    report.publisher = _publisher(report, parts.report)
+    site_id = report.page_meta.get("SiteIDCode", "")
+    if re.fullmatch(r"\d{10}", site_id):
+        report.region_code = site_id[:6]
+
+
+def _simplified_cell(cell: str) -> str:
+    # Values stay exactly as printed; labels are stored in Simplified.
+    return cell if is_value_cell(cell) else to_simplified(cell)
+
+
+def _dedupe(indicators: list[Indicator]) -> tuple[list[Indicator], list[Flag]]:
+    """One indicator per canonical key (the first table wins; a different later value
+    is flagged, not merged).  Unknown rows are all kept."""
+    seen: dict[str, Indicator] = {}
+    out, flags = [], []
+    for ind in indicators:
+        if ind.key.startswith("unknown:"):
+            out.append(ind)
+            continue
+        first = seen.get(ind.key)
+        if first is None:
+            seen[ind.key] = ind
+            out.append(ind)
+        elif first.value != ind.value or first.raw != ind.raw:
+            flags.append(Flag("duplicate_key", f"{ind.key} printed twice: {first.raw!r} and {ind.raw!r}",
+                              {"key": ind.key, "first": first.raw, "second": ind.raw, "second_evidence": ind.evidence}))
+    return out, flags
+
+
+def _detect_era(tables: list[Table], year: int | None, text: str) -> str | None:
+    kinds = {t.kind for t in tables}
+    if kinds & {"t2", "t3", "t4"}:
+        hints = {era_hints(t.grid, t.kind) for t in tables if t.kind in ("t2", "t3")}
+        if "2021" in hints:
+            return "2021"
+        if "2019" in hints:
+            return "2019"
+        return "2021" if year and year >= 2021 else "2019"
+    if "legacy" in kinds:
+        return "legacy"
+    if year:
+        if year <= 2018:
+            return "legacy"
+        return "2021" if year >= 2021 else "2019"
+    if "收到和处理政府信息公开申请情况" in text:
+        return "2019"
+    return None
+
+
+_YEAR_SENTENCES = (
+    re.compile(r"现将\s*((?:19|20)\d{2})\s*年度?.{0,12}?信息公开"),
+    re.compile(r"((?:19|20)\d{2})\s*年度?(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:报告|年报)"),
+    re.compile(r"统计(?:时限|期限|时间)?(?:自|为|从)\s*((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"),
+)
+
+
+def _year_from_text(text: str) -> int | None:
+    head = fold_width(text[:3000])
+    for pattern in _YEAR_SENTENCES:
+        m = pattern.search(head)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _year_before(published: str) -> int | None:
+    """Reports are published in the year after the one they cover."""
+    m = re.match(r"((?:19|20)\d{2})-", published or "")
+    return int(m.group(1)) - 1 if m else None
+
+
+_BODY_SUFFIX = re.compile(r"(?:人民政府|政府|办公室|办公厅|委员会|局|厅|委|办|镇|乡|街道办事处|街道|管委会|中心|院|署|区|县|市)$")
+
+
+def _publisher(report: ParsedReport, report_text: str) -> str:
+    for candidate in (report.metadata.get("publisher", ""), report.page_meta.get("ContentSource", "")):
+        if candidate:
+            return candidate
+    title = fold_width(report.title)
+    m = re.match(r"^(.{2,40}?)(?:关于)?(?:(?:19|20)\d{2}|[〇○零一二][〇○零一二三四五六七八九]{3})\s*年", title)
+    if m and _BODY_SUFFIX.search(m.group(1).strip()):
+        return m.group(1).strip()
+    # The signature: a short body name right above the closing date.
+    lines = [l.strip() for l in report_text.split("\n") if l.strip()]
+    for n in range(len(lines) - 1, 0, -1):
+        if re.fullmatch(r"[(（]?\s*(?:(?:19|20)\d{2}|[〇○零一二][〇○零一二三四五六七八九]{3})\s*年.{1,6}月.{1,6}日\s*[)）]?", lines[n]):
+            prev = lines[n - 1]
+            if len(prev) <= 30 and _BODY_SUFFIX.search(prev) and "|" not in prev:
+                return prev
+    return ""
+
+
+# ============================================================================ HTML bits
+
+_SITE_SUFFIX = re.compile(r"\s*[-_|—–]+\s*[^-_|—–]*(?:网|政府|门户|平台|网站)[^-_|—–]*$")
+
+
+def _html_title(tree: etree._Element, meta: dict[str, str]) -> str:
+    for name in ("ArticleTitle", "articletitle", "title", "og:title"):
+        if meta.get(name):
+            return to_simplified(meta[name])
+    for el in tree.iter("h1", "h2", "h3", "div", "p", "td", "span"):
+        cls = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+        if el.tag in ("h1", "h2", "h3") or "title" in cls or "bt" == cls.strip():
+            text = clean_cell(el.text_content())
+            if 4 <= len(text) <= 100 and is_annual_report_title(text):
+                return to_simplified(text)
+    title = htmlmod.page_title(tree)
+    prev = None
+    while prev != title:
+        prev, title = title, _SITE_SUFFIX.sub("", title)
+    return to_simplified(title)
+
+
+def _html_caption(table: etree._Element) -> str:
+    cap = table.find("caption")
+    if cap is not None:
+        return clean_cell(cap.text_content())
+    prev = table.getprevious()
+    if prev is not None:
+        text = clean_cell(prev.text_content())
+        if 0 < len(text) <= 60:
+            return to_simplified(text)
+    return ""
+
+
+def _attachments(tree: etree._Element, content: etree._Element, base: str) -> list[Link]:
+    """Links to pdf/doc/docx/wps/xls/xlsx/et/zip in the content, and in the page's
+    attachment blocks (TRS "appendix", Hanweb "fj")."""
+    links, seen = [], set()
+    candidates = list(content.iter("a"))
+    for a in tree.iter("a"):
+        marker = ""
+        parent = a.getparent()
+        depth = 0
+        while parent is not None and depth < 4:
+            marker += f" {parent.get('class') or ''} {parent.get('id') or ''}"
+            parent, depth = parent.getparent(), depth + 1
+        if re.search(r"appendix|attach|fujian|\bfj|xgfj|download|file", marker, re.I):
+            candidates.append(a)
+    for a in candidates:
+        href = (a.get("href") or "").strip()
+        if not href or not ATTACHMENT_EXT.search(href):
+            continue
+        absolute = urljoin(base, href)
+        if absolute in seen:
+            continue
+        seen.add(absolute)
+        links.append(Link(url=absolute, text=clean_cell(a.text_content())))
+    return links
