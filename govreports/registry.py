@@ -58,6 +58,11 @@ class Portal:
     def is_demo(self) -> bool:
         return self.region_code == "demo"
 
+    @property
+    def is_local(self) -> bool:
+        """Registered as local files (``file://``), like the demo portal."""
+        return all(u.startswith("file:") for u in (self.home_url, *self.list_urls) if u)
+
     def as_row(self) -> dict[str, object]:
         """The row stored in the ``portals`` table."""
         return {

@@ -40,6 +40,8 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# Local files (the demo portal) are read without delay; no server is behind them.
+DOWNLOAD_SLOTS = {"local-files": {"delay": 0, "concurrency": 8}}
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 10 * 1024 * 1024

@@ -35,6 +35,7 @@ from govreports.platforms import Page, get_platform
 from govreports.registry import Portal, load_portals, select_portals
 from govreports.responses import deleted_page_target, meta_refresh_target
 
+LOCAL_FILES_SLOT = "local-files"  # see DOWNLOAD_SLOTS in settings
 # How many requests home-page discovery may spend per portal before giving up.
 DISCOVERY_BUDGET = 60
 DISCOVERY_MAX_DEPTH = 3
@@ -110,6 +111,10 @@ class PortalSpider(scrapy.Spider):
         meta = {"portal_id": portal.portal_id, **extra}
         if not portal.obey_robots:
             meta["dont_obey_robotstxt"] = True
+        if portal.is_local:
+            # Politeness protects servers; local files (the demo) have none to protect.
+            meta["download_slot"] = LOCAL_FILES_SLOT
+            meta["autothrottle_dont_adjust_delay"] = True
         return meta
 
     def _count(self, portal_id: str, counter: str, n: int = 1) -> None:
