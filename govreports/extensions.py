@@ -11,7 +11,11 @@ from govreports.pipelines import portal_summary
 
 logger = logging.getLogger(__name__)
 
-COUNTERS = ("list_pages", "report_pages", "reports", "non_reports", "failures")
+COUNTERS = ("list_pages", "report_pages", "reports", "known_skipped", "not_modified", "non_reports", "failures")
+
+
+def _total(stats: dict, counter: str) -> int:
+    return sum(v for k, v in stats.items() if k.startswith("govreports/portal/") and k.endswith("/" + counter))
 
 
 class CrawlSummary:
@@ -34,6 +38,9 @@ class CrawlSummary:
             f"{stats.get('govreports/reports_new', 0)} new, "
             f"{stats.get('govreports/reports_updated', 0)} updated, "
             f"{stats.get('govreports/reports_unchanged', 0)} unchanged reports; "
+            f"{_total(stats, 'known_skipped')} known and skipped, "
+            f"{stats.get('govreports/not_modified', 0)} not modified, "
+            f"{stats.get('govreports/reports_removed', 0) + stats.get('govreports/reports_gone', 0)} gone; "
             f"{stats.get('govreports/failures', 0)} failures",
         ]
         for portal_id, counters in sorted(portal_summary(stats).items()):

@@ -24,6 +24,29 @@ class ReportItem:
     parsed: ParsedReport
     list_title: str = ""  # the title the list printed
     list_date: str | None = None  # the publication date the list printed
+    etag: str = ""  # HTTP validators, for conditional recrawls
+    last_modified: str = ""
+
+
+@dataclass
+class SeenItem:
+    """A known report URL seen again without being stored anew: listed and skipped by
+    an incremental crawl, or revalidated with a 304 Not Modified."""
+
+    portal_id: str
+    url: str
+    revalidated: bool = False
+    etag: str = ""
+    last_modified: str = ""
+
+
+@dataclass
+class GoneItem:
+    """A known report URL that now answers 404/410 or a deleted page."""
+
+    portal_id: str
+    url: str
+    reason: str
 
 
 @dataclass

@@ -12,7 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from govreports.identity import canonical_url, report_id, report_identity
-from govreports.items import FetchFailureItem, ReportItem, validate_report
+from govreports.items import FetchFailureItem, GoneItem, ReportItem, SeenItem, validate_report
 from govreports.storage import ReportRecord, ReportStore
 from govreports.storage.store import now_iso
 
@@ -125,6 +125,8 @@ def record_from_item(item: ReportItem) -> ReportRecord:
             for t in parsed.tables
         ],
         attachments=list(attachments.values()),
+        etag=item.etag,
+        last_modified=item.last_modified,
     )
 
 
@@ -143,6 +145,7 @@ class SQLitePipeline:
         self.run_id = ""
         self.pending: list[ReportRecord] = []
         self.failures: list[dict] = []
+        self.seen: list[dict] = []
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -152,6 +155,9 @@ class SQLitePipeline:
     def open_spider(self):
         spider = self.crawler.spider
         self.store = ReportStore(self.db_path)
+        interrupted = self.store.interrupt_stale_runs()
+        if interrupted:
+            logger.info("%d earlier crawl(s) had been interrupted; this one picks up their work", interrupted)
         portals = [p.as_row() for p in getattr(spider, "portals", [])]
         self.run_id = self.store.start_run(
             region=getattr(spider, "region", "") or "",
@@ -181,10 +187,16 @@ class SQLitePipeline:
             if len(self.failures) >= self.batch_size:
                 self._flush()
             return item
-        if isinstance(item, ReportItem):
+        if isinstance(item, SeenItem):
+            self.seen.append({"url": item.url, "revalidated": item.revalidated,
+                              "etag": item.etag, "last_modified": item.last_modified})
+        elif isinstance(item, GoneItem):
+            if self.store.mark_gone(item.url, item.reason):
+                self.crawler.stats.inc_value("govreports/reports_gone")
+        elif isinstance(item, ReportItem):
             self.pending.append(record_from_item(item))
-            if len(self.pending) >= self.batch_size:
-                self._flush()
+        if len(self.pending) + len(self.seen) >= self.batch_size:
+            self._flush()
         return item
 
     def _flush(self):
@@ -195,6 +207,9 @@ class SQLitePipeline:
             self.crawler.stats.inc_value(f"govreports/reports_{outcome}")
         failures, self.failures = self.failures, []
         self.store.record_failures(failures)
+        seen, self.seen = self.seen, []
+        if seen:
+            self.store.mark_seen(seen, self.run_id)
 
     def close_spider(self):
         self._flush()
@@ -203,6 +218,14 @@ class SQLitePipeline:
         if self.store is None:
             return
         self._flush()
+        spider = self.crawler.spider
+        if reason == "finished" and spider is not None:
+            for portal_id in getattr(spider, "complete_portals", list)():
+                removed = self.store.mark_unseen_removed(portal_id, self.run_id)
+                self.crawler.stats.inc_value("govreports/reports_removed", removed)
+            for column, pages in getattr(spider, "list_pages_seen", {}).items():
+                portal_id = getattr(spider, "column_portal", {}).get(column, "")
+                self.store.record_list_crawl(canonical_url(column), portal_id, pages)
         stats = self.crawler.stats
         counts = {
             "new": stats.get_value("govreports/reports_new", 0),

@@ -135,6 +135,17 @@ def test_crawl_runs_without_warnings(province_crawl):
     assert [line for line in result.stderr.splitlines() if "Warning" in line or "WARNING" in line] == []
 
 
+def test_full_recrawl_creates_no_duplicates(portal_server, province_crawl, tmp_path):
+    db, registry, _ = province_crawl
+    copy = tmp_path / "again.db"
+    with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    before = {t: query(copy, f"SELECT count(*) FROM {t}")[0][0] for t in ("reports", "indicators", "report_urls", "report_tables")}
+    result = crawl("region=贵州省", "full=1", db=copy, settings={"PORTALS_FILE": str(registry)})
+    after = {t: query(copy, f"SELECT count(*) FROM {t}")[0][0] for t in before}
+    assert (result.returncode, after, f"0 new, 0 updated, {TOTAL_REPORTS} unchanged" in result.stdout) == (0, before, True)
+
+
 def test_recrawl_creates_no_duplicates(portal_server, province_crawl, tmp_path):
     db, registry, _ = province_crawl
     copy = tmp_path / "again.db"
@@ -143,7 +154,18 @@ def test_recrawl_creates_no_duplicates(portal_server, province_crawl, tmp_path):
     before = {t: query(copy, f"SELECT count(*) FROM {t}")[0][0] for t in ("reports", "indicators", "report_urls", "report_tables")}
     result = crawl("region=贵州省", db=copy, settings={"PORTALS_FILE": str(registry)})
     after = {t: query(copy, f"SELECT count(*) FROM {t}")[0][0] for t in before}
-    assert (result.returncode, after, f"0 new, 0 updated, {TOTAL_REPORTS} unchanged" in result.stdout) == (0, before, True)
+    assert (result.returncode, after, "0 new, 0 updated, 0 unchanged" in result.stdout) == (0, before, True)
+
+
+def test_unchanged_recrawl_fetches_no_report_page(portal_server, province_crawl, tmp_path):
+    db, registry, _ = province_crawl
+    copy = tmp_path / "again.db"
+    with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    portal_server.reset_log()
+    crawl("region=贵州省", db=copy, settings={"PORTALS_FILE": str(registry)})
+    report_paths = {f"/{site}/{r['path']}" for site, s in SITES.items() for r in s["reports"]}
+    assert [path for _, path in portal_server.requests if path in report_paths] == []
 
 
 @pytest.mark.parametrize("region", ["520303", "汇川区", "汇川"])

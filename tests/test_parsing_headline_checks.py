@@ -38,7 +38,7 @@ def test_text_headline_keeps_sentence_as_evidence():
 
 @pytest.mark.parametrize(
     "text",
-    ["结果维持 | 尚未审结 | 总计\n0 | 0 | 0\n行政诉讼", "尚未审结的行政诉讼案件1件。", "主动公开信息。"],
+    ["结果维持 | 尚未审结 | 总计\n0 | 0 | 0\n行政诉讼", "其中尚未审结的行政诉讼已移交法院。", "主动公开信息。"],
 )
 def test_from_text_ignores_table_rows_and_non_statements(text):
     assert "headline.lawsuits" not in from_text(text) and "headline.proactive_total" not in from_text(text)
@@ -110,3 +110,28 @@ def test_t4_total_rule(values, flagged):
     cols = ("upheld", "corrected", "other", "pending", "total")
     inds = [Indicator(f"t4.review.{c}", str(v), v) for c, v in zip(cols, values)]
     assert any(f.rule == "t4.total" for f in check(inds)) is flagged
+
+
+@pytest.mark.parametrize(
+    "sentence,value",
+    [("本年度对政府信息公开申请共答复4件，其中：同意公开答复3件；同意部分公开答复0件。", 3), ("予以公开12件。", 12)],
+)
+def test_applications_disclosed_from_text(sentence, value):
+    assert from_text(sentence)["headline.applications_disclosed"].value == value
+
+
+def test_partial_or_refused_is_not_disclosed():
+    assert "headline.applications_disclosed" not in from_text("同意部分公开答复2件，不予公开答复1件。")
+
+
+def test_coverage_flag_lists_missing_cells():
+    from govreports.parsing.checks import coverage
+
+    (flag,) = coverage(consistent_t3(), "2019", {"t3"})
+    assert flag.rule == "coverage.t3" and "t3.result.withheld.admin_query.total" in flag.numbers["missing"]
+
+
+def test_coverage_silent_for_legacy():
+    from govreports.parsing.checks import coverage
+
+    assert coverage([], "legacy", {"legacy"}) == []

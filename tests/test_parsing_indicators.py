@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from govreports.parsing.indicators import (
-    T3_COLUMNS, classify_grid, indicator_specs, keys_for_era, legacy_key_for, map_t3, map_t4, t3_row_key,
+    classify_grid, indicator_specs, keys_for_era, legacy_key_for, map_t3, map_t4, t3_row_key,
 )
 from govreports.parsing.report import parse_report_html, parse_report_text
 
@@ -23,6 +23,9 @@ def _builder():
 
 BUILD = _builder()
 URL = "http://www.example.gov.cn/zwgk/202401/t20240125_1.html"
+# The printed column order of t3, spelled out here (not imported) so a mapping that
+# swaps columns fails.
+T3_COLUMNS = ("natural_person", "commercial", "research", "public_interest", "legal_service", "other_org", "total")
 
 # builder row name -> canonical row part of the key
 T3_ROW_KEYS = {

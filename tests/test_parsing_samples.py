@@ -221,3 +221,9 @@ def test_xc_comparison_chart_is_not_mapped(xc):
 
 def test_xc_no_flags(xc):
     assert xc.flags == []
+
+
+def test_hhg_text_and_table_disagree_on_disclosed(hhg):
+    # the text says 同意公开答复4件, 表2 says 3: keep the table, record the disagreement
+    (flag,) = [f for f in hhg.flags if f.rule == "text_vs_table"]
+    assert (flag.numbers["key"], flag.numbers["text"], flag.numbers["table"]) == ("headline.applications_disclosed", 4, 3)

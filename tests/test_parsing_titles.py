@@ -62,6 +62,7 @@ def test_look_alikes_are_rejected(title):
         ("年度报告", None),
         ("政务公开专栏", None),
         ("1880年度报告", None),
+        ("XX区政府信息公开工作年度报告（2023）", 2023),
     ],
 )
 def test_report_year_edge_cases(title, year):

@@ -4,14 +4,15 @@ ever changed, because the record must say what the report says.
 * ``t3.column_balance`` — per column: 一 + 二 = （七）总计 + 四;
 * ``t3.result_sum`` — per column: （七）总计 = （一）+（二）+ every row of （三）…（六）;
 * ``t3.row_sum`` — per row: 总计 = 自然人 + the five 法人或其他组织 columns;
-* ``t4.total`` — each 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结.
+* ``t4.total`` — each 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结;
+* ``coverage.t2|t3|t4`` — a table was found but cells of its form were not read.
 
 A rule is checked only when every number it needs was printed.
 """
 
 from __future__ import annotations
 
-from .indicators import T3_COLUMNS, T4_COLUMNS, T4_GROUPS
+from .indicators import T3_COLUMNS, T4_COLUMNS, T4_GROUPS, keys_for_era
 from .model import Flag, Indicator
 
 T3_RESULT_ROWS = (
@@ -67,4 +68,25 @@ def check(indicators: list[Indicator]) -> list[Flag]:
         if not _close(s, cells[-1]):
             flags.append(Flag("t4.total", f"{group}: 总计 {cells[-1]} ≠ 维持+纠正+其他+尚未审结 {s}",
                               {"group": group, "total": cells[-1], "sum": s}))
+    return flags
+
+
+def coverage(indicators: list[Indicator], era: str | None, table_kinds: set[str]) -> list[Flag]:
+    """``coverage.<table>``: a t2/t3/t4 table was found but some canonical cells of the
+    era were not read from it (an unusual layout, or a row the page left out)."""
+    if era not in ("2019", "2021"):
+        return []
+    present = {i.key for i in indicators}
+    flags = []
+    for kind in ("t2", "t3", "t4"):
+        if kind not in table_kinds:
+            continue
+        missing = [k for k in keys_for_era(era, kind) if k not in present]
+        if kind == "t3" and era == "2021":
+            # a 2021 report may print the 2019 single （六） row: then its sub-rows are absent
+            if not any(k.startswith("t3.result.other.no_correction") for k in present):
+                missing = [k for k in missing if not k.startswith("t3.result.other.")]
+        if missing:
+            flags.append(Flag(f"coverage.{kind}", f"{len(missing)} {kind} cells of the {era} form not found",
+                              {"missing": missing}))
     return flags

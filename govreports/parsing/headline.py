@@ -32,6 +32,8 @@ TEXT_RULES = (
         r"(?:收到|受理|新收|接到|接收)[^。；;，,\n]{0,20}?申请(?:件数|数量|数)?(?:共计?|为|合计|总计)?\s*" + _NUM + r"\s*(?:件|份|个|条|宗)")),
     TextRule("headline.applications_received", re.compile(
         r"(?<!尚)(?:未|没有|无)(?:收到|受理|接到|接收|发生)[^。；;\n]{0,24}?申请"), zero=True),
+    TextRule("headline.applications_disclosed", re.compile(
+        r"(?:同意公开|予以公开)(?:答复)?(?:的)?(?:共计?|为)?\s*" + _NUM + r"\s*(?:件|份|个|条)")),
     TextRule("headline.admin_reviews", re.compile(
         r"(?<!尚)(?:未|没有|无)(?:发生|出现|产生|收到|涉及|引发)?[^。；;，,\n|]{0,30}?行政复议"), zero=True),
     TextRule("headline.admin_reviews", re.compile(r"行政复议(?:案件|申请)?(?:共计?|为)?\s*" + _NUM + r"\s*(?:件|起|宗|次)")),

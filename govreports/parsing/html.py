@@ -151,7 +151,9 @@ def table_rows_text(table: etree._Element) -> list[str]:
     """A table rendered as " | "-separated lines (used inside body text)."""
     lines = []
     for tr in table.iter("tr"):
-        cells = [clean_cell(c.text_content()) for c in tr if c.tag in ("td", "th")]
+        if any(True for _ in tr.iter("table")):
+            continue  # a row wrapping a nested table: the nested rows come on their own
+        cells = [clean_cell("".join(c.itertext())) for c in tr if c.tag in ("td", "th")]
         if any(cells):
             lines.append(" | ".join(cells))
     return lines

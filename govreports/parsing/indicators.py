@@ -84,16 +84,22 @@ def _dedupe(labels: list[str]) -> list[str]:
 def classify_grid(grid: list[list[str]], caption: str = "") -> str:
     """t2 | t3 | t4 | legacy | other, from the labels the grid holds."""
     text = squash(caption + "".join("".join(r) for r in grid[:40]))
-    if ("申请人情况" in text or "本年新收" in text or ("予以公开" in text and "不予处理" in text)) and "自然人" in text + "自然人":
-        if "本年新收" in text or "申请人情况" in text or "予以公开" in text:
-            return "t3"
+    if "申请人情况" in text or "本年新收" in text or ("予以公开" in text and "不予处理" in text):
+        return "t3"
     if re.search("行政复议|行政诉讼|复议后起诉|直接起诉", text) and ("结果维持" in text or "尚未审结" in text or "结果纠正" in text):
         return "t4"
     if "第二十条" in text or ("信息内容" in text and re.search("规章|行政许可|行政处罚|行政事业性收费|规范性文件", text)):
         return "t2"
-    if sum(1 for row in grid if legacy_key_for(row[0] if row else "", "") ) >= 2:
+    if sum(1 for row in grid if _legacy_row_label(row) and legacy_key_for(_legacy_row_label(row), "")) >= 2:
         return "legacy"
     return "other"
+
+
+def is_t3_continuation(grid: list[list[str]]) -> bool:
+    """A table holding t3 rows without t3's header: the second half of a t3 split by a
+    page break (Word/PDF -> HTML)."""
+    rows = [r for r in grid if _trailing_values(r, 7) is not None and any(c and not is_value_cell(c) for c in r[:-7])]
+    return len(rows) >= 2 and all(t3_row_key([c for c in r[:-7] if c]) for r in rows[:3])
 
 
 def era_hints(grid: list[list[str]], kind: str) -> str | None:
@@ -169,6 +175,15 @@ def map_t2(grid: list[list[str]], era: str | None) -> list[Indicator]:
         if not subject:
             if _t2_column(first) and not any(row[1:]):
                 headers.append(first)  # a flattened copy prints each header on its own line
+            elif first and not is_value_cell(first) and any(c.strip() and parse_number(c)[0] is not None for c in row[1:]):
+                emitted = set()
+                for n, cell in enumerate(row[1:]):
+                    header = headers[n] if n < len(headers) else str(n + 1)
+                    key = f"unknown:t2:{label_key(first)}/{label_key(header)}"
+                    if cell.strip() and key not in emitted:
+                        emitted.add(key)
+                        out.append(make_indicator(key, cell,
+                                                  f"{block}/{clean_cell(first)} × {clean_cell(header)}".lstrip("/")))
             continue
         cells = row[1:]
         if headers and len(headers) == len(cells):
@@ -270,6 +285,18 @@ def _level_of(label: str) -> int | None:
     return None
 
 
+def _t3_first_value_column(grid: list[list[str]]) -> int | None:
+    """Column of 自然人 in a header row that has several cells (an aligned HTML or " | "
+    grid); None for one-cell-per-line copies, where columns are positional."""
+    for row in grid[:6]:
+        if sum(1 for c in row if c) < 2:
+            continue
+        for n, cell in enumerate(row):
+            if label_key(cell) == "自然人":
+                return n
+    return None
+
+
 def map_t3(grid: list[list[str]]) -> list[Indicator]:
     """t3 rows by label path.  The path is tracked across rows by numbering level
     (一、 > （一） > 1.), so a parent printed once (rowspan, or a line of its own in a
@@ -279,8 +306,15 @@ def map_t3(grid: list[list[str]]) -> list[Indicator]:
     out: list[Indicator] = []
     levels = ["", "", ""]
     previous_was_label_only = False
+    first_value_column = _t3_first_value_column(grid)
     for row in grid:
         values = _trailing_values(row, 7)
+        if first_value_column is not None and len(row) >= first_value_column + 7:
+            # Aligned grid: take the 7 columns under the header, whatever trails them.
+            aligned = row[first_value_column:first_value_column + 7]
+            if all(is_value_cell(c) for c in aligned) and not all(is_value_cell(c) for c in row[:first_value_column]):
+                values = aligned
+                row = row[:first_value_column] + aligned
         if values is None:
             if any(c.strip() and is_value_cell(c) for c in row):
                 previous_was_label_only = False
@@ -337,7 +371,7 @@ def derive_t3_other_sum(indicators: list[Indicator]) -> list[Indicator]:
         value = sum(values) if all(v is not None for v in values) else None
         out.append(Indicator(
             key=f"t3.result.other.{column}", raw="+".join(p.raw for p in parts), value=value, unit="件",
-            source="table", evidence=f"（六）其他处理 = 1.+2.+3. (sum of sub-rows) × {column_label}",
+            source=parts[0].source, evidence=f"（六）其他处理 = 1.+2.+3. (sum of sub-rows) × {column_label}",
         ))
     return out
 
@@ -361,13 +395,31 @@ def _t4_group_of(text: str) -> str | None:
     return None
 
 
+def _t4_first_value_column(grid: list[list[str]]) -> int | None:
+    """Column of the first 结果维持 in a multi-cell header row (aligned grids only)."""
+    for row in grid[:4]:
+        if sum(1 for c in row if c) >= 5:
+            for n, cell in enumerate(row):
+                if label_key(cell) == "结果维持":
+                    return n
+    return None
+
+
 def map_t4(grid: list[list[str]], caption: str = "") -> list[Indicator]:
+    """One 15-number row (复议 5, 直接起诉 5, 复议后起诉 5), or 5-number rows whose group
+    is named by the row label, the table's caption or the header rows above."""
     out: list[Indicator] = []
     header_text = caption
+    first = _t4_first_value_column(grid)
     for row in grid:
-        values = _trailing_values(row, 15) if len(row) >= 15 else None
-        if values is None and len(row) == 15 and all(is_value_cell(c) for c in row):
-            values = row
+        values = None
+        if first is not None and len(row) >= first + 15 and all(is_value_cell(c) for c in row[first:first + 15]) \
+                and any(c.strip() for c in row[first:first + 15]):
+            values = row[first:first + 15]  # aligned under the header, whatever trails
+        elif len(row) >= 15:
+            values = _trailing_values(row, 15)
+            if values is None and len(row) == 15 and all(is_value_cell(c) for c in row):
+                values = row
         if values is not None:
             for gi, group in enumerate(T4_GROUPS):
                 for ci, column in enumerate(T4_COLUMNS):
@@ -392,25 +444,34 @@ def map_t4(grid: list[list[str]], caption: str = "") -> list[Indicator]:
 
 # Label variants seen in the wild, beyond the CSV's "/"-separated list.
 LEGACY_EXTRA_VARIANTS = {
-    "legacy.proactive.total": ["全年主动公开政府信息数", "本年度主动公开政府信息数", "主动公开政府信息数量", "主动公开信息数"],
+    "legacy.proactive.total": ["全年主动公开政府信息数", "本年度主动公开政府信息数", "主动公开政府信息数量", "主动公开信息数",
+                               "主动公开政府信息条数"],
     "legacy.channel.gazette": ["政府公报", "通过政府公报公开政府信息数"],
     "legacy.channel.website": ["政府网站", "政府门户网站", "通过政府网站公开政府信息数"],
     "legacy.channel.weibo": ["政务微博"],
     "legacy.channel.wechat": ["政务微信"],
     "legacy.channel.press_conference": ["新闻发布会"],
     "legacy.channel.other": ["其他方式", "其他便于公众知晓的方式"],
-    "legacy.apply.received": ["本年度收到政府信息公开申请数", "收到政府信息公开申请数", "收到申请总数", "受理申请数"],
+    "legacy.apply.received": ["本年度收到政府信息公开申请数", "收到政府信息公开申请数", "收到申请总数", "受理申请数",
+                              "受理政府信息公开申请数"],
     "legacy.apply.received.fax": ["传真信函申请数"],
     "legacy.apply.received.online": ["网上申请数"],
     "legacy.apply.rejected": ["本年度不予受理申请数"],
-    "legacy.apply.answered": ["对申请答复总数", "申请答复总数"],
-    "legacy.apply.answered.agreed": ["同意公开答复总数"],
-    "legacy.apply.answered.partial": ["同意部分公开答复总数"],
-    "legacy.apply.answered.refused": ["不予公开答复总数", "不予公开答复数", "不同意公开答复总数"],
-    "legacy.review.total": ["年度内被行政复议数量", "被行政复议数量", "行政复议申请数"],
+    "legacy.apply.answered": ["对申请答复总数", "申请答复总数", "对申请人答复总数", "答复申请数"],
+    "legacy.apply.answered.agreed": ["同意公开答复总数", "同意公开", "同意公开数"],
+    "legacy.apply.answered.partial": ["同意部分公开答复总数", "同意部分公开", "部分公开数"],
+    "legacy.apply.answered.refused": ["不予公开答复总数", "不予公开答复数", "不同意公开答复总数", "不同意公开", "不予公开数"],
+    "legacy.apply.answered.not_this_agency": ["非本部门掌握", "不属于本机关掌握数", "不属于本行政机关公开"],
+    "legacy.apply.answered.not_exist": ["信息不存在"],
+    "legacy.apply.answered.told_to_amend": ["申请内容不明确"],
+    "legacy.review.total": ["年度内被行政复议数量", "被行政复议数量", "行政复议申请数", "行政复议案件数"],
     "legacy.review.corrected": ["决定撤销变更或者确认该具体行政行为违法的数量"],
     "legacy.litigation.total": ["年度内共引发有关政府信息公开行政诉讼数量", "引发行政诉讼数量", "行政诉讼案件数"],
-    "legacy.fees.amount": ["全年收取依申请信息费用总额", "依申请公开信息收取的费用总额", "收取费用总额"],
+    "legacy.complaints.total": ["举报投诉数", "收到举报投诉数"],
+    "legacy.fees.amount": ["全年收取依申请信息费用总额", "依申请公开信息收取的费用总额", "收取费用总额", "依申请公开收取费用"],
+    "legacy.org.staff_fulltime": ["专职人员"],
+    "legacy.org.staff_parttime": ["兼职人员"],
+    "legacy.column_visits": ["政府信息公开专栏访问量", "政府信息公开专栏页面访问量"],
 }
 # Labels whose meaning depends on the group above them (复议 or 诉讼).
 LEGACY_CONTEXT_LABELS = {
@@ -448,9 +509,6 @@ def legacy_key_for(label: str, context: str) -> str | None:
     return legacy_variants().get(mk)
 
 
-_DASHES = {"——", "—", "-", "--", "/", "", "—— ", "－"}
-
-
 def _legacy_value(cells: list[str]) -> tuple[str, str]:
     """(raw, unit cell) from the cells after a legacy label: the number cell wins; a
     lone unit ("人次", "个") is the unit column, not the value."""
@@ -465,26 +523,43 @@ def _legacy_value(cells: list[str]) -> tuple[str, str]:
     return "", unit_cell
 
 
+def _split_legacy_row(row: list[str]) -> tuple[list[str], list[str]]:
+    """(label cells, value cells).  A leading 序号 column ("1", "2") is skipped; label
+    cells run until the first value cell."""
+    start = 0
+    while start < len(row) and (not row[start] or is_value_cell(row[start])) and start < 1:
+        start += 1
+    end = start
+    while end < len(row) and row[end] and not is_value_cell(row[end]):
+        end += 1
+    return _dedupe(row[start:end]), row[end:]
+
+
+def _legacy_row_label(row: list[str]) -> str:
+    labels, _ = _split_legacy_row(row)
+    return labels[-1] if labels else ""
+
+
 def map_legacy(grid: list[list[str]]) -> list[Indicator]:
+    """Legacy 统计表 rows.  复议/诉讼 sub-rows that read the same ("被依法纠错数") take
+    their meaning from the last group total above them."""
     out: list[Indicator] = []
     context = ""
     for row in grid:
-        if not row or not row[0] or is_value_cell(row[0]):
+        labels, cells = _split_legacy_row(row)
+        if not labels:
             continue
-        label, cells = row[0], row[1:]
+        label = labels[-1]
         raw, unit_cell = _legacy_value(cells)
-        key = legacy_key_for(label, context)
+        key = legacy_key_for(label, context) or (legacy_key_for("".join(labels), context) if len(labels) > 1 else None)
         if key in ("legacy.review.total", "legacy.litigation.total"):
             context = key.split(".")[1]
         if key is None:
-            if raw in _DASHES or not any(c.strip() for c in cells) or not is_value_cell(raw):
+            if not raw or not is_value_cell(raw) or parse_number(raw)[0] is None and raw.strip("—－-/ ") == "":
                 continue  # group headings ("一、主动公开情况 | ——"), notes, signatures
             key = f"unknown:legacy:{strip_numbering(clean_cell(label))}"
-        unit = unit_cell if key != "legacy.fees.amount" or unit_cell else ""
-        ind = make_indicator(key, raw, clean_cell(label), unit=unit)
-        if key == "legacy.fees.amount" and not parse_number(raw)[1] and not unit_cell:
-            ind.unit = ""  # "万元 or 元 as printed": unknown when not printed
-        out.append(ind)
+        # legacy.fees.amount has no default unit ("万元 or 元 as printed"): only a printed one.
+        out.append(make_indicator(key, raw, "/".join(clean_cell(l) for l in labels), unit=unit_cell))
     return out
 
 

@@ -10,6 +10,7 @@ visible "发布日期：… 来源：… 浏览次数：" line) is split at its 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -51,6 +52,7 @@ def _canonical_label(text: str) -> str:
     return re.sub(r"[\s:：]", "", text)
 
 
+@lru_cache(maxsize=8192)
 def _norm(text: str) -> str:
     return clean_cell(fold_width(to_simplified(text)))
 
@@ -85,6 +87,8 @@ def read_tokens(tokens: list[str]) -> dict[str, str]:
     """METADATA_FIELDS values from a label/value token stream."""
     expanded: list[str] = []
     for tok in tokens:
+        if len(tok) > 300:
+            continue  # paragraphs, not metadata
         expanded.extend(_split_token(tok) if _LABEL_ANYWHERE.search(_norm(tok)) else [tok])
     found: dict[str, tuple[int, str]] = {}
     i = 0
@@ -131,7 +135,7 @@ def html_tokens(root: etree._Element, skip: etree._Element | None = None) -> lis
         if el is skip or not isinstance(el.tag, str) or el.tag in ("script", "style", "noscript", "select", "option"):
             return
         children = [c for c in el if isinstance(c.tag, str)]
-        if el.tag in _CELL_TAGS and not any(c.tag == "table" for c in el.iter()):
+        if el.tag in _CELL_TAGS and not any(True for _ in el.iter("table")):
             # A cell may hold label span + value span; keep them apart.
             inner = [c for c in children if c.tag in _TOKEN_TAGS]
             if len(inner) >= 2:
@@ -140,7 +144,7 @@ def html_tokens(root: etree._Element, skip: etree._Element | None = None) -> lis
             else:
                 tokens.append(leaf_text(el))
             return
-        if el.tag in _TOKEN_TAGS and not any(c.tag in _TOKEN_TAGS | _CELL_TAGS | {"table", "ul", "dl"} for c in el.iter() if c is not el):
+        if el.tag in _TOKEN_TAGS and all(c.tag in ("br", "img", "wbr") for c in children):
             text = leaf_text(el)
             if text:
                 tokens.append(text)

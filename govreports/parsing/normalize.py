@@ -14,7 +14,6 @@ reported" ("/", "—", "不适用", blank) as ``None``, never 0.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 import opencc
@@ -36,6 +35,18 @@ def to_simplified(text: str) -> str:
     """Traditional -> Simplified Chinese (OpenCC t2s), fixing known converter oddities."""
     if not text:
         return text
+    if len(text) <= 64:
+        return _to_simplified_short(text)
+    return _to_simplified(text)
+
+
+@lru_cache(maxsize=16384)
+def _to_simplified_short(text: str) -> str:
+    # Table cells and labels repeat across pages: cache them.
+    return _to_simplified(text)
+
+
+def _to_simplified(text: str) -> str:
     out = _T2S.convert(text)
     for bad, good in CONVERTER_ODDITIES.items():
         if bad in out:
@@ -62,13 +73,16 @@ def fold_width(text: str) -> str:
     return text.translate(_WIDTH_TABLE) if text else text
 
 
+_WS = re.compile(r"\s+")
+
+
 def clean_cell(text: str) -> str:
     """A table cell or metadata value as printed, with surrounding/internal runs of
     whitespace collapsed (full-width spaces included).  Characters are not changed."""
     if not text:
         return ""
-    text = text.replace("\u3000", " ").replace("\xa0", " ").replace("\u200b", "").replace("\ufeff", "")
-    return re.sub(r"\s+", " ", text).strip()
+    text = text.replace("\u200b", "").replace("\ufeff", "")
+    return _WS.sub(" ", text).strip()  # \s covers U+3000 and U+00A0 in Python
 
 
 # Numbering prefixes: 一、 （一） (一) 1. 1、 1． ⒈ (1) ① 其中： …
@@ -112,6 +126,7 @@ def label_key(label: str) -> str:
     return s
 
 
+@lru_cache(maxsize=8192)
 def squash(text: str) -> str:
     """Simplified, half-width, all whitespace removed: for keyword tests on labels."""
     return re.sub(r"\s+", "", fold_width(to_simplified(text or "")))
@@ -161,6 +176,7 @@ def _as_number(text: str) -> int | float:
     return int(value) if value.is_integer() and "." not in text else value
 
 
+@lru_cache(maxsize=16384)
 def parse_number(raw: str) -> tuple[int | float | None, str]:
     """Read a printed cell: ``"78条" -> (78, "条")``, ``"０万元" -> (0, "万元")``,
     ``"+3" -> (3, "")``, ``"-2"/"减少2" -> (-2, "")``, ``"7730.28" -> (7730.28, "")``,
@@ -188,6 +204,7 @@ def parse_number(raw: str) -> tuple[int | float | None, str]:
     return None, ""
 
 
+@lru_cache(maxsize=16384)
 def is_value_cell(raw: str) -> bool:
     """True for a cell that holds a value (number, number+unit, lone unit, or a
     not-reported mark), False for a label."""

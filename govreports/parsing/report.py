@@ -15,11 +15,11 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from . import html as htmlmod
-from .checks import check
-from .headline import headline
+from .checks import check, coverage
 from .dates import parse_date
-from .indicators import classify_grid, derive_t3_other_sum, era_hints, map_table
-from .metadata import metadata_from_html, metadata_from_text
+from .headline import headline
+from .indicators import classify_grid, derive_t3_other_sum, era_hints, is_t3_continuation, map_table
+from .metadata import metadata_from_html, metadata_from_text, read_tokens
 from .model import Flag, Indicator, Link, ParsedReport, Table
 from .normalize import clean_cell, fold_width, is_value_cell, to_simplified
 from .sections import split_body, split_sections
@@ -28,6 +28,8 @@ from .titles import is_annual_report_title, report_year
 
 # A page titled as one of the look-alikes is not a report even if it quotes one.
 _LOOK_ALIKE_TITLE = re.compile(r"工作要点|工作计划|工作总结|落实情况|的通知$|的函$|统计年报|决算|预算")
+# PDF page furniture in attachment text: "— 3 —", "-12-", "第 3 页 共 10 页".
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)\s*$")
 ATTACHMENT_EXT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|zip|rar|ofd)(?:$|[?#])", re.I)
 
 
@@ -42,6 +44,7 @@ def parse_report_html(html: str, url: str) -> ParsedReport:
 
     body_el = copy.deepcopy(content)
     htmlmod.remove_chrome(body_el)
+    _drop_metadata_tables(body_el, metadata)
     original = htmlmod.element_text(body_el)
     tables = []
     for table_el in body_el.iter("table"):
@@ -66,7 +69,7 @@ def parse_report_html(html: str, url: str) -> ParsedReport:
 def parse_report_text(text: str, url: str, *, source: str = "text", title: str = "") -> ParsedReport:
     """Parse a text copy of a report page (or the text of a PDF/DOCX attachment;
     ``source`` then says "attachment:<filename>")."""
-    lines = htmlmod.tidy_text(text or "").split("\n")
+    lines = [l for l in htmlmod.tidy_text(text or "").split("\n") if not _PAGE_NUMBER.match(l)]
     metadata, meta_lines = metadata_from_text("\n".join(lines))
     if not title:
         title = next((l.strip() for l in lines[:12] if len(l.strip()) <= 80 and is_annual_report_title(l)), "")
@@ -98,8 +101,11 @@ def _finish(report: ParsedReport, original: str, tables: list[Table], simplified
         report_year(report.title) or report_year(parts.report_heading) or _year_from_text(parts.report)
         or _year_before(report.metadata.get("published_date") or report.page_meta.get("PubDate", ""))
     )
-    for table in tables:
+    for n, table in enumerate(tables):
         table.kind = classify_grid(table.grid, table.caption)
+        if table.kind == "other" and n and tables[n - 1].kind == "t3" and is_t3_continuation(table.grid):
+            table.kind = "t3"
+            table.caption = table.caption or tables[n - 1].caption
     report.tables = tables
     report.era = _detect_era(tables, report.report_year, parts.report)
     numbered = sum(1 for s in report.sections if s.number)
@@ -121,18 +127,36 @@ def _finish(report: ParsedReport, original: str, tables: list[Table], simplified
             report.era = None
 
     indicators: list[Indicator] = []
-    for table in tables:
-        indicators.extend(map_table(table, report.era, (unpadded or {}).get(table.index)))
+    for group in _table_groups(tables):
+        rows = [row for t in group for row in ((unpadded or {}).get(t.index) or t.grid)]
+        indicators.extend(map_table(group[0], report.era, rows))
     indicators.extend(derive_t3_other_sum(indicators))
     indicators, dup_flags = _dedupe(indicators)
     heads, head_flags = headline(indicators, parts.report)
     report.indicators = indicators + heads
-    report.flags = check(indicators) + head_flags + dup_flags
+    report.flags = check(indicators) + head_flags + dup_flags + coverage(indicators, report.era, {t.kind for t in tables})
 
     report.publisher = _publisher(report, parts.report)
     site_id = report.page_meta.get("SiteIDCode", "")
     if re.fullmatch(r"\d{10}", site_id):
         report.region_code = site_id[:6]
+
+
+def _table_groups(tables: list[Table]) -> list[list[Table]]:
+    """Tables mapped together: a t3 split over two tables (page break) is one t3, so the
+    row path carries over; every other table stands alone."""
+    groups: list[list[Table]] = []
+    for table in tables:
+        if (table.kind == "t3" and groups and groups[-1][-1].kind == "t3"
+                and groups[-1][-1].index == table.index - 1 and not _has_t3_header(table.grid)):
+            groups[-1].append(table)
+        else:
+            groups.append([table])
+    return groups
+
+
+def _has_t3_header(grid: list[list[str]]) -> bool:
+    return any("申请人情况" in c or "本年新收" in c for row in grid[:4] for c in row)
 
 
 def _simplified_cell(cell: str) -> str:
@@ -242,6 +266,23 @@ def _html_title(tree: etree._Element, meta: dict[str, str]) -> str:
     while prev != title:
         prev, title = title, _SITE_SUFFIX.sub("", title)
     return to_simplified(title)
+
+
+def _drop_metadata_tables(body: etree._Element, metadata: dict[str, str]) -> None:
+    """Some sites print the 目录 block inside the article container: read it (when the
+    page had no block outside) and keep it out of the body and the tables."""
+    for table in list(body.iter("table")):
+        if any(t is not table for t in table.iter("table")):
+            continue
+        cells = [clean_cell("".join(c.itertext())) for c in table.iter("td", "th")]
+        if len(cells) > 40:
+            continue
+        found = read_tokens(cells)
+        if len(found) >= 2 and ("index_no" in found or "publisher" in found):
+            for name, value in found.items():
+                if not metadata.get(name):
+                    metadata[name] = value
+            htmlmod._drop(table)
 
 
 def _html_caption(table: etree._Element) -> str:

@@ -38,13 +38,14 @@ def split_body(text: str) -> BodyParts:
     """Separate the cover letter and the next-year plan from the report proper."""
     lines = text.split("\n")
     cover_at = next(
-        (n for n, line in enumerate(lines[:80]) if len(line.strip()) <= 120 and _COVER_TITLE.search(fold_width(line.strip()))),
+        (n for n, line in enumerate(lines[:80])
+         if "关于" in line and len(line.strip()) <= 120 and _COVER_TITLE.search(fold_width(line.strip()))),
         None,
     )
     heading_at = None
     for n in range((cover_at + 1) if cover_at is not None else 0, len(lines)):
         s = fold_width(lines[n].strip())
-        if len(s) <= 60 and _REPORT_HEADING.search(s):
+        if len(s) <= 60 and ("报" in s) and _REPORT_HEADING.search(s):
             heading_at = n
             break
     cover = ""
@@ -56,9 +57,9 @@ def split_body(text: str) -> BodyParts:
     for n in range(start + 1, len(lines)):
         s = fold_width(lines[n].strip())
         if plan_from is None:
-            if len(s) <= 40 and _PLAN_HEADING.search(s) and "|" not in s:
+            if len(s) <= 40 and ("计划" in s or "要点" in s or "安排" in s) and _PLAN_HEADING.search(s) and "|" not in s:
                 plan_from = n
-        elif _BACK_TO_REPORT.search(s) and len(s) <= 60:
+        elif len(s) <= 60 and "表" in s and _BACK_TO_REPORT.search(s):
             plan_to = n
             break
     if plan_from is None:

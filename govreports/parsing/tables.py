@@ -17,8 +17,11 @@ from .normalize import clean_cell, is_value_cell
 
 
 def _span(cell: etree._Element, name: str) -> int:
+    value = cell.get(name)
+    if value is None or value == "1":
+        return 1
     try:
-        return max(1, min(int(re.sub(r"\D", "", cell.get(name, "1")) or 1), 200))
+        return max(1, min(int(re.sub(r"\D", "", value) or 1), 200))
     except ValueError:
         return 1
 
@@ -37,39 +40,34 @@ def _own_rows(table: etree._Element) -> list[etree._Element]:
 
 def html_table_grid(table: etree._Element) -> list[list[str]]:
     """Rectangular grid of the table's cell texts, merged cells expanded."""
-    grid: list[list[str | None]] = []
-    pending: dict[tuple[int, int], str] = {}  # (row, col) -> text filled by a rowspan above
+    grid: list[list[str]] = []
+    # row index -> {column: text} filled by a rowspan from above
+    carried: dict[int, dict[int, str]] = {}
     for r, tr in enumerate(_own_rows(table)):
-        row: list[str | None] = []
-        c = 0
-
-        def fill_pending() -> None:
-            nonlocal c
-            while (r, c) in pending:
-                row.append(pending.pop((r, c)))
-                c += 1
-
-        fill_pending()
+        from_above = carried.pop(r, {})
+        row: list[str] = []
         for cell in tr:
             if cell.tag not in ("td", "th"):
                 continue
-            text = clean_cell(cell.text_content())
+            while len(row) in from_above:
+                row.append(from_above.pop(len(row)))
+            text = clean_cell("".join(cell.itertext()))
             rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
-            for dc in range(colspan):
-                row.append(text)
-                for dr in range(1, rowspan):
-                    pending[(r + dr, c + dc)] = text
-            c += colspan
-            fill_pending()
+            start = len(row)
+            row.extend([text] * colspan)
+            for dr in range(1, rowspan):
+                below = carried.setdefault(r + dr, {})
+                for dc in range(colspan):
+                    below[start + dc] = text
         # rowspans hanging past the last cell of this row
-        for (pr, pc) in sorted(k for k in pending if k[0] == r):
-            while len(row) < pc:
+        for column in sorted(from_above):
+            while len(row) < column:
                 row.append("")
-            row.insert(pc, pending.pop((pr, pc)))
-        if any(x for x in row):
+            row.insert(column, from_above[column])
+        if any(row):
             grid.append(row)
     width = max((len(r) for r in grid), default=0)
-    return [[x or "" for x in r] + [""] * (width - len(r)) for r in grid]
+    return [r + [""] * (width - len(r)) for r in grid]
 
 
 # ----------------------------------------------------------------------------- text

@@ -72,6 +72,10 @@ def report_year(title: str) -> int | None:
     years = [(m.start(), _year_value(m.group(1))) for m in _YEAR_ANY.finditer(t)]
     years = [(pos, y) for pos, y in years if y]
     if not years:
+        # "…年度报告2023" / "（2023）": a bare four-digit year
+        bare = [(m.start(), _year_value(m.group(0))) for m in re.finditer(r"(?<!\d)(?:19|20)\d{2}(?!\d)", t)]
+        years = [(pos, y) for pos, y in bare if y]
+    if not years:
         return None
     m = _REPORT.search(t) or re.search(r"年度报告|年报", t)
     if m:

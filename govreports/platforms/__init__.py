@@ -7,11 +7,17 @@
 from __future__ import annotations
 
 from govreports.platforms.base import Candidate, ListPage, ListRequest, Page, Platform
+from govreports.platforms.epoint import Epoint
 from govreports.platforms.generic import Generic
+from govreports.platforms.gkmlpt import Gkmlpt
+from govreports.platforms.hanweb import Hanweb
+from govreports.platforms.lonsun import Lonsun
 from govreports.platforms.trs import TRS
 
-# Detection order: most specific first.
-PLATFORM_CLASSES: tuple[type[Platform], ...] = (TRS, Generic)
+# Detection order: most specific first.  Epoint comes after TRS because its markers
+# (``showinfo.html?infoGuid=``) also appear as links on portals that merely point
+# to an Epoint-built sister site (公共资源交易).
+PLATFORM_CLASSES: tuple[type[Platform], ...] = (Gkmlpt, Hanweb, Lonsun, TRS, Epoint, Generic)
 PLATFORMS: dict[str, type[Platform]] = {cls.name: cls for cls in PLATFORM_CLASSES}
 
 

@@ -8,6 +8,11 @@
     scrapy crawl portal -a region=demo            # the embedded offline demo portal
     scrapy crawl portal -a start_url=URL          # one ad-hoc list or report page
 
+Recrawls are incremental (see :mod:`govreports.incremental`): known report pages are
+skipped (revalidated with a conditional GET every ``revalidate_days``), lists stop
+paging early; ``-a full=1`` reads everything again; ``-a since=``/``until=`` restrict
+the crawl to a publication-date window; ``-a grace_days=`` tunes the date stop.
+
 The spider is thin: the registry says where to start, the platform modules read list
 pages, :mod:`govreports.discovery` finds a column from a home page, and
 :mod:`govreports.parsing` turns a report page into data.  Items go to the pipelines.
@@ -27,13 +32,17 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
 from govreports.discovery import discovery_links
-from govreports.items import FetchFailureItem, ReportItem
+from govreports.identity import canonical_url
+from govreports.incremental import ListProgress, RecrawlPolicy, paging_decision
+from govreports.items import FetchFailureItem, GoneItem, ReportItem, SeenItem
 from govreports.parsing.model import ParsedReport
 from govreports.parsing.report import parse_report_html
 from govreports.parsing.titles import is_annual_report_title, report_year
 from govreports.platforms import Page, get_platform
 from govreports.registry import Portal, load_portals, select_portals
 from govreports.responses import deleted_page_target, meta_refresh_target
+from govreports.storage import ReportStore
+from govreports.storage.store import CrawlState
 
 LOCAL_FILES_SLOT = "local-files"  # see DOWNLOAD_SLOTS in settings
 # How many requests home-page discovery may spend per portal before giving up.
@@ -43,6 +52,14 @@ DISCOVERY_MAX_DEPTH = 3
 
 def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "y")
+
+
+def validators(response: Response) -> dict[str, str]:
+    """The page's HTTP validators, kept for conditional recrawls."""
+    return {
+        "etag": response.headers.get("ETag", b"").decode("latin-1"),
+        "last_modified": response.headers.get("Last-Modified", b"").decode("latin-1"),
+    }
 
 
 def is_report_link(title: str) -> bool:
@@ -65,6 +82,11 @@ class PortalSpider(scrapy.Spider):
         start_url: str | None = None,
         platform: str = "auto",
         render_js: str = "0",
+        full: str = "0",
+        revalidate_days: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        grace_days: str | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
@@ -74,11 +96,19 @@ class PortalSpider(scrapy.Spider):
         self.start_url = start_url or ""
         self.platform_arg = platform
         self.render_js_arg = _truthy(render_js)
-        self.crawl_args = {"region": self.region, "start_url": self.start_url, "platform": platform}
+        self.policy = RecrawlPolicy.from_args(full=full, revalidate_days=revalidate_days, since=since,
+                                              until=until, grace_days=grace_days)
+        self.crawl_args = {"region": self.region, "start_url": self.start_url, "platform": platform,
+                           "full": self.policy.full, "revalidate_days": self.policy.revalidate_days,
+                           "since": since or "", "until": until or "", "grace_days": self.policy.grace_days}
         self.portals: list[Portal] = []
         self.portal_by_id: dict[str, Portal] = {}
+        self.state = CrawlState()
         self.discovery_spent: Counter[str] = Counter()
         self.list_pages_seen: Counter[str] = Counter()
+        self.list_progress: dict[str, ListProgress] = {}
+        self.column_portal: dict[str, str] = {}
+        self.incomplete_portals: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -86,7 +116,20 @@ class PortalSpider(scrapy.Spider):
         spider.portals = spider.select_portals(crawler.settings.get("PORTALS_FILE"))
         spider.portal_by_id = {p.portal_id: p for p in spider.portals}
         spider.max_list_pages = crawler.settings.getint("GOVREPORTS_MAX_LIST_PAGES", 200)
+        store = ReportStore(crawler.settings.get("GOVREPORTS_DB"))
+        try:
+            spider.state = store.crawl_state(list(spider.portal_by_id))
+        finally:
+            store.close()
         return spider
+
+    def complete_portals(self) -> list[str]:
+        """Portals whose every list was read to its end in this crawl: their stored
+        reports that no list showed any more can be marked removed."""
+        if self.policy.since or self.policy.until:
+            return []
+        return [p for p in self.portal_by_id if p not in self.incomplete_portals
+                and self.crawler.stats.get_value(f"govreports/portal/{p}/list_pages", 0)]
 
     def select_portals(self, portals_file: str) -> list[Portal]:
         if self.start_url:
@@ -138,6 +181,23 @@ class PortalSpider(scrapy.Spider):
             callback=self.parse_report,
             errback=self.on_error,
             meta=self._meta(portal, column=column, list_title=title, list_date=date),
+        )
+
+    def revalidation_request(self, portal: Portal, url: str, known, *, column: str) -> scrapy.Request:
+        """A conditional GET of a known report page: 304 when it has not changed."""
+        headers = {}
+        if known.etag:
+            headers["If-None-Match"] = known.etag
+        if known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
+        self._count(portal.portal_id, "revalidations")
+        return scrapy.Request(
+            url,
+            headers=headers,
+            callback=self.parse_report,
+            errback=self.on_error,
+            meta=self._meta(portal, column=column, revalidate=True,
+                            handle_httpstatus_list=[304, 404, 410]),
         )
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -194,17 +254,45 @@ class PortalSpider(scrapy.Spider):
         column = response.meta["column"]
         self._count(portal.portal_id, "list_pages")
         self.list_pages_seen[column] += 1
+        self.column_portal[column] = portal.portal_id
         if not isinstance(response, TextResponse):
             yield self.failure(portal, response.url, "list page is not text", response.status)
             return
         page = Page(url=response.url, text=response.text, status=response.status)
         platform = get_platform(response.meta.get("platform", "auto"), page)
         listing = platform.parse_list(page)
+        known_flags = []
         for candidate in listing.candidates:
-            if is_report_link(candidate.title):
+            if not is_report_link(candidate.title):
+                continue
+            if not self.policy.in_window(candidate.published):
+                self._count(portal.portal_id, "outside_window")
+                continue
+            url = canonical_url(candidate.url)
+            known = self.state.known_urls.get(url)
+            known_flags.append(known is not None)
+            if known is None or self.policy.full:
                 yield self.report_request(portal, candidate.url, column=column,
                                           title=candidate.title, date=candidate.published)
-        if self.list_pages_seen[column] >= self.max_list_pages:
+            elif self.policy.revalidation_due(known):
+                yield self.revalidation_request(portal, candidate.url, known, column=column)
+            else:
+                self._count(portal.portal_id, "known_skipped")
+                yield SeenItem(portal_id=portal.portal_id, url=url)
+        progress = self.list_progress.setdefault(canonical_url(column), ListProgress())
+        progress.stopped = paging_decision(
+            self.policy, progress,
+            item_dates=[c.published for c in listing.candidates],
+            report_links_known=known_flags,
+            newest_stored=self.state.newest_published.get(canonical_url(column)),
+        )
+        if progress.stopped:
+            if listing.next_requests:
+                self.incomplete_portals.add(portal.portal_id)
+                self._count(portal.portal_id, "lists_stopped_early")
+                self.logger.info("stopped paging %s at %s: %s", column, response.url, progress.stopped)
+        elif self.list_pages_seen[column] >= self.max_list_pages:
+            self.incomplete_portals.add(portal.portal_id)
             self.logger.warning("stopped paging %s after %d pages", column, self.max_list_pages)
         else:
             for request in listing.next_requests:
@@ -217,6 +305,20 @@ class PortalSpider(scrapy.Spider):
     def parse_report(self, response: Response, parsed: ParsedReport | None = None):
         portal = self.portal_by_id[response.meta["portal_id"]]
         self._count(portal.portal_id, "report_pages")
+        if response.meta.get("revalidate"):
+            if response.status == 304:
+                self._count(portal.portal_id, "not_modified")
+                self.crawler.stats.inc_value("govreports/not_modified")
+                yield SeenItem(portal_id=portal.portal_id, url=canonical_url(response.url), revalidated=True,
+                               **validators(response))
+                return
+            if response.status in (404, 410) or (
+                isinstance(response, TextResponse) and deleted_page_target(response.text, response.url)
+            ):
+                self._count(portal.portal_id, "gone")
+                yield GoneItem(portal_id=portal.portal_id, url=canonical_url(response.url),
+                               reason=f"HTTP {response.status}" if response.status != 200 else "deleted page")
+                return
         if not isinstance(response, TextResponse):
             # Attachments-as-reports are handled by the attachment pipeline (later issue).
             yield self.failure(portal, response.url, f"not an HTML page ({response.headers.get('Content-Type', b'').decode('latin-1')})", response.status)
@@ -253,6 +355,7 @@ class PortalSpider(scrapy.Spider):
             parsed=parsed,
             list_title=response.meta.get("list_title", ""),
             list_date=response.meta.get("list_date"),
+            **validators(response),
         )
 
     # --- failures ------------------------------------------------------------------
@@ -278,6 +381,8 @@ class PortalSpider(scrapy.Spider):
             reason = f"ignored: {failure.value}"
         else:
             reason = failure.type.__name__
+        if request.callback in (self.parse_list, self.parse_start, self.parse_home):
+            self.incomplete_portals.add(portal.portal_id)
         self.logger.warning("giving up on %s: %s", request.url, reason)
         yield self.failure(portal, request.url, reason, status,
                            attempts=request.meta.get("retry_times", 0) + 1,

@@ -186,3 +186,41 @@ def apply_migrations(db: sqlite_utils.Database) -> list[str]:
             )
         applied.append(name)
     return applied
+
+
+@migration
+def m002_incremental(db: sqlite_utils.Database) -> None:
+    """Recrawl state: validators per URL, report versions, removal marks, list state."""
+    urls = db["report_urls"]
+    urls.add_column("etag", str)
+    urls.add_column("last_modified", str)
+    urls.add_column("last_fetched", str)
+    urls.add_column("gone_at", str)  # the URL answered 404/410 or a deleted page
+    reports = db["reports"]
+    reports.add_column("version", int)
+    reports.add_column("removed_at", str)  # no longer on its portal (kept, never deleted)
+    db.execute("UPDATE reports SET version = 1 WHERE version IS NULL")
+    db["report_versions"].create(
+        {
+            "report_id": str,
+            "version": int,
+            "sha256": str,
+            "first_seen": str,  # when this version was first stored
+            "superseded_at": str,  # when a newer version replaced it
+            "run_id": str,
+            "report": str,  # JSON: the reports row as it was
+            "indicators": str,  # JSON list of indicator rows
+            "tables": str,  # JSON list of report_tables rows
+        },
+        pk=("report_id", "version"),
+        foreign_keys=[("report_id", "reports", "report_id")],
+    )
+    db["list_state"].create(
+        {
+            "list_url": str,  # canonical URL of a column's first page
+            "portal_id": str,
+            "last_crawled": str,
+            "last_pages": int,  # list pages read by the last crawl of it
+        },
+        pk="list_url",
+    )

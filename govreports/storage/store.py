@@ -73,6 +73,27 @@ class ReportRecord:
     indicators: list[dict[str, Any]] = field(default_factory=list)
     tables: list[dict[str, Any]] = field(default_factory=list)
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    etag: str = ""  # HTTP validators of the fetched page, for conditional recrawls
+    last_modified: str = ""
+
+
+@dataclass(frozen=True)
+class KnownUrl:
+    """What the database knows of a report URL, for an incremental crawl."""
+
+    report_id: str
+    etag: str
+    last_modified: str
+    last_fetched: str
+
+
+@dataclass
+class CrawlState:
+    """The recrawl state of some portals: their known report URLs and, per column,
+    the newest publication date among the reports it listed."""
+
+    known_urls: dict[str, KnownUrl] = field(default_factory=dict)
+    newest_published: dict[str, str] = field(default_factory=dict)
 
 
 class ReportStore:
@@ -160,7 +181,7 @@ class ReportStore:
         report = {c: record.report.get(c) for c in REPORT_COLUMNS}
         report_id = report["report_id"]
         existing = self.conn.execute(
-            "SELECT sha256, run_id FROM reports WHERE report_id = ?", (report_id,)
+            "SELECT sha256, run_id, version FROM reports WHERE report_id = ?", (report_id,)
         ).fetchone()
         if existing is None:
             outcome = "new"
@@ -174,31 +195,67 @@ class ReportStore:
 
         if outcome in ("unchanged", "seen_again"):
             self.conn.execute(
-                "UPDATE reports SET last_seen = ?, run_id = ? WHERE report_id = ?",
+                "UPDATE reports SET last_seen = ?, run_id = ?, removed_at = NULL WHERE report_id = ?",
                 (stamp, run_id, report_id),
             )
         else:
+            if outcome == "updated":
+                self._keep_version(report_id, existing[2] or 1, stamp)
             columns = ", ".join(REPORT_COLUMNS)
             placeholders = ", ".join(f":{c}" for c in REPORT_COLUMNS)
             updates = ", ".join(f"{c}=excluded.{c}" for c in REPORT_COLUMNS if c not in ("report_id", "url"))
             self.conn.execute(
-                f"""INSERT INTO reports ({columns}, first_seen, last_seen, last_changed, run_id)
-                    VALUES ({placeholders}, :stamp, :stamp, :stamp, :run_id)
+                f"""INSERT INTO reports ({columns}, first_seen, last_seen, last_changed, run_id,
+                        version, removed_at)
+                    VALUES ({placeholders}, :stamp, :stamp, :stamp, :run_id, 1, NULL)
                     ON CONFLICT(report_id) DO UPDATE SET {updates},
                         last_seen=excluded.last_seen, last_changed=excluded.last_changed,
-                        run_id=excluded.run_id""",
+                        run_id=excluded.run_id, version=reports.version + 1, removed_at=NULL""",
                 {**report, "stamp": stamp, "run_id": run_id},
             )
             self._replace_children(report_id, record)
 
         self.conn.execute(
-            """INSERT INTO report_urls (report_id, url, list_url, first_seen, last_seen)
-               VALUES (?, ?, ?, ?, ?)
+            """INSERT INTO report_urls (report_id, url, list_url, first_seen, last_seen, etag,
+                   last_modified, last_fetched, gone_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)
                ON CONFLICT(report_id, url) DO UPDATE SET last_seen=excluded.last_seen,
+                   etag=excluded.etag, last_modified=excluded.last_modified,
+                   last_fetched=excluded.last_fetched, gone_at=NULL,
                    list_url=CASE WHEN excluded.list_url != '' THEN excluded.list_url ELSE list_url END""",
-            (report_id, record.url, record.list_url, stamp, stamp),
+            (report_id, record.url, record.list_url, stamp, stamp, record.etag,
+             record.last_modified, stamp),
         )
         return outcome
+
+    def _keep_version(self, report_id: str, version: int, stamp: str) -> None:
+        """Copy the current state of a report into ``report_versions`` before a revision
+        replaces it: the previous values are never lost."""
+        row = self.conn.execute("SELECT * FROM reports WHERE report_id = ?", (report_id,))
+        names = [d[0] for d in row.description]
+        report = dict(zip(names, row.fetchone()))
+
+        def rows(sql: str) -> list[dict[str, Any]]:
+            cursor = self.conn.execute(sql, (report_id,))
+            cols = [d[0] for d in cursor.description]
+            return [dict(zip(cols, r)) for r in cursor]
+
+        self.conn.execute(
+            """INSERT OR REPLACE INTO report_versions (report_id, version, sha256, first_seen,
+                   superseded_at, run_id, report, indicators, tables)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                report_id,
+                version,
+                report["sha256"],
+                report["last_changed"] or report["first_seen"],
+                stamp,
+                report["run_id"],
+                json.dumps(report, ensure_ascii=False),
+                json.dumps(rows("SELECT * FROM indicators WHERE report_id = ?"), ensure_ascii=False),
+                json.dumps(rows("SELECT * FROM report_tables WHERE report_id = ?"), ensure_ascii=False),
+            ),
+        )
 
     def _replace_children(self, report_id: str, record: ReportRecord) -> None:
         for table in ("indicators", "report_tables", "attachments"):
@@ -219,6 +276,113 @@ class ReportStore:
                VALUES (:report_id, :url, :link_text, 'linked')""",
             [{**row, "report_id": report_id} for row in record.attachments],
         )
+
+    # --- recrawl bookkeeping -------------------------------------------------------
+    def mark_seen(self, entries: list[dict[str, Any]], run_id: str) -> int:
+        """Known report URLs seen again without being stored anew (listed and skipped,
+        or answered 304 Not Modified): refresh their ``last_seen`` (and validators and
+        ``last_fetched`` when they were revalidated).  Returns how many were known."""
+        stamp = now_iso()
+        found = 0
+        with self.conn:
+            for entry in entries:
+                row = self.conn.execute(
+                    "SELECT report_id FROM report_urls WHERE url = ?", (entry["url"],)
+                ).fetchone()
+                if row is None:
+                    continue
+                found += 1
+                if entry.get("revalidated"):
+                    self.conn.execute(
+                        """UPDATE report_urls SET last_seen = ?, last_fetched = ?, gone_at = NULL,
+                               etag = COALESCE(NULLIF(?, ''), etag),
+                               last_modified = COALESCE(NULLIF(?, ''), last_modified)
+                           WHERE url = ?""",
+                        (stamp, stamp, entry.get("etag", ""), entry.get("last_modified", ""), entry["url"]),
+                    )
+                else:
+                    self.conn.execute(
+                        "UPDATE report_urls SET last_seen = ? WHERE url = ?", (stamp, entry["url"])
+                    )
+                self.conn.execute(
+                    """UPDATE reports SET last_seen = ?, run_id = ?, removed_at = NULL
+                       WHERE report_id = ?""",
+                    (stamp, run_id, row[0]),
+                )
+        return found
+
+    def mark_gone(self, url: str, reason: str) -> str | None:
+        """A known report URL now answers 404/410 or a deleted page.  The report is
+        marked removed (never deleted) once none of its URLs still answers."""
+        stamp = now_iso()
+        with self.conn:
+            row = self.conn.execute(
+                "SELECT report_id FROM report_urls WHERE url = ?", (url,)
+            ).fetchone()
+            if row is None:
+                return None
+            self.conn.execute(
+                "UPDATE report_urls SET gone_at = COALESCE(gone_at, ?) WHERE url = ?", (stamp, url)
+            )
+            alive = self.conn.execute(
+                "SELECT count(*) FROM report_urls WHERE report_id = ? AND gone_at IS NULL", (row[0],)
+            ).fetchone()[0]
+            if not alive:
+                self.conn.execute(
+                    "UPDATE reports SET removed_at = COALESCE(removed_at, ?) WHERE report_id = ?",
+                    (stamp, row[0]),
+                )
+        return row[0]
+
+    def mark_unseen_removed(self, portal_id: str, run_id: str) -> int:
+        """After a crawl that read every list page of a portal, its stored reports that
+        no list showed any more are marked removed."""
+        with self.conn:
+            cursor = self.conn.execute(
+                """UPDATE reports SET removed_at = ?
+                   WHERE portal_id = ? AND run_id != ? AND removed_at IS NULL""",
+                (now_iso(), portal_id, run_id),
+            )
+        return cursor.rowcount
+
+    def interrupt_stale_runs(self) -> int:
+        """Runs still marked ``running`` were killed: say so."""
+        with self.conn:
+            cursor = self.conn.execute(
+                "UPDATE crawl_runs SET status = 'interrupted' WHERE status = 'running'"
+            )
+        return cursor.rowcount
+
+    def record_list_crawl(self, list_url: str, portal_id: str, pages: int) -> None:
+        with self.conn:
+            self.conn.execute(
+                """INSERT INTO list_state (list_url, portal_id, last_crawled, last_pages)
+                   VALUES (?, ?, ?, ?)
+                   ON CONFLICT(list_url) DO UPDATE SET portal_id=excluded.portal_id,
+                       last_crawled=excluded.last_crawled, last_pages=excluded.last_pages""",
+                (list_url, portal_id, now_iso(), pages),
+            )
+
+    def crawl_state(self, portal_ids: list[str]) -> CrawlState:
+        """Known report URLs of these portals, and the newest publication date per column."""
+        state = CrawlState()
+        marks = ",".join("?" * len(portal_ids))
+        for url, report_id, etag, modified, fetched in self.conn.execute(
+            f"""SELECT u.url, u.report_id, u.etag, u.last_modified, u.last_fetched
+                FROM report_urls u JOIN reports r USING (report_id)
+                WHERE r.portal_id IN ({marks}) AND u.gone_at IS NULL""",
+            portal_ids,
+        ):
+            state.known_urls[url] = KnownUrl(report_id, etag or "", modified or "", fetched or "")
+        for list_url, newest in self.conn.execute(
+            f"""SELECT u.list_url, max(substr(r.published_date, 1, 10))
+                FROM report_urls u JOIN reports r USING (report_id)
+                WHERE r.portal_id IN ({marks}) AND u.list_url != '' AND r.published_date != ''
+                GROUP BY u.list_url""",
+            portal_ids,
+        ):
+            state.newest_published[list_url] = newest
+        return state
 
     # --- reading ----------------------------------------------------------------
     def report_urls(self, report_id: str) -> list[str]:

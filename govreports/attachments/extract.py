@@ -1,0 +1,245 @@
+"""The dispatcher: bytes of a downloaded attachment in, an :class:`Extraction` out.
+
+Pure: no network, no Scrapy, nothing written outside private temporary directories
+(legacy conversion, OCR).  It never raises for a bad file: damaged, truncated,
+oversized or unknown input comes back with status "failed"/"unsupported" and a
+readable ``error``.
+
+``text`` is the document in reading order with every table printed in place as
+" | "-separated rows (a merged cell once per row), so
+``parsing.report.parse_report_text(extraction.text, url, source="attachment:…")``
+recovers the tables on its own.  ``tables`` holds the same tables as rectangular
+grids (merged cells expanded into every slot they cover, like the HTML grids) for
+callers that want them directly — use one or the other, not both, or every table
+counts twice.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from . import legacy
+from .sniff import sniff_type
+
+DEFAULT_MAX_PAGES = 300
+ZIP_MAX_MEMBERS = 50
+ZIP_MAX_MEMBER_BYTES = 64 * 1024 * 1024
+ZIP_MAX_TOTAL_BYTES = 256 * 1024 * 1024
+ZIP_MAX_DEPTH = 2  # a zip inside a zip is opened; deeper nesting is not
+
+
+@dataclass
+class Extraction:
+    kind: str  # see sniff.KINDS
+    text: str
+    tables: list[list[list[str]]]
+    pages: int | None  # PDF page count (all pages, even past max_pages); None for other kinds
+    status: str  # "parsed" | "needs_ocr" | "failed" | "unsupported"
+    error: str = ""  # why, when status is not "parsed"
+    warnings: list[str] = field(default_factory=list)  # parsed, but: truncated at max_pages, text from OCR, …
+    name: str = ""  # the member name inside a zip (display only, never used as a path)
+    members: list["Extraction"] = field(default_factory=list)  # zip: one per member file
+
+
+def _fail(kind: str, error: str, status: str = "failed", pages: int | None = None) -> Extraction:
+    return Extraction(kind=kind, text="", tables=[], pages=pages, status=status, error=error)
+
+
+def _short(exc: BaseException) -> str:
+    msg = str(exc).strip() or type(exc).__name__
+    return msg if len(msg) <= 300 else msg[:300] + "…"
+
+
+# ---------------------------------------------------------------------------- per kind
+
+def _pdf(data: bytes, max_pages: int, ocr: bool) -> Extraction:
+    from .pdf import OcrUnavailable, extract_pdf
+
+    if b"%%EOF" not in data[-4096:] and b"%%EOF" not in data:
+        # pdfminer would rebuild a truncated file and return whatever pages survive:
+        # half a report must not pass as a whole one.
+        return _fail("pdf", "truncated or damaged PDF (no %%EOF marker): download incomplete?")
+    try:
+        res = extract_pdf(data, max_pages=max_pages, ocr=ocr)
+    except OcrUnavailable as exc:
+        return _fail("pdf", f"needs OCR but {exc}", status="needs_ocr")
+    except Exception as exc:  # pdfminer raises a zoo of types for damaged files
+        return _fail("pdf", f"corrupt or unreadable PDF: {type(exc).__name__}: {_short(exc)}")
+    out = Extraction("pdf", res.text, res.tables, res.pages, res.status, error=res.reason if res.status != "parsed" else "")
+    if res.status == "parsed" and res.reason:
+        out.warnings.append(f"text from {res.reason}")
+    if res.pages_read < res.pages:
+        out.warnings.append(f"only the first {res.pages_read} of {res.pages} pages were read (max_pages)")
+    return out
+
+
+def _docx(data: bytes, kind: str = "docx") -> Extraction:
+    from .docx import extract_docx
+
+    try:
+        res = extract_docx(data)
+    except Exception as exc:
+        return _fail(kind, f"corrupt or unreadable Word file: {type(exc).__name__}: {_short(exc)}")
+    return Extraction(kind, res.text, res.tables, None, "parsed")
+
+
+def _word_legacy(data: bytes, kind: str, timeout: int) -> Extraction:
+    if legacy.soffice_binary():
+        try:
+            converted = legacy.libreoffice_convert(data, kind, "docx", timeout=timeout)
+        except legacy.ConversionError as exc:
+            return _fail(kind, str(exc))
+        out = _docx(converted, kind)
+        out.warnings.append("converted with LibreOffice")
+        return out
+    if kind == "doc" and legacy.shutil.which("antiword"):
+        try:
+            raw = legacy.antiword_text(data, timeout=timeout)
+        except legacy.ConversionError as exc:
+            return _fail(kind, str(exc))
+        return Extraction(kind, legacy.antiword_plain(raw).strip(), legacy.antiword_tables(raw), None, "parsed",
+                          warnings=["plain text from antiword (no merged-cell structure)"])
+    need = "libreoffice-writer or antiword" if kind == "doc" else "libreoffice-writer"
+    return _fail(kind, f"no converter for .{kind} (install {need})")
+
+
+def _sheet(data: bytes, kind: str, timeout: int) -> Extraction:
+    from .sheets import extract_xls, extract_xlsx
+
+    errors = []
+    try:
+        if kind == "xlsx":
+            res = extract_xlsx(data)
+        elif kind == "xls":
+            res = extract_xls(data)
+        else:
+            raise ValueError("WPS spreadsheet: needs conversion")
+        return Extraction(kind, res.text, res.tables, None, "parsed")
+    except Exception as exc:
+        errors.append(f"{type(exc).__name__}: {_short(exc)}")
+    if kind in ("xls", "et"):
+        # xlrd cannot read every BIFF variant (and nothing reads .et natively): convert.
+        if not legacy.soffice_binary():
+            if kind == "et":
+                return _fail(kind, "no converter for .et (install libreoffice-calc)")
+            return _fail(kind, f"unreadable .xls ({errors[0]}); LibreOffice not installed to try a conversion")
+        try:
+            res = extract_xlsx(legacy.libreoffice_convert(data, kind, "xlsx", timeout=timeout))
+            return Extraction(kind, res.text, res.tables, None, "parsed", warnings=["converted with LibreOffice"])
+        except Exception as exc:
+            errors.append(f"{type(exc).__name__}: {_short(exc)}")
+    return _fail(kind, "corrupt or unreadable spreadsheet: " + "; ".join(errors))
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    # Zips made on Chinese Windows store GBK names without the UTF-8 flag.
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gbk")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def _zip(data: bytes, depth: int, **kw) -> Extraction:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except Exception as exc:
+        return _fail("zip", f"corrupt or unreadable zip: {_short(exc)}")
+    members: list[Extraction] = []
+    total = 0
+    skipped = []
+    with zf:
+        for info in infos:
+            name = _member_name(info)
+            if info.is_dir() or name.startswith("__MACOSX/") or name.rsplit("/", 1)[-1].startswith("."):
+                continue
+            if len(members) >= ZIP_MAX_MEMBERS:
+                skipped.append(f"more than {ZIP_MAX_MEMBERS} members: the rest were skipped")
+                break
+            if info.flag_bits & 0x1:
+                members.append(_fail("unknown", "encrypted zip member"))
+                members[-1].name = name
+                continue
+            # Read at most the cap + 1 byte: the header's size can lie (zip bombs).
+            cap = min(ZIP_MAX_MEMBER_BYTES, ZIP_MAX_TOTAL_BYTES - total)
+            try:
+                with zf.open(info) as fh:
+                    body = fh.read(cap + 1)
+            except Exception as exc:
+                member = _fail("unknown", f"unreadable zip member: {_short(exc)}")
+                member.name = name
+                members.append(member)
+                continue
+            if len(body) > cap:
+                member = _fail("unknown", f"zip member larger than {cap} bytes: skipped")
+                member.name = name
+                members.append(member)
+                if cap < ZIP_MAX_MEMBER_BYTES:
+                    break  # the archive's total budget is spent
+                continue
+            total += len(body)
+            member = _dispatch(body, name, "", depth + 1, **kw)
+            member.name = name
+            members.append(member)
+    parsed = [m for m in members if m.status == "parsed"]
+    text = "\n\n".join(f"=== {m.name} ===\n{m.text}" for m in parsed)
+    tables = [t for m in parsed for t in m.tables]
+    pages = sum(m.pages for m in parsed if m.pages) or None
+    if parsed:
+        status, error = "parsed", ""
+    elif any(m.status == "needs_ocr" for m in members):
+        status, error = "needs_ocr", "every readable member needs OCR"
+    elif not members:
+        status, error = "failed", "empty zip archive"
+    else:
+        status = "unsupported" if all(m.status == "unsupported" for m in members) else "failed"
+        error = "no member could be extracted: " + "; ".join(f"{m.name}: {m.error}" for m in members[:5])
+    warnings = skipped + [f"{m.name}: {m.status} ({m.error})" for m in members if m.status != "parsed"]
+    return Extraction("zip", text, tables, pages, status, error, warnings=warnings, members=members)
+
+
+def _dispatch(data: bytes, filename: str, content_type: str, depth: int, *, ocr: bool, max_pages: int,
+              timeout: int) -> Extraction:
+    if not data:
+        return _fail("unknown", "empty file")
+    kind = sniff_type(data, filename, content_type)
+    if kind == "pdf":
+        return _pdf(data, max_pages, ocr)
+    if kind == "docx":
+        return _docx(data)
+    if kind in ("doc", "wps"):
+        return _word_legacy(data, kind, timeout)
+    if kind in ("xlsx", "xls", "et"):
+        return _sheet(data, kind, timeout)
+    if kind == "zip":
+        if depth >= ZIP_MAX_DEPTH:
+            return _fail("zip", "zip nested too deep", status="unsupported")
+        return _zip(data, depth, ocr=ocr, max_pages=max_pages, timeout=timeout)
+    if kind == "html":
+        return _fail("html", "an HTML page, not a document (an error page, or a report page: use parse_report_html)",
+                     status="unsupported")
+    return _fail("unknown", "unrecognised file type (not PDF/Word/Excel/WPS/zip by its bytes)", status="unsupported")
+
+
+def extract(data: bytes, *, filename: str = "", content_type: str = "", ocr: bool = False,
+            max_pages: int = DEFAULT_MAX_PAGES, max_bytes: int | None = None,
+            timeout: int = legacy.DEFAULT_TIMEOUT) -> Extraction:
+    """Extract text and tables from an attachment's bytes.
+
+    ``filename``/``content_type`` are hints only (see :func:`sniff.sniff_type`).
+    ``ocr``: run Tesseract on image-only/garbage PDFs (slow; off by default, they
+    come back as "needs_ocr").  ``max_pages``: read at most this many PDF pages.
+    ``max_bytes``: refuse larger input outright.  ``timeout``: seconds per external
+    converter run.
+    """
+    if max_bytes is not None and len(data) > max_bytes:
+        return _fail(sniff_type(data[:65536], filename, content_type) if data else "unknown",
+                     f"file too large: {len(data)} bytes > max_bytes={max_bytes}")
+    try:
+        return _dispatch(data, filename, content_type, 0, ocr=ocr, max_pages=max_pages, timeout=timeout)
+    except Exception as exc:  # last line of defence: extract never raises for a bad file
+        return _fail("unknown", f"extraction crashed: {type(exc).__name__}: {_short(exc)}")
