@@ -31,16 +31,19 @@ def inputs() -> list[Path]:
     return files
 
 
-def time_one(path: Path, repeat: int) -> float:
+def time_one(path: Path, repeat: int) -> tuple[float, float]:
+    """(median CPU ms, median wall ms).  CPU time is what the 20 ms budget is about;
+    wall time also counts whatever else the machine is doing."""
     text = path.read_text(encoding="utf-8")
     parse = parse_report_html if path.suffix == ".html" else parse_report_text
     parse(text, "http://example.gov.cn/")  # warm-up: OpenCC, regex and lru caches
-    times = []
+    cpu, wall = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        c0, w0 = time.process_time(), time.perf_counter()
         parse(text, "http://example.gov.cn/")
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000
+        cpu.append(time.process_time() - c0)
+        wall.append(time.perf_counter() - w0)
+    return statistics.median(cpu) * 1000, statistics.median(wall) * 1000
 
 
 def main() -> None:
@@ -48,14 +51,16 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=30)
     args = ap.parse_args()
     html, text = [], []
+    print(f"{'cpu ms':>8} {'wall ms':>8}  input")
     for path in inputs():
-        ms = time_one(path, args.repeat)
-        (html if path.suffix == ".html" else text).append(ms)
-        print(f"{ms:8.2f} ms  {path.relative_to(path.parents[1]) if 'sites' in path.parts else path.name}  ({path.stat().st_size // 1024} KiB)")
-    if html:
-        print(f"median HTML report: {statistics.median(html):.2f} ms over {len(html)} pages")
-    if text:
-        print(f"median text copy:   {statistics.median(text):.2f} ms over {len(text)} copies")
+        cpu, wall = time_one(path, args.repeat)
+        (html if path.suffix == ".html" else text).append((cpu, wall))
+        name = path.relative_to(path.parents[1]) if "sites" in path.parts else path.name
+        print(f"{cpu:8.2f} {wall:8.2f}  {name}  ({path.stat().st_size // 1024} KiB)")
+    for label, rows in (("HTML report", html), ("text copy", text)):
+        if rows:
+            print(f"median {label}: {statistics.median(c for c, _ in rows):.2f} ms CPU, "
+                  f"{statistics.median(w for _, w in rows):.2f} ms wall, over {len(rows)} inputs")
 
 
 if __name__ == "__main__":

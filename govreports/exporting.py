@@ -44,6 +44,8 @@ REPORT_COLUMNS = [
     "portal_id",
     "urls",
     "indicator_count",
+    "version",
+    "removed_at",
 ]
 INDICATOR_COLUMNS = [
     "report_id",
@@ -56,6 +58,7 @@ INDICATOR_COLUMNS = [
     "unit",
     "source",
     "evidence",
+    "version",
 ]
 TABLE_COLUMNS = [
     "report_id",
@@ -141,53 +144,85 @@ def selected_reports(db: sqlite_utils.Database, region: str | None, year: int | 
     )
 
 
-def report_rows(db: sqlite_utils.Database, region: str | None, year: int | None) -> Iterator[dict]:
-    for report in selected_reports(db, region, year):
-        urls = [
-            r[0]
-            for r in db.execute(
-                "SELECT url FROM report_urls WHERE report_id = ? ORDER BY first_seen, url",
-                (report["report_id"],),
-            )
-        ]
-        count = db.execute(
-            "SELECT count(*) FROM indicators WHERE report_id = ? AND key NOT LIKE 'unknown:%'",
+def report_versions(db: sqlite_utils.Database, report_id: str) -> list[dict]:
+    """Earlier versions of a report (oldest first), each with its stored snapshot."""
+    return list(db.query(
+        "SELECT * FROM report_versions WHERE report_id = ? ORDER BY version", [report_id]))
+
+
+def _report_row(db: sqlite_utils.Database, report: dict) -> dict:
+    urls = [
+        r[0]
+        for r in db.execute(
+            "SELECT url FROM report_urls WHERE report_id = ? ORDER BY first_seen, url",
             (report["report_id"],),
-        ).fetchone()[0]
+        )
+    ]
+    count = db.execute(
+        "SELECT count(*) FROM indicators WHERE report_id = ? AND key NOT LIKE 'unknown:%'",
+        (report["report_id"],),
+    ).fetchone()[0]
+    return {
+        **{c: report.get(c) for c in REPORT_COLUMNS if c in report},
+        "first_seen": _date(report["first_seen"]),
+        "last_seen": _date(report["last_seen"]),
+        "removed_at": _date(report.get("removed_at")),
+        "flags": _flags_text(report["flags"]),
+        "urls": " ".join(urls),
+        "indicator_count": count,
+    }
+
+
+def report_rows(db: sqlite_utils.Database, region: str | None, year: int | None,
+                history: bool = False) -> Iterator[dict]:
+    """The current version of each report; with ``history``, its earlier versions too
+    (as stored before each revision replaced them), oldest first."""
+    for report in selected_reports(db, region, year):
+        if history:
+            for old in report_versions(db, report["report_id"]):
+                snapshot = json.loads(old["report"])
+                yield {**_report_row(db, {**snapshot, "removed_at": None}), "version": old["version"],
+                       "last_seen": _date(old["superseded_at"])}
+        yield _report_row(db, report)
+
+
+def _indicator_rows(report: dict, stored: dict[str, dict], version: int | None) -> Iterator[dict]:
+    for key in keys_for_era(report["era"] or None):
+        row = stored.get(key, {})
         yield {
-            **{c: report.get(c) for c in REPORT_COLUMNS if c in report},
-            "first_seen": _date(report["first_seen"]),
-            "last_seen": _date(report["last_seen"]),
-            "flags": _flags_text(report["flags"]),
-            "urls": " ".join(urls),
-            "indicator_count": count,
+            "report_id": report["report_id"],
+            "url": report["url"],
+            "region_code": report["region_code"],
+            "report_year": report["report_year"],
+            "key": key,
+            "value": _number(row.get("value")),
+            "raw": row.get("raw", ""),
+            "unit": row.get("unit", ""),
+            "source": row.get("source", ""),
+            "evidence": row.get("evidence", ""),
+            "version": version,
         }
 
 
-def indicator_rows(db: sqlite_utils.Database, region: str | None, year: int | None) -> Iterator[dict]:
-    """One row per report and canonical key of its era; empty value where not given."""
+def indicator_rows(db: sqlite_utils.Database, region: str | None, year: int | None,
+                   history: bool = False) -> Iterator[dict]:
+    """One row per report and canonical key of its era; empty value where not given.
+    With ``history``, the indicators of earlier versions too."""
     for report in selected_reports(db, region, year):
+        if history:
+            for old in report_versions(db, report["report_id"]):
+                snapshot = json.loads(old["report"])
+                stored = {row["key"]: row for row in json.loads(old["indicators"])}
+                yield from _indicator_rows(snapshot, stored, old["version"])
         stored = {
             row["key"]: row
             for row in db.query("SELECT * FROM indicators WHERE report_id = ?", [report["report_id"]])
         }
-        for key in keys_for_era(report["era"] or None):
-            row = stored.get(key, {})
-            yield {
-                "report_id": report["report_id"],
-                "url": report["url"],
-                "region_code": report["region_code"],
-                "report_year": report["report_year"],
-                "key": key,
-                "value": _number(row.get("value")),
-                "raw": row.get("raw", ""),
-                "unit": row.get("unit", ""),
-                "source": row.get("source", ""),
-                "evidence": row.get("evidence", ""),
-            }
+        yield from _indicator_rows(report, stored, report.get("version"))
 
 
-def table_rows(db: sqlite_utils.Database, region: str | None, year: int | None) -> Iterator[dict]:
+def table_rows(db: sqlite_utils.Database, region: str | None, year: int | None,
+               history: bool = False) -> Iterator[dict]:
     """Every parsed table, one row per cell (long format)."""
     for report in selected_reports(db, region, year):
         for table in db.query(
@@ -209,7 +244,8 @@ def table_rows(db: sqlite_utils.Database, region: str | None, year: int | None) 
                     }
 
 
-def failure_rows(db: sqlite_utils.Database, region: str | None, year: int | None) -> Iterator[dict]:
+def failure_rows(db: sqlite_utils.Database, region: str | None, year: int | None,
+                 history: bool = False) -> Iterator[dict]:
     where, params = region_clause(db, region, table="portals")
     yield from db.query(
         f"""SELECT fetch_failures.* FROM fetch_failures
@@ -261,7 +297,7 @@ def write_rows(rows: Iterable[dict], columns: list[str], path: str, *, excel: bo
 
 
 def export(db_path: str, kind: str, output: str, *, region: str | None = None,
-           year: int | None = None, excel: bool = False) -> int:
+           year: int | None = None, excel: bool = False, history: bool = False) -> int:
     if kind not in EXPORTS:
         raise ExportError(f"unknown export {kind!r}; choose one of: {', '.join(EXPORTS)}")
     if not Path(db_path).is_file():
@@ -269,6 +305,6 @@ def export(db_path: str, kind: str, output: str, *, region: str | None = None,
     columns, producer = EXPORTS[kind]
     db = open_db(db_path)
     try:
-        return write_rows(producer(db, region, year), columns, output, excel=excel)
+        return write_rows(producer(db, region, year, history), columns, output, excel=excel)
     finally:
         db.close()

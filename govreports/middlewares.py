@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from urllib.parse import urljoin
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
 
 NOT_BEFORE = "govreports_not_before"
 
@@ -47,3 +50,24 @@ class BackoffRetryMiddleware(RetryMiddleware):
             if delay > 0:
                 await asyncio.sleep(delay)
         return None
+
+
+class RedirectLoopMiddleware:
+    """Turns a redirect back to a URL already on the request's redirect chain into a
+    recorded failure ("redirect loop").
+
+    Without it the scheduler's duplicate filter drops the looping request silently,
+    and the page would be lost without a trace.  Runs before Scrapy's
+    RedirectMiddleware sees the response.
+    """
+
+    REDIRECTS = (301, 302, 303, 307, 308)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status not in self.REDIRECTS or "Location" not in response.headers:
+            return response
+        target = urljoin(request.url, response.headers["Location"].decode("latin-1"))
+        chain = {request.url, *request.meta.get("redirect_urls", [])}
+        if target in chain:
+            raise IgnoreRequest(f"redirect loop: {request.url} -> {target}")
+        return response

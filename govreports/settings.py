@@ -60,6 +60,8 @@ GOVREPORTS_RETRY_BACKOFF_MAX = 120.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "govreports.middlewares.BackoffRetryMiddleware": 550,
+    # After (closer to the download than) the RedirectMiddleware at 600.
+    "govreports.middlewares.RedirectLoopMiddleware": 650,
 }
 
 # Browser rendering only for requests that ask for it (meta "playwright"); Debian's

@@ -2,18 +2,26 @@
 
 It serves, on 127.0.0.1 only:
 
-* ``/<site>/…``   the static sites under ``tests/sites/<site>/``
-* ``/demo/…``     the embedded demo portal (``data/demo/``), over real HTTP
-* ``/robots.txt`` a robots file that forbids ``/private/``
+* ``/<site>/…``     the static sites under ``tests/sites/<site>/``
+* ``/evolving/…``   ``tests/sites/evolving/<version>/``: a portal that changes between
+                    crawls (the test sets ``server.evolving_version``)
+* ``/demo/…``       the embedded demo portal (``data/demo/``), over real HTTP
+* ``/faults/…``     fault injection (see :data:`FAULTS`)
+* ``/robots.txt``   a robots file that forbids ``/private/``
 
-and logs every request (method, path) so tests can count what the crawler fetched.
-Pages are sent with the charset the file declares; nothing is rewritten.
+Static files carry ``ETag`` (content hash) and ``Last-Modified`` and answer conditional
+requests with 304, like real portals' web servers.  Every request is logged (method,
+path) so tests can count what the crawler fetched.  Pages are sent with the charset
+the file declares; nothing is rewritten.
 """
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import threading
+import time
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -46,7 +54,12 @@ class PortalHandler(BaseHTTPRequestHandler):
         parts = [p for p in unquote(path).split("/") if p]
         if not parts or any(p in ("..", ".") for p in parts):
             return None
-        root = DEMO if parts[0] == "demo" else SITES / parts[0]
+        if parts[0] == "demo":
+            root = DEMO
+        elif parts[0] == "evolving":
+            root = SITES / "evolving" / self.server.evolving_version
+        else:
+            root = SITES / parts[0]
         target = root.joinpath(*parts[1:])
         if target.is_dir():
             target = target / "index.html"
@@ -57,12 +70,32 @@ class PortalHandler(BaseHTTPRequestHandler):
         self.server.record(self.command, self.path)
         if path == "/robots.txt":
             return self._send(200, ROBOTS_TXT, "text/plain")
+        if path.startswith("/faults/") and path[len("/faults/"):] in FAULTS:
+            return FAULTS[path[len("/faults/"):]](self)
         target = self._file_for(path)
         if target is None:
             return self._send(404, "<html><body><h1>404 页面不存在</h1></body></html>".encode())
+        body = target.read_bytes()
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        mtime = int(target.stat().st_mtime)
+        validators = {"ETag": etag, "Last-Modified": formatdate(mtime, usegmt=True)}
+        if self._not_modified(etag, mtime):
+            return self._send(304, b"", headers=validators)
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         # Like many real portals, send HTML without a charset: the page's meta says it.
-        return self._send(200, target.read_bytes(), content_type)
+        return self._send(200, body, content_type, headers=validators)
+
+    def _not_modified(self, etag: str, mtime: int) -> bool:
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match is not None:  # takes precedence over If-Modified-Since (RFC 9110)
+            return etag in [t.strip() for t in if_none_match.split(",")]
+        since = self.headers.get("If-Modified-Since")
+        if since:
+            try:
+                return mtime <= parsedate_to_datetime(since).timestamp()
+            except (TypeError, ValueError):
+                return False
+        return False
 
     do_HEAD = do_GET
 
@@ -73,12 +106,121 @@ class PortalHandler(BaseHTTPRequestHandler):
         return self._send(405, b"method not allowed")
 
 
+# --- fault injection ---------------------------------------------------------------
+FAULT_REPORT = (REPO / "tests" / "sites" / "guizhou_hc" / "zwgk" / "xxgknb" / "202003" / "t20200325_212.html")
+FAULT_LIST_ITEMS = [
+    ("ok.html", "汇川区人民政府2019年政府信息公开工作年度报告"),
+    ("truncated.html", "汇川区人民政府2018年政府信息公开工作年度报告"),
+    ("burst500.html", "汇川区人民政府2017年政府信息公开工作年度报告"),
+    ("always500.html", "汇川区人民政府2016年政府信息公开工作年度报告"),
+    ("slow.html", "汇川区人民政府2015年政府信息公开工作年度报告"),
+    ("loop.html", "汇川区人民政府2014年政府信息公开工作年度报告"),
+    ("garbage.html", "汇川区人民政府2013年政府信息公开工作年度报告"),
+    ("empty.html", "汇川区人民政府2012年政府信息公开工作年度报告"),
+    ("huge.html", "汇川区人民政府2011年政府信息公开工作年度报告"),
+    ("lookalike.html", "汇川区人民政府2010年政府信息公开工作年度报告"),
+]
+
+
+def _fault_list(handler: PortalHandler):
+    items = "\n".join(
+        f'<li><a href="{name}" title="{title}">{title}</a><span>2020-03-{25 - i:02d}</span></li>'
+        for i, (name, title) in enumerate(FAULT_LIST_ITEMS)
+    )
+    page = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开年报</title></head>
+<body><div class="position">您当前的位置：首页 &gt; 政务公开 &gt; 政府信息公开年报</div>
+<ul class="list">{items}</ul><script>createPageHTML(1, 0, "index", "html");</script></body></html>"""
+    handler._send(200, page.encode("utf-8"))
+
+
+def _fault_ok(handler: PortalHandler):
+    handler._send(200, FAULT_REPORT.read_bytes())
+
+
+def _fault_truncated(handler: PortalHandler):
+    body = FAULT_REPORT.read_bytes()
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body[: len(body) // 3])
+    handler.wfile.flush()
+    handler.close_connection = True
+    handler.connection.shutdown(2)
+
+
+def _fault_burst500(handler: PortalHandler):
+    # 500 on the first two tries, then the page: retries with backoff get it.
+    if handler.server.hit_count(handler.path) <= 2:
+        return handler._send(500, b"<html><body>500 Internal Server Error</body></html>")
+    return handler._send(200, FAULT_REPORT.read_bytes())
+
+
+def _fault_always500(handler: PortalHandler):
+    handler._send(503, b"<html><body>503 Service Unavailable</body></html>")
+
+
+def _fault_slow(handler: PortalHandler):
+    time.sleep(handler.server.slow_seconds)
+    try:
+        handler._send(200, FAULT_REPORT.read_bytes())
+    except OSError:  # the crawler gave up first
+        pass
+
+
+def _fault_loop(handler: PortalHandler):
+    handler._send(302, b"", headers={"Location": "/faults/loop.html"})
+
+
+def _fault_garbage(handler: PortalHandler):
+    handler._send(200, bytes(range(256)) * 40, "text/html")
+
+
+def _fault_empty(handler: PortalHandler):
+    handler._send(200, b"")
+
+
+def _fault_huge(handler: PortalHandler):
+    handler._send(200, b"<html><body>" + "政府信息公开".encode() * 400_000 + b"</body></html>")
+
+
+def _fault_lookalike(handler: PortalHandler):
+    page = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>汇川区2024年政务公开工作要点</title></head>
+<body><h1>汇川区2024年政务公开工作要点</h1><p>为深入贯彻落实……，现将2024年政务公开工作要点印发如下。</p></body></html>"""
+    handler._send(200, page.encode("utf-8"))
+
+
+def _fault_wrong_charset(handler: PortalHandler):
+    # Declares UTF-8 in the header but sends GBK bytes, as misconfigured servers do.
+    handler._send(200, FAULT_REPORT.read_text(encoding="utf-8").replace('charset="utf-8"', "").encode("gbk", "replace"),
+                  "text/html; charset=utf-8")
+
+
+FAULTS = {
+    "index.html": _fault_list,
+    "ok.html": _fault_ok,
+    "truncated.html": _fault_truncated,
+    "burst500.html": _fault_burst500,
+    "always500.html": _fault_always500,
+    "slow.html": _fault_slow,
+    "loop.html": _fault_loop,
+    "garbage.html": _fault_garbage,
+    "empty.html": _fault_empty,
+    "huge.html": _fault_huge,
+    "lookalike.html": _fault_lookalike,
+    "wrong-charset.html": _fault_wrong_charset,
+}
+
+
 class PortalServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self):
         super().__init__(("127.0.0.1", 0), PortalHandler)
         self.requests: list[tuple[str, str]] = []
+        self.evolving_version = "v1"
+        self.slow_seconds = 3.0
+        self.hits: dict[str, int] = {}
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
@@ -93,6 +235,11 @@ class PortalServer(ThreadingHTTPServer):
     def record(self, method: str, path: str) -> None:
         with self._lock:
             self.requests.append((method, path))
+            self.hits[path] = self.hits.get(path, 0) + 1
+
+    def hit_count(self, path: str) -> int:
+        with self._lock:
+            return self.hits.get(path, 0)
 
     def reset_log(self) -> None:
         with self._lock:

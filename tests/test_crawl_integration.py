@@ -226,7 +226,7 @@ def test_robots_txt_is_honoured(portal_server, tmp_path):
     db = tmp_path / "r.db"
     url = portal_server.url("private/index.html")
     crawl(f"start_url={url}", db=db)
-    assert query(db, "SELECT url, reason FROM fetch_failures") == [(url, "ignored: Forbidden by robots.txt")]
+    assert query(db, "SELECT url, reason FROM fetch_failures") == [(url, "forbidden by robots.txt")]
 
 
 @pytest.mark.parametrize(

@@ -142,3 +142,17 @@ def test_legacy_table_with_serial_column_is_classified_legacy():
 
     grid = [["序号", "统计指标", "单位", "统计数"], ["1", "收到申请数", "件", "6"], ["2", "行政复议数量", "件", "1"]]
     assert classify_grid(grid) == "legacy"
+
+
+def test_column_name_in_article_title_gives_way_to_the_heading():
+    html = """<html><head><meta name="ArticleTitle" content="政府信息公开年报"></head><body>
+    <h2 class="article-title">XX镇2022年政府信息公开工作年度报告</h2>
+    <div id="zoom"><p>一、总体情况</p><p>全年主动公开政府信息20条。</p></div></body></html>"""
+    r = parse_report_html(html, URL)
+    assert (r.title, r.report_year, r.is_report) == ("XX镇2022年政府信息公开工作年度报告", 2022, True)
+
+
+def test_list_page_with_titled_items_is_not_a_report():
+    items = "".join(f'<li><span class="title"><a href="t{y}.html">XX区{y}年政府信息公开工作年度报告</a></span></li>' for y in (2021, 2022, 2023))
+    r = parse_report_html(f"<html><head><title>政府信息公开年报_XX区</title></head><body><ul>{items}</ul></body></html>", URL)
+    assert (r.is_report, r.era) == (False, None)

@@ -64,8 +64,8 @@ def _cell_text(tc) -> str:
     for el in tc:
         if el.tag == f"{W}p":
             parts.append(paragraph_text(el))
-        elif el.tag == f"{W}tbl":
-            parts.append("\n".join(" ".join(r) for r in table_grid(el)[0]))
+        # A nested w:tbl is left out: it becomes a table of its own (see walk_body), and
+        # its text glued to the cell's ("0" + "其中 5") would corrupt the cell's value.
         elif el.tag == f"{W}sdt":
             content = el.find(f"{W}sdtContent")
             if content is not None:
@@ -132,13 +132,11 @@ def walk_body(body) -> tuple[list[str], list[list[list[str]]]]:
                 blocks.append(paragraph_text(el))
             elif el.tag == f"{W}tbl":
                 grid, ids = table_grid(el)
-                if grid:
-                    tables.append(grid)
-                    blocks.append("\n" + render_table([collapse_row(r, i) for r, i in zip(grid, ids)]) + "\n")
-                for inner in _nested(el):
-                    g, _ = table_grid(inner)
-                    if g:
-                        tables.append(g)
+                for t in [el] + _nested(el):
+                    grid, ids = table_grid(t) if t is not el else (grid, ids)
+                    if grid:
+                        tables.append(grid)
+                        blocks.append("\n" + render_table([collapse_row(r, i) for r, i in zip(grid, ids)]) + "\n")
             elif el.tag in (f"{W}sdt", f"{W}customXml", f"{W}sdtContent"):
                 visit(el.find(f"{W}sdtContent") if el.tag == f"{W}sdt" else el)
 

@@ -6,12 +6,19 @@ oversized or unknown input comes back with status "failed"/"unsupported" and a
 readable ``error``.
 
 ``text`` is the document in reading order with every table printed in place as
-" | "-separated rows (a merged cell once per row), so
+" | "-separated rows (a cell merged across columns printed once, the slots it
+covers left empty so columns stay aligned), so
 ``parsing.report.parse_report_text(extraction.text, url, source="attachment:…")``
 recovers the tables on its own.  ``tables`` holds the same tables as rectangular
 grids (merged cells expanded into every slot they cover, like the HTML grids) for
 callers that want them directly — use one or the other, not both, or every table
 counts twice.
+
+A zip comes back as one Extraction of kind "zip": ``text`` concatenates the parsed
+members, each headed "=== <member name> ===", ``tables`` their tables in member
+order, and ``members`` keeps every member's own Extraction (``name`` set, failures
+included).  Members are read in memory, capped in size and count; their names are
+never used as paths.
 """
 
 from __future__ import annotations
@@ -57,7 +64,7 @@ def _short(exc: BaseException) -> str:
 def _pdf(data: bytes, max_pages: int, ocr: bool) -> Extraction:
     from .pdf import OcrUnavailable, extract_pdf
 
-    if b"%%EOF" not in data[-4096:] and b"%%EOF" not in data:
+    if b"%%EOF" not in data:
         # pdfminer would rebuild a truncated file and return whatever pages survive:
         # half a report must not pass as a whole one.
         return _fail("pdf", "truncated or damaged PDF (no %%EOF marker): download incomplete?")

@@ -36,14 +36,14 @@ def clean_cell(value: object) -> str:
 
 
 def collapse_row(cells: list[str], ids: list[object] | None = None) -> list[str]:
-    """A row for text output: cells covered by the same merged cell (same id) once."""
+    """A row for text output: a cell merged across columns printed once, its other
+    slots left empty so the columns stay aligned (the parser pads short rows at the
+    end, which would shift every value one column left)."""
     if ids is None:
         return list(cells)
     out, last = [], object()
     for cell, cid in zip(cells, ids):
-        if cid is not None and cid is last:
-            continue
-        out.append(cell)
+        out.append("" if cid is not None and cid == last else cell)
         last = cid
     return out
 

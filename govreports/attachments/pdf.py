@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .grid import clean_cell, collapse_row, garbage_reason, is_cjk, join_lines, render_table
+from .grid import clean_cell, collapse_row, garbage_reason, join_lines, render_table
 
 SNAP = 6.0  # pt: column edges this close on two pages are the same edge
 EDGE_TOL = 1.5  # pt: edges this close within one table are one edge
@@ -113,13 +113,13 @@ def _numeric_lines(text: str) -> int:
     return sum(1 for line in text.split("\n") if len(re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", line)) >= 3)
 
 
-def _geo_tables(page, index: int, page_text: str) -> list[GeoTable]:
+def _geo_tables(page, index: int) -> list[GeoTable]:
     found = []
     for strategy in ("lines", "text"):
         if strategy == "text":
             # Borderless tables: only where the page reads like rows of numbers, since
             # the text strategy also "finds" tables in ordinary justified prose.
-            if found or _numeric_lines(page_text) < 3:
+            if found or _numeric_lines(page.extract_text() or "") < 3:
                 break
             settings = {"vertical_strategy": "text", "horizontal_strategy": "text"}
         else:
@@ -271,8 +271,7 @@ def stitch(prev: GeoTable, nxt: GeoTable) -> None:
 def _collect(pdf, limit: int) -> list[PageInfo]:
     infos = []
     for index, page in enumerate(pdf.pages[:limit]):
-        raw_text = page.extract_text() or ""
-        tables = _geo_tables(page, index, raw_text)
+        tables = _geo_tables(page, index)
         outside = page.filter(lambda o: not (o.get("object_type") == "char" and _inside(o, tables)))
         lines = [(l["top"], l["text"].strip()) for l in outside.extract_text_lines(return_chars=False)]
         infos.append(PageInfo(index, float(page.height), tables, [(t, s) for t, s in lines if s]))
@@ -377,4 +376,4 @@ def ocr_pdf(data: bytes, pages: int, timeout: int = 120) -> str:
     return "\n\n".join(t for t in texts if t)
 
 
-__all__ = ["extract_pdf", "ocr_pdf", "ocr_available", "OcrUnavailable", "build_grid", "stitch", "Cell", "GeoTable", "is_cjk"]
+__all__ = ["extract_pdf", "ocr_pdf", "ocr_available", "OcrUnavailable", "build_grid", "stitch", "Cell", "GeoTable"]

@@ -15,7 +15,7 @@ class Command(ScrapyCommand):
     default_settings = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return f"{{{','.join(EXPORTS)}}} -o FILE [--region R] [--year Y] [--excel]"
+        return f"{{{','.join(EXPORTS)}}} -o FILE [--region R] [--year Y] [--excel] [--history]"
 
     def short_desc(self) -> str:
         return "Export stored reports, indicators, tables or failures as CSV or JSON Lines"
@@ -37,6 +37,8 @@ class Command(ScrapyCommand):
         parser.add_argument("--year", type=int, help="reporting year")
         parser.add_argument("--excel", action="store_true",
                             help="UTF-8 with byte-order mark, for Excel")
+        parser.add_argument("--history", action="store_true",
+                            help="reports/indicators: add the earlier versions of revised reports")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
@@ -46,7 +48,7 @@ class Command(ScrapyCommand):
         db_path = self.settings.get("GOVREPORTS_DB")
         try:
             count = export(db_path, args[0], opts.output, region=opts.region,
-                           year=opts.year, excel=opts.excel)
+                           year=opts.year, excel=opts.excel, history=opts.history)
         except ExportError as exc:
             print(f"export failed: {exc}", file=sys.stderr)
             self.exitcode = 2

@@ -159,8 +159,10 @@ def table_rows_text(table: etree._Element) -> list[str]:
     return lines
 
 
-def element_text(el: etree._Element) -> str:
-    """Visible text with line breaks at block boundaries; tables as " | " rows."""
+def element_text(el: etree._Element, table_lines: dict | None = None) -> str:
+    """Visible text with line breaks at block boundaries; tables as " | " rows.
+
+    ``table_lines``: already-read tables (element -> lines), so cells are read once."""
     parts: list[str] = []
 
     def walk(node: etree._Element) -> None:
@@ -174,7 +176,8 @@ def element_text(el: etree._Element) -> str:
             return
         if node.tag == "table":
             parts.append("\n")
-            parts.append("\n".join(table_rows_text(node)))
+            lines = table_lines.get(node) if table_lines else None
+            parts.append("\n".join(lines if lines is not None else table_rows_text(node)))
             parts.append("\n")
         else:
             block = node.tag in BLOCK_TAGS

@@ -81,6 +81,17 @@ def clean_cell(text: str) -> str:
     whitespace collapsed (full-width spaces included).  Characters are not changed."""
     if not text:
         return ""
+    if len(text) <= 80:
+        return _clean_short(text)
+    return _clean(text)
+
+
+@lru_cache(maxsize=32768)
+def _clean_short(text: str) -> str:
+    return _clean(text)
+
+
+def _clean(text: str) -> str:
     text = text.replace("\u200b", "").replace("\ufeff", "")
     return _WS.sub(" ", text).strip()  # \s covers U+3000 and U+00A0 in Python
 

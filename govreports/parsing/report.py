@@ -23,13 +23,14 @@ from .metadata import metadata_from_html, metadata_from_text, read_tokens
 from .model import Flag, Indicator, Link, ParsedReport, Table
 from .normalize import clean_cell, fold_width, is_value_cell, to_simplified
 from .sections import split_body, split_sections
-from .tables import html_table_grid, text_table_grids
+from .tables import html_table, text_table_grids
 from .titles import is_annual_report_title, report_year
 
 # A page titled as one of the look-alikes is not a report even if it quotes one.
 _LOOK_ALIKE_TITLE = re.compile(r"工作要点|工作计划|工作总结|落实情况|的通知$|的函$|统计年报|决算|预算")
 # PDF page furniture in attachment text: "— 3 —", "-12-", "第 3 页 共 10 页".
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)\s*$")
+_METADATA_HINT = re.compile(r"索\s*引\s*号|发布机构|发文机关|发布单位")
 ATTACHMENT_EXT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|zip|rar|ofd)(?:$|[?#])", re.I)
 
 
@@ -45,14 +46,17 @@ def parse_report_html(html: str, url: str) -> ParsedReport:
     body_el = copy.deepcopy(content)
     htmlmod.remove_chrome(body_el)
     _drop_metadata_tables(body_el, metadata)
-    original = htmlmod.element_text(body_el)
     tables = []
+    table_lines = {}
     for table_el in body_el.iter("table"):
         if any(t is not table_el for t in table_el.iter("table")):
             continue  # a layout table wrapping the real one
-        grid = [[_simplified_cell(c) for c in row] for row in html_table_grid(table_el)]
+        grid, printed = html_table(table_el)
+        table_lines[table_el] = [" | ".join(r) for r in printed]
+        grid = [[_simplified_cell(c) for c in row] for row in grid]
         if grid:
             tables.append(Table(index=len(tables), grid=grid, caption=_html_caption(table_el), source="html"))
+    original = htmlmod.element_text(body_el, table_lines)
 
     # The page's meta tags fill what the visible block left out (page_meta keeps them as printed).
     if not metadata.get("published_date") and meta.get("PubDate"):
@@ -252,15 +256,22 @@ _SITE_SUFFIX = re.compile(r"\s*[-_|—–]+\s*[^-_|—–]*(?:网|政府|门户|
 
 
 def _html_title(tree: etree._Element, meta: dict[str, str]) -> str:
-    for name in ("ArticleTitle", "articletitle", "title", "og:title"):
-        if meta.get(name):
-            return to_simplified(meta[name])
+    """ArticleTitle, unless it is only a column name (no year) and the page's heading
+    names the report; then the heading; then <title> without the site suffix."""
+    meta_title = next((to_simplified(meta[n]) for n in ("ArticleTitle", "articletitle", "title", "og:title") if meta.get(n)), "")
+    if meta_title and report_year(meta_title):
+        return meta_title
+    headings = set()
     for el in tree.iter("h1", "h2", "h3", "div", "p", "td", "span"):
         cls = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
         if el.tag in ("h1", "h2", "h3") or "title" in cls or "bt" == cls.strip():
-            text = clean_cell(el.text_content())
+            text = clean_cell("".join(el.itertext()))
             if 4 <= len(text) <= 100 and is_annual_report_title(text):
-                return to_simplified(text)
+                headings.add(to_simplified(text))
+    if len(headings) == 1:  # several report titles: a list page, not a report
+        return headings.pop()
+    if meta_title:
+        return meta_title
     title = htmlmod.page_title(tree)
     prev = None
     while prev != title:
@@ -272,11 +283,11 @@ def _drop_metadata_tables(body: etree._Element, metadata: dict[str, str]) -> Non
     """Some sites print the 目录 block inside the article container: read it (when the
     page had no block outside) and keep it out of the body and the tables."""
     for table in list(body.iter("table")):
-        if any(t is not table for t in table.iter("table")):
+        if any(t is not table for t in table.iter("table")) or sum(1 for _ in table.iter("td", "th")) > 40:
+            continue  # layout tables and data tables are not the 目录 block
+        if not _METADATA_HINT.search("".join(table.itertext())):
             continue
         cells = [clean_cell("".join(c.itertext())) for c in table.iter("td", "th")]
-        if len(cells) > 40:
-            continue
         found = read_tokens(cells)
         if len(found) >= 2 and ("index_no" in found or "publisher" in found):
             for name, value in found.items():

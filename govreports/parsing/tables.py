@@ -40,18 +40,26 @@ def _own_rows(table: etree._Element) -> list[etree._Element]:
 
 def html_table_grid(table: etree._Element) -> list[list[str]]:
     """Rectangular grid of the table's cell texts, merged cells expanded."""
+    return html_table(table)[0]
+
+
+def html_table(table: etree._Element) -> tuple[list[list[str]], list[list[str]]]:
+    """(expanded grid, rows as printed): one pass over the cells for both."""
     grid: list[list[str]] = []
+    printed: list[list[str]] = []
     # row index -> {column: text} filled by a rowspan from above
     carried: dict[int, dict[int, str]] = {}
     for r, tr in enumerate(_own_rows(table)):
         from_above = carried.pop(r, {})
         row: list[str] = []
+        printed_row: list[str] = []
         for cell in tr:
             if cell.tag not in ("td", "th"):
                 continue
             while len(row) in from_above:
                 row.append(from_above.pop(len(row)))
             text = clean_cell("".join(cell.itertext()))
+            printed_row.append(text)
             rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
             start = len(row)
             row.extend([text] * colspan)
@@ -66,8 +74,10 @@ def html_table_grid(table: etree._Element) -> list[list[str]]:
             row.insert(column, from_above[column])
         if any(row):
             grid.append(row)
+        if any(printed_row):
+            printed.append(printed_row)
     width = max((len(r) for r in grid), default=0)
-    return [r + [""] * (width - len(r)) for r in grid]
+    return [r + [""] * (width - len(r)) for r in grid], printed
 
 
 # ----------------------------------------------------------------------------- text

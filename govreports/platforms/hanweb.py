@@ -234,11 +234,12 @@ class Hanweb(Platform):
         if total is None:
             total = _number(code, "totalRecord", "totalrecord", "totalRecords")
         embedded = len(RECORD.findall(datastore))
-        # The page embeds the first group (or fewer records, when the column is short).
-        first_end = max(group, embedded)
         fields = _form_fields(text, page.url)
         proxy = _proxy_url(text, page.url)
         if total is not None:
+            # The page embeds the first group; some templates embed only the first
+            # page of it, so the next request starts right after what is embedded.
+            first_end = embedded if embedded < group else max(group, embedded)
             requests = []
             for start in range(first_end + 1, total + 1, group):
                 if len(requests) >= MAX_GROUP_REQUESTS:
@@ -247,8 +248,8 @@ class Hanweb(Platform):
                 requests.append(_group_request(proxy, start, end, per_page, fields, fields_in_query=False))
             return requests
         if embedded < group:
-            return []  # a short first group is the whole column
-        return [_group_request(proxy, first_end + 1, first_end + group, per_page, fields,
+            return []  # no total and a short first group: that is the whole column
+        return [_group_request(proxy, embedded + 1, embedded + group, per_page, fields,
                                fields_in_query=True)]
 
     def _next_from_answer(self, page: Page, datastore: str) -> list[ListRequest]:
@@ -261,9 +262,9 @@ class Hanweb(Platform):
             # page requested every group itself (see module docstring).
             return []
         total = _tag_number(page.text, "totalrecord")
-        if "startrecord" in query:
-            start, end = int(query["startrecord"]), int(query.get("endrecord") or 0)
-            per_page = int(query.get("perpage") or DEFAULT_PER_PAGE)
+        if query.get("startrecord", "").isdigit() and query.get("endrecord", "").isdigit():
+            start, end = int(query["startrecord"]), int(query["endrecord"])
+            per_page = int(query["perpage"]) if query.get("perpage", "").isdigit() else DEFAULT_PER_PAGE
             size = max(end - start + 1, per_page)
             got = len(RECORD.findall(datastore))
             if got == 0 or (total is not None and end >= total) or (total is None and got < size):
@@ -274,7 +275,7 @@ class Hanweb(Platform):
             current = int(query["page"])
             pages = _tag_number(page.text, "totalpage")
             if pages is None and total is not None:
-                per_page = int(query.get("perpage") or DEFAULT_PER_PAGE)
+                per_page = int(query["perpage"]) if query.get("perpage", "").isdigit() else DEFAULT_PER_PAGE
                 pages = ceil(total / per_page)
             if not RECORD.search(datastore) or pages is None or current >= pages:
                 return []

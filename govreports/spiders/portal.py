@@ -29,6 +29,14 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
 from govreports.discovery import discovery_links
@@ -52,6 +60,33 @@ DISCOVERY_MAX_DEPTH = 3
 
 def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "y")
+
+
+def failure_reason(failure) -> tuple[int | None, str]:
+    """(HTTP status, a short readable reason) for a failed request."""
+    error = failure.value
+    if failure.check(HttpError):
+        return error.response.status, f"HTTP {error.response.status}"
+    if failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
+        return None, "timeout"
+    if failure.check(ResponseDataLossError):
+        return None, "truncated response: the connection closed before the whole body arrived"
+    if failure.check(DownloadCancelledError):
+        if "size" in str(error):
+            return None, "response too large (over DOWNLOAD_MAXSIZE)"
+        return None, f"download cancelled: {error}"
+    if failure.check(CannotResolveHostError, DNSLookupError):
+        return None, "DNS lookup failed"
+    if failure.check(DownloadConnectionRefusedError):
+        return None, "connection refused"
+    if failure.check(IgnoreRequest):
+        message = str(error)
+        if message.startswith("redirect loop"):
+            return None, message
+        if "robots.txt" in message:
+            return None, "forbidden by robots.txt"
+        return None, f"ignored: {message}"
+    return None, f"{failure.type.__name__}: {error}"[:300]
 
 
 def validators(response: Response) -> dict[str, str]:
@@ -323,6 +358,10 @@ class PortalSpider(scrapy.Spider):
             # Attachments-as-reports are handled by the attachment pipeline (later issue).
             yield self.failure(portal, response.url, f"not an HTML page ({response.headers.get('Content-Type', b'').decode('latin-1')})", response.status)
             return
+        if not response.body.strip():
+            self._count(portal.portal_id, "non_reports")
+            yield self.failure(portal, response.url, "empty page", response.status)
+            return
         gone_to = deleted_page_target(response.text, response.url)
         if gone_to:
             self._count(portal.portal_id, "non_reports")
@@ -369,18 +408,7 @@ class PortalSpider(scrapy.Spider):
         portal = self.portal_by_id.get(request.meta.get("portal_id", ""))
         if portal is None:
             return
-        status = None
-        if failure.check(HttpError):
-            status = failure.value.response.status
-            reason = f"HTTP {status}"
-        elif failure.check(DNSLookupError):
-            reason = "DNS lookup failed"
-        elif failure.check(TimeoutError, TCPTimedOutError):
-            reason = "timeout"
-        elif failure.check(scrapy.exceptions.IgnoreRequest):
-            reason = f"ignored: {failure.value}"
-        else:
-            reason = failure.type.__name__
+        status, reason = failure_reason(failure)
         if request.callback in (self.parse_list, self.parse_start, self.parse_home):
             self.incomplete_portals.add(portal.portal_id)
         self.logger.warning("giving up on %s: %s", request.url, reason)
