@@ -53,3 +53,38 @@ def discovery_links(page: Page) -> DiscoveryLinks:
     # Hubs whose text says 政务公开/信息公开 before those matched by URL only.
     hubs.sort(key=lambda c: 0 if HUB_TEXT.search(c.title) else 1)
     return DiscoveryLinks(columns=columns, hubs=hubs)
+
+
+# A sub-column of the report column is named after a body: a department or a town.
+BODY_NAME = re.compile(r"(局|委员会|委|办公室|办|院|所|中心|镇|乡|街道|管委会|站|队|馆|厅|处|部门|单位)$")
+SUBLIST_TEXT = re.compile(r"(年报|年度报告|信息公开)")
+ARTICLE_PATH = re.compile(r"(/t\d{8}_\d+\.s?html?$|/art_\d+_\d+\.html$|/post_\d+\.html$|/\d{6,}\.s?html?$)")
+PAGINATION = re.compile(r"/(?:index|list|default)_\d+\.s?html?$")
+MAX_SUBLISTS = 60
+
+
+def sublist_links(page: Page, column_url: str) -> list[Candidate]:
+    """Departments' and towns' report sub-columns linked from a report column.
+
+    Counties often publish their departments' and towns' reports in sub-columns of
+    their own report column (部门年报 → 县财政局, 乡镇年报 → 峡川镇).  A sub-column is a
+    link below the column's folder that is neither an article nor another page of the
+    same list, named after a body (…局, …镇, …街道) or as a report column.
+    """
+    folder = urlsplit(column_url).path.rsplit("/", 1)[0] + "/"
+    found = []
+    for link in anchor_candidates(selector_for(page), page.url):
+        parts = urlsplit(link.url)
+        if (parts.scheme, parts.netloc) != urlsplit(column_url)[:2]:
+            continue
+        path = parts.path
+        if not path.startswith(folder) or path.rsplit("/", 1)[0] + "/" == folder:
+            continue  # outside the column, or a page of the column itself
+        if ARTICLE_PATH.search(path) or PAGINATION.search(path) or link.published:
+            continue
+        title = link.title.strip()
+        if BODY_NAME.search(title) or (SUBLIST_TEXT.search(title) and not re.search(r"\d{4}", title)):
+            found.append(link)
+        if len(found) >= MAX_SUBLISTS:
+            break
+    return found

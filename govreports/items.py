@@ -41,6 +41,14 @@ class SeenItem:
 
 
 @dataclass
+class DiscoveredColumnItem:
+    """A report column found from a portal's home page, remembered for the next run."""
+
+    portal_id: str
+    list_url: str
+
+
+@dataclass
 class GoneItem:
     """A known report URL that now answers 404/410 or a deleted page."""
 

@@ -1,16 +1,19 @@
-"""Downloader middlewares."""
+"""Downloader middlewares: retries with backoff, redirect loops, anti-bot answers."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from urllib.parse import urljoin
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+
+from govreports.antibot import BROWSER, challenge
 
 NOT_BEFORE = "govreports_not_before"
 
@@ -71,3 +74,73 @@ class RedirectLoopMiddleware:
         if target in chain:
             raise IgnoreRequest(f"redirect loop: {request.url} -> {target}")
         return response
+
+
+def browser_meta() -> dict:
+    """Request meta that sends a request through the headless browser and waits
+    until the page's own scripts (AJAX lists, challenge reloads) have settled."""
+    from scrapy_playwright.page import PageMethod
+
+    return {
+        "playwright": True,
+        "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")],
+    }
+
+
+class AntiBotMiddleware:
+    """Passes or waits out anti-bot answers (see :mod:`govreports.antibot`).
+
+    A challenge only a browser passes (瑞数 412, 加速乐, Aliyun WAF) is retried through
+    the headless browser, and so is every later request to that host; a block that
+    lifts by itself (创宇盾) is retried after ``GOVREPORTS_CHALLENGE_BACKOFF`` seconds
+    (growing with each try) up to ``GOVREPORTS_CHALLENGE_RETRIES`` times.  Requests
+    marked ``no_browser`` (attachments) never go through the browser.  What cannot be
+    passed ends as a recorded failure saying which challenge it was.
+    """
+
+    HEAD_BYTES = 8192
+
+    def __init__(self, crawler: Crawler):
+        settings = crawler.settings
+        self.stats = crawler.stats
+        self.wait_seconds = settings.getfloat("GOVREPORTS_CHALLENGE_BACKOFF", 90.0)
+        self.wait_tries = settings.getint("GOVREPORTS_CHALLENGE_RETRIES", 3)
+        executable = (settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") or {}).get("executable_path", "")
+        self.browser_available = not executable or Path(executable).exists()
+        self.browser_hosts: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        host = urlsplit(request.url).hostname
+        if host in self.browser_hosts and not request.meta.get("playwright") and not request.meta.get("no_browser"):
+            request.meta.update(browser_meta())
+        return None
+
+    def process_response(self, request: Request, response: Response):
+        head = response.body[: self.HEAD_BYTES]
+        text = head.decode("utf-8", "ignore") + head.decode("gb18030", "ignore")
+        cookies = [c.decode("latin-1") for c in response.headers.getlist("Set-Cookie")]
+        found = challenge(response.status, cookies, text)
+        if request.meta.get("playwright"):
+            if found is None:
+                # The browser passed it; its first navigation answered the challenge's status.
+                return response.replace(status=200) if response.status == 412 else response
+            raise IgnoreRequest(f"anti-bot challenge not passed even in the browser ({found[1]})")
+        if found is None:
+            return response
+        kind, name = found
+        self.stats.inc_value(f"govreports/antibot/{name}")
+        if kind == BROWSER:
+            if request.meta.get("no_browser") or not self.browser_available:
+                raise IgnoreRequest(f"anti-bot challenge ({name}) needs a browser, which is not available here")
+            self.browser_hosts.add(urlsplit(request.url).hostname)
+            return request.replace(meta={**request.meta, **browser_meta()}, dont_filter=True)
+        tries = request.meta.get("challenge_tries", 0) + 1
+        if tries > self.wait_tries:
+            raise IgnoreRequest(f"anti-bot block ({name}) still there after {tries - 1} waits")
+        meta = {**request.meta, "challenge_tries": tries,
+                NOT_BEFORE: time.monotonic() + self.wait_seconds * tries}
+        return request.replace(meta=meta, dont_filter=True)

@@ -12,7 +12,14 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from govreports.identity import canonical_url, report_id, report_identity
-from govreports.items import FetchFailureItem, GoneItem, ReportItem, SeenItem, validate_report
+from govreports.items import (
+    DiscoveredColumnItem,
+    FetchFailureItem,
+    GoneItem,
+    ReportItem,
+    SeenItem,
+    validate_report,
+)
 from govreports.storage import ReportRecord, ReportStore
 from govreports.storage.store import now_iso
 
@@ -170,26 +177,15 @@ class SQLitePipeline:
 
     def process_item(self, item):
         if isinstance(item, FetchFailureItem):
-            self.failures.append(
-                {
-                    "run_id": self.run_id,
-                    "portal_id": item.portal_id,
-                    "url": item.url,
-                    "reason": item.reason,
-                    "http_status": item.http_status,
-                    "attempts": item.attempts,
-                    "last_error": item.last_error,
-                    "at": now_iso(),
-                }
-            )
-            self.crawler.stats.inc_value("govreports/failures")
-            self.crawler.stats.inc_value(f"govreports/portal/{item.portal_id}/failures")
+            self._add_failure(item)
             if len(self.failures) >= self.batch_size:
                 self._flush()
             return item
         if isinstance(item, SeenItem):
             self.seen.append({"url": item.url, "revalidated": item.revalidated,
                               "etag": item.etag, "last_modified": item.last_modified})
+        elif isinstance(item, DiscoveredColumnItem):
+            self.store.remember_column(item.portal_id, item.list_url)
         elif isinstance(item, GoneItem):
             if self.store.mark_gone(item.url, item.reason):
                 self.crawler.stats.inc_value("govreports/reports_gone")
@@ -198,6 +194,22 @@ class SQLitePipeline:
         if len(self.pending) + len(self.seen) >= self.batch_size:
             self._flush()
         return item
+
+    def _add_failure(self, item: FetchFailureItem) -> None:
+        self.failures.append(
+            {
+                "run_id": self.run_id,
+                "portal_id": item.portal_id,
+                "url": item.url,
+                "reason": item.reason,
+                "http_status": item.http_status,
+                "attempts": item.attempts,
+                "last_error": item.last_error,
+                "at": now_iso(),
+            }
+        )
+        self.crawler.stats.inc_value("govreports/failures")
+        self.crawler.stats.inc_value(f"govreports/portal/{item.portal_id}/failures")
 
     def _flush(self):
         if self.store is None:
@@ -217,8 +229,10 @@ class SQLitePipeline:
     def spider_closed(self, reason):
         if self.store is None:
             return
-        self._flush()
         spider = self.crawler.spider
+        for failure in getattr(spider, "closing_failures", list)():
+            self._add_failure(failure)
+        self._flush()
         if reason == "finished" and spider is not None:
             for portal_id in getattr(spider, "complete_portals", list)():
                 removed = self.store.mark_unseen_removed(portal_id, self.run_id)

@@ -7,6 +7,8 @@ from urllib.parse import urljoin, urlsplit
 
 from w3lib.html import get_meta_refresh, remove_tags, replace_escape_chars
 
+from govreports.encoding import decode_html
+
 # A deleted page keeps only its refresh tag and chrome: less visible text than this.
 DELETED_PAGE_MAX_TEXT = 200
 
@@ -40,3 +42,11 @@ def deleted_page_target(html: str, url: str) -> str | None:
     if not folder.startswith(dest_path) or _visible_text_length(html) > DELETED_PAGE_MAX_TEXT:
         return None
     return target
+
+
+def page_text(response) -> str:
+    """The page decoded from its bytes: BOM, HTTP charset, meta charset, then detection,
+    GB labels read as gb18030 (see :mod:`govreports.encoding`).  Scrapy's own decoding
+    falls back to cp1252, which turns undeclared GBK pages into mojibake."""
+    content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+    return decode_html(response.body, content_type)[0]

@@ -56,10 +56,14 @@ RETRY_PRIORITY_ADJUST = -1
 GOVREPORTS_RETRY_BACKOFF_BASE = 5.0
 GOVREPORTS_RETRY_BACKOFF_FACTOR = 3.0
 GOVREPORTS_RETRY_BACKOFF_MAX = 120.0
+# 创宇盾-style blocks lift after a minute or two: wait this long (× try) before each retry.
+GOVREPORTS_CHALLENGE_BACKOFF = 90.0
+GOVREPORTS_CHALLENGE_RETRIES = 3
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "govreports.middlewares.BackoffRetryMiddleware": 550,
+    "govreports.middlewares.AntiBotMiddleware": 560,
     # After (closer to the download than) the RedirectMiddleware at 600.
     "govreports.middlewares.RedirectLoopMiddleware": 650,
 }

@@ -72,6 +72,9 @@ class PortalHandler(BaseHTTPRequestHandler):
             return self._send(200, ROBOTS_TXT, "text/plain")
         if path.startswith("/faults/") and path[len("/faults/"):] in FAULTS:
             return FAULTS[path[len("/faults/"):]](self)
+        dynamic = dynamic_handler(path)
+        if dynamic is not None:
+            return dynamic(self)
         target = self._file_for(path)
         if target is None:
             return self._send(404, "<html><body><h1>404 页面不存在</h1></body></html>".encode())
@@ -102,8 +105,22 @@ class PortalHandler(BaseHTTPRequestHandler):
     def do_POST(self):
         self.server.record(self.command, self.path)
         length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
+        self.post_body = self.rfile.read(length)
+        dynamic = dynamic_handler(urlsplit(self.path).path)
+        if dynamic is not None:
+            return dynamic(self)
         return self._send(405, b"method not allowed")
+
+
+def dynamic_handler(path: str):
+    """The handler of ``tests/portal_sites.py`` for a dynamic path (POST list endpoints,
+    JSON APIs, challenges …), if any.  Imported late: that module imports this one."""
+    from tests.portal_sites import DYNAMIC_ROUTES
+
+    for prefix, handler in DYNAMIC_ROUTES:
+        if path.startswith(prefix):
+            return handler
+    return None
 
 
 # --- fault injection ---------------------------------------------------------------

@@ -259,6 +259,7 @@ def test_flat_text_round_trip(report_flat_2021, key):
         (["三、本年度办理结果", "(三)不予公开", "1、属于国家秘密"], "result.withheld.state_secret"),
         (["三、本年度办理结果", "（六）其他处理", "3.其他"], "result.other.other"),
         (["三、本年度办理结果", "（六）其他处理"], "result.other"),
+        (["三、本年度办理结果", "（六）其他处理", "3.其他情形"], "result.other.other"),
         (["三、本年度办理结果", "（七）总 计"], "result.total"),
         (["三、本年度办理结果", "（一）予以公开"], "result.disclosed"),
         (["三、本年度办理结果", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"], "result.partial"),

@@ -91,3 +91,9 @@ def test_fold_width():
 @pytest.mark.parametrize("cell,expected", [("12", True), ("0件", True), ("/", True), ("", True), ("人次", True), ("规章", False), ("总计", False)])
 def test_is_value_cell(cell, expected):
     assert is_value_cell(cell) is expected
+
+
+@pytest.mark.parametrize("raw,value", [("0.00", 0), ("12.0万元", 12), ("0.5", 0.5)])
+def test_parse_number_int_when_integral(raw, value):
+    got = parse_number(raw)[0]
+    assert got == value and isinstance(got, type(value))

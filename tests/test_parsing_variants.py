@@ -156,3 +156,38 @@ def test_list_page_with_titled_items_is_not_a_report():
     items = "".join(f'<li><span class="title"><a href="t{y}.html">XX区{y}年政府信息公开工作年度报告</a></span></li>' for y in (2021, 2022, 2023))
     r = parse_report_html(f"<html><head><title>政府信息公开年报_XX区</title></head><body><ul>{items}</ul></body></html>", URL)
     assert (r.is_report, r.era) == (False, None)
+
+
+def test_trs_appendix_block_outside_the_article():
+    html = """<html><head><meta name="ArticleTitle" content="XX局2021年政府信息公开工作年度报告"></head><body>
+    <div class="TRS_Editor"><p>一、总体情况</p><p>详见附件。详见附件。详见附件。详见附件。</p></div>
+    <div class="appendix"><a href="./P020220125123.pdf">XX局2021年报.pdf</a></div>
+    <div class="footer"><a href="/about.html">关于我们</a></div></body></html>"""
+    r = parse_report_html(html, "http://www.a.gov.cn/zwgk/202201/t20220125_9.html")
+    assert [(a.url, a.text) for a in r.attachments] == [("http://www.a.gov.cn/zwgk/202201/P020220125123.pdf", "XX局2021年报.pdf")]
+
+
+def test_2019_t2_flattened_without_headers_uses_positions():
+    text = "\n".join(["二、主动公开政府信息情况", "第二十条第（五）项", "行政许可", "25", "+3", "310",
+                      "第二十条第（八）项", "行政事业性收费", "3", "-1", "第二十条第（九）项", "政府集中采购", "6", "215.5",
+                      "三、收到和处理政府信息公开申请情况"])
+    r = parse_report_text(text, URL, title="XX县2019年政府信息公开工作年度报告")
+    got = {i.key: i.value for i in r.indicators}
+    assert (r.era, got["t2.licensing.change"], got["t2.fees.change"], got["t2.procurement.amount"]) == ("2019", 3, -1, 215.5)
+
+
+def test_pdf_rows_with_values_on_the_label_line():
+    text = "\n".join([
+        "三、收到和处理政府信息公开申请情况",
+        "申请人情况", "自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计",
+        "一、本年新收政府信息公开申请数量 12 1 0 0 0 0 13",
+        "三、本年度办理结果",
+        "（一）予以公开 5 1 0 0 0 0 6",
+        "（六）其他处理",
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 1 0 0 0 0 0 1",
+        "（七）总计",
+        "6 1 0 0 0 0 7",
+    ])
+    got = {i.key: i.raw for i in parse_report_text(text, URL, title="XX市2022年政府信息公开工作年度报告").indicators}
+    assert (got["t3.new.total"], got["t3.result.disclosed.commercial"], got["t3.result.other.no_correction.total"],
+            got["t3.result.total.total"]) == ("13", "1", "1", "7")

@@ -4,4 +4,17 @@ No network, no Scrapy.  Entry points:
 
 - :func:`govreports.parsing.titles.is_annual_report_title`, :func:`~govreports.parsing.titles.report_year`
 - :func:`govreports.parsing.report.parse_report_html`, :func:`~govreports.parsing.report.parse_report_text`
+
+Modules, one job each:
+
+- ``normalize``  Traditional->Simplified, width folding, label matching keys, ``parse_number``
+- ``dates``      every printed date shape -> ISO
+- ``html``       meta tags, the article container, page chrome, text rendering
+- ``metadata``   the 政府信息公开目录 block in all its layouts
+- ``tables``     HTML tables (merged cells expanded) and text-copy tables -> grids
+- ``indicators`` grids -> canonical keys of ``schema/indicators.csv`` (t2/t3/t4/legacy)
+- ``headline``   headline.* from the tables, else from sentences
+- ``checks``     勾稽 rules and coverage -> flags (values are never changed)
+- ``sections``   cover letter / report / next-year plan; numbered sections
+- ``report``     orchestration (era, year, publisher, attachments)
 """

@@ -254,8 +254,10 @@ def t3_row_key(path: list[str]) -> str | None:
                 if row_key == "result.disclosed" and "不予公开" in text:
                     continue
                 return row_key
+    if "其他处理" in last:
+        return "result.other"  # the 2019 single row (or a 2021 subtotal printed on it)
     if "其他处理" in whole:
-        return "result.other.other" if last in ("其他", "其它") else "result.other"
+        return "result.other.other"  # 2021 "3.其他" (or "3.其他情形") under （六）
     if "总计" in last or "合计" in last:
         return "result.total"
     return None

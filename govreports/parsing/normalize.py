@@ -184,7 +184,7 @@ def chinese_to_int(text: str) -> int | None:
 
 def _as_number(text: str) -> int | float:
     value = float(text.replace(",", ""))
-    return int(value) if value.is_integer() and "." not in text else value
+    return int(value) if value.is_integer() else value  # "0.00" -> 0: int when integral
 
 
 @lru_cache(maxsize=16384)

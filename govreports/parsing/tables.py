@@ -107,7 +107,28 @@ MAX_CELL_LINE = 48
 
 def _is_cell_line(line: str) -> bool:
     s = line.strip()
+    if split_spaced_row(s):
+        return True
     return len(s) <= MAX_CELL_LINE and not _PROSE_END.search(s)
+
+
+_SPACED_VALUE = re.compile(r"(?:[+\-]?\d[\d,]*(?:\.\d+)?[^\s\d]{0,2}|[/—\-]{1,2}|——)")
+
+
+def split_spaced_row(line: str) -> list[str] | None:
+    """PDF text often prints a row on one line: "1.属于国家秘密 0 0 0 0 0 0 0" or
+    "0 0 1 0 0 0 1".  Returns [label?, values…] when the line ends with at least two
+    space-separated values, else None."""
+    tokens = line.split()
+    values: list[str] = []
+    while tokens and _SPACED_VALUE.fullmatch(tokens[-1]) and is_value_cell(tokens[-1]):
+        values.insert(0, tokens.pop())
+    if len(values) < 2:
+        return None
+    label = " ".join(tokens)
+    if label and (len(label) > 80 or _PROSE_END.search(label)):
+        return None
+    return ([label] if label else []) + values
 
 
 def text_table_grids(text: str) -> list[TextTable]:
@@ -149,6 +170,16 @@ def _per_line_table(lines: list[str], start: int, end: int) -> TextTable | None:
     values = 0
     for line in lines[start:end]:
         cell = clean_cell(line)
+        spaced = split_spaced_row(cell) if " " in cell else None
+        if spaced:
+            if is_value_cell(spaced[0]):
+                if rows:
+                    rows[-1].extend(spaced)
+                    values += len(spaced)
+            else:
+                rows.append(spaced)
+                values += len(spaced) - 1
+            continue
         if cell and not is_value_cell(cell):
             rows.append([cell])
         elif rows and cell:

@@ -39,16 +39,18 @@ from scrapy.exceptions import (
 )
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
-from govreports.discovery import discovery_links
+from govreports.discovery import discovery_links, sublist_links
 from govreports.identity import canonical_url
 from govreports.incremental import ListProgress, RecrawlPolicy, paging_decision
-from govreports.items import FetchFailureItem, GoneItem, ReportItem, SeenItem
+from govreports.items import DiscoveredColumnItem, FetchFailureItem, GoneItem, ReportItem, SeenItem
+from govreports.middlewares import browser_meta
 from govreports.parsing.model import ParsedReport
 from govreports.parsing.report import parse_report_html
 from govreports.parsing.titles import is_annual_report_title, report_year
 from govreports.platforms import Page, get_platform
+from govreports.platforms.jsshell import render_js_needed
 from govreports.registry import Portal, load_portals, select_portals
-from govreports.responses import deleted_page_target, meta_refresh_target
+from govreports.responses import deleted_page_target, meta_refresh_target, page_text
 from govreports.storage import ReportStore
 from govreports.storage.store import CrawlState
 
@@ -144,6 +146,7 @@ class PortalSpider(scrapy.Spider):
         self.list_progress: dict[str, ListProgress] = {}
         self.column_portal: dict[str, str] = {}
         self.incomplete_portals: set[str] = set()
+        self.discovering: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -157,6 +160,20 @@ class PortalSpider(scrapy.Spider):
         finally:
             store.close()
         return spider
+
+    def closing_failures(self) -> list[FetchFailureItem]:
+        """Failures only known at the end: portals whose home page led to no report column."""
+        failures = []
+        for portal_id in sorted(self.discovering):
+            stats = self.crawler.stats
+            if not stats.get_value(f"govreports/portal/{portal_id}/list_pages", 0) and not stats.get_value(
+                    f"govreports/portal/{portal_id}/reports", 0):
+                portal = self.portal_by_id[portal_id]
+                failures.append(self.failure(
+                    portal, portal.home_url,
+                    f"discovery found no report column within {self.discovery_spent[portal_id]} requests; "
+                    "set list_urls in the registry"))
+        return failures
 
     def complete_portals(self) -> list[str]:
         """Portals whose every list was read to its end in this crawl: their stored
@@ -202,7 +219,7 @@ class PortalSpider(scrapy.Spider):
                      formdata: tuple[tuple[str, str], ...] = (), first: bool = False) -> scrapy.Request:
         meta = self._meta(portal, column=column, platform=platform)
         if portal.render_js:
-            meta["playwright"] = True
+            meta.update(browser_meta())
         callback = self.parse_start if first and self.start_url else self.parse_list
         if method == "POST":
             return scrapy.FormRequest(url, formdata=dict(formdata), callback=callback,
@@ -237,10 +254,12 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for portal in self.portals:
-            if portal.list_urls:
-                for url in portal.list_urls:
+            list_urls = portal.list_urls or tuple(self.state.discovered.get(portal.portal_id, ()))
+            if list_urls:
+                for url in list_urls:
                     yield self.list_request(portal, url, column=url, platform=portal.platform, first=True)
             elif portal.home_url:
+                self.discovering.add(portal.portal_id)
                 yield scrapy.Request(
                     portal.home_url,
                     callback=self.parse_home,
@@ -255,12 +274,13 @@ class PortalSpider(scrapy.Spider):
         self.discovery_spent[portal.portal_id] += 1
         if not isinstance(response, TextResponse):
             return
-        links = discovery_links(Page(url=response.url, text=response.text))
+        links = discovery_links(Page(url=response.url, text=page_text(response)))
         for column in links.columns:
             if is_report_link(column.title):
                 yield self.report_request(portal, column.url, column=response.url, title=column.title)
             else:
                 self._count(portal.portal_id, "columns_discovered")
+                yield DiscoveredColumnItem(portal_id=portal.portal_id, list_url=column.url)
                 yield self.list_request(portal, column.url, column=column.url, platform=portal.platform)
         depth_left = response.meta.get("depth_left", 0) - 1
         if links.columns or depth_left <= 0:
@@ -278,7 +298,7 @@ class PortalSpider(scrapy.Spider):
         """An ad-hoc ``start_url``: a page whose own title names a report for a year is
         stored as a report; anything else is read as a list."""
         if isinstance(response, TextResponse):
-            parsed = parse_report_html(response.text, response.url)
+            parsed = parse_report_html(page_text(response), response.url)
             if parsed.is_report and is_report_link(parsed.title):
                 yield from self.parse_report(response, parsed=parsed)
                 return
@@ -293,9 +313,19 @@ class PortalSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield self.failure(portal, response.url, "list page is not text", response.status)
             return
-        page = Page(url=response.url, text=response.text, status=response.status)
+        page = Page(url=response.url, text=page_text(response), status=response.status)
         platform = get_platform(response.meta.get("platform", "auto"), page)
         listing = platform.parse_list(page)
+        if not response.meta.get("playwright") and not any(is_report_link(c.title) for c in listing.candidates) \
+                and render_js_needed(page):
+            # A JavaScript shell: only a browser shows its list.
+            self._count(portal.portal_id, "rendered_in_browser")
+            yield response.request.replace(meta={**response.meta, **browser_meta()}, dont_filter=True)
+            return
+        if canonical_url(response.url) == canonical_url(column):
+            for sub in sublist_links(page, column):
+                self._count(portal.portal_id, "sublists")
+                yield self.list_request(portal, sub.url, column=sub.url, platform=portal.platform)
         known_flags = []
         for candidate in listing.candidates:
             if not is_report_link(candidate.title):
@@ -348,7 +378,7 @@ class PortalSpider(scrapy.Spider):
                                **validators(response))
                 return
             if response.status in (404, 410) or (
-                isinstance(response, TextResponse) and deleted_page_target(response.text, response.url)
+                isinstance(response, TextResponse) and deleted_page_target(page_text(response), response.url)
             ):
                 self._count(portal.portal_id, "gone")
                 yield GoneItem(portal_id=portal.portal_id, url=canonical_url(response.url),
@@ -358,24 +388,25 @@ class PortalSpider(scrapy.Spider):
             # Attachments-as-reports are handled by the attachment pipeline (later issue).
             yield self.failure(portal, response.url, f"not an HTML page ({response.headers.get('Content-Type', b'').decode('latin-1')})", response.status)
             return
+        text = page_text(response)
         if not response.body.strip():
             self._count(portal.portal_id, "non_reports")
             yield self.failure(portal, response.url, "empty page", response.status)
             return
-        gone_to = deleted_page_target(response.text, response.url)
+        gone_to = deleted_page_target(text, response.url)
         if gone_to:
             self._count(portal.portal_id, "non_reports")
             self.crawler.stats.inc_value("govreports/non_reports")
             yield self.failure(portal, response.url, f"not a report: deleted page (meta refresh to {gone_to})",
                                response.status)
             return
-        refresh = meta_refresh_target(response.text, response.url)
+        refresh = meta_refresh_target(text, response.url)
         if refresh and refresh != response.url:
             yield response.follow(refresh, callback=self.parse_report, errback=self.on_error,
                                   meta=dict(response.meta))
             return
         if parsed is None:
-            parsed = parse_report_html(response.text, response.url)
+            parsed = parse_report_html(text, response.url)
         if not parsed.is_report:
             self._count(portal.portal_id, "non_reports")
             self.crawler.stats.inc_value("govreports/non_reports")

@@ -94,6 +94,7 @@ class CrawlState:
 
     known_urls: dict[str, KnownUrl] = field(default_factory=dict)
     newest_published: dict[str, str] = field(default_factory=dict)
+    discovered: dict[str, list[str]] = field(default_factory=dict)  # portal_id -> list URLs
 
 
 class ReportStore:
@@ -382,7 +383,28 @@ class ReportStore:
             portal_ids,
         ):
             state.newest_published[list_url] = newest
+        for portal_id, urls in self.conn.execute(
+            f"SELECT portal_id, discovered_list_urls FROM portals WHERE portal_id IN ({marks})",
+            portal_ids,
+        ):
+            if urls:
+                state.discovered[portal_id] = urls.split()
         return state
+
+    def remember_column(self, portal_id: str, list_url: str) -> None:
+        """Keep a report column found by discovery, so the next run starts there."""
+        with self.conn:
+            row = self.conn.execute(
+                "SELECT discovered_list_urls FROM portals WHERE portal_id = ?", (portal_id,)
+            ).fetchone()
+            if row is None:
+                return
+            urls = (row[0] or "").split()
+            if list_url not in urls:
+                self.conn.execute(
+                    "UPDATE portals SET discovered_list_urls = ? WHERE portal_id = ?",
+                    (" ".join(urls + [list_url]), portal_id),
+                )
 
     # --- reading ----------------------------------------------------------------
     def report_urls(self, report_id: str) -> list[str]:
