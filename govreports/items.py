@@ -26,6 +26,12 @@ class ReportItem:
     list_date: str | None = None  # the publication date the list printed
     etag: str = ""  # HTTP validators, for conditional recrawls
     last_modified: str = ""
+    # Filled by the attachment pipeline: one row per attachment (status, sha256 …),
+    # and the text of the parsed ones for the full-text index.
+    attachments: list[dict] = field(default_factory=list)
+    attachment_text: str = ""
+    # Bytes already downloaded by the spider (a report that *is* a file), by URL.
+    attachment_bodies: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass

@@ -56,6 +56,7 @@ def content_sha256(item: ReportItem) -> str:
             "body": parsed.body_text_original or parsed.body_text,
             "tables": [t.grid for t in parsed.tables],
             "attachments": [a.url for a in parsed.attachments],
+            "attachment_files": [a.get("sha256") for a in item.attachments],
         },
         ensure_ascii=False,
         sort_keys=True,
@@ -84,7 +85,9 @@ def record_from_item(item: ReportItem) -> ReportRecord:
             "source": ind.source,
             "evidence": ind.evidence,
         }
-    attachments = {a.url: {"url": a.url, "link_text": a.text} for a in parsed.attachments}
+    attachments = {a["url"]: a for a in item.attachments} or {
+        a.url: {"url": a.url, "link_text": a.text} for a in parsed.attachments
+    }
     return ReportRecord(
         report={
             "report_id": report_id(identity),
@@ -115,6 +118,7 @@ def record_from_item(item: ReportItem) -> ReportRecord:
             "attachment_urls": " ".join(attachments),
             "sha256": content_sha256(item),
             "flags": json.dumps([f.__dict__ for f in parsed.flags], ensure_ascii=False),
+            "attachment_text": item.attachment_text,
         },
         url=url,
         list_url=canonical_url(item.list_url) if item.list_url else "",

@@ -25,6 +25,11 @@ GOVREPORTS_DB = os.environ.get("GOVREPORTS_DB", str(DATA_DIR / "govreports.db"))
 GOVREPORTS_CONTACT_URL = "https://github.com/govreports/govreports"
 # Rows written to SQLite per transaction.
 GOVREPORTS_BATCH_SIZE = 50
+# Attachments: size cap, where files are kept (default: "files" beside the database),
+# and OCR of image-only PDFs with Tesseract (slow; off unless asked for).
+GOVREPORTS_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024
+GOVREPORTS_FILES_DIR = ""
+GOVREPORTS_OCR = False
 # How many list pages one column may have before we stop paging (runaway pagination guard).
 GOVREPORTS_MAX_LIST_PAGES = 200
 
@@ -95,8 +100,11 @@ TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
+# Attachments are read before validation, so that a report published as a PDF is
+# validated with the numbers of its PDF.
 ITEM_PIPELINES = {
-    "govreports.pipelines.ValidateReportPipeline": 100,
+    "govreports.attachment_pipeline.AttachmentPipeline": 200,
+    "govreports.pipelines.ValidateReportPipeline": 300,
     "govreports.pipelines.SQLitePipeline": 800,
 }
 

@@ -7,6 +7,9 @@ It serves, on 127.0.0.1 only:
                     crawls (the test sets ``server.evolving_version``)
 * ``/demo/…``       the embedded demo portal (``data/demo/``), over real HTTP
 * ``/faults/…``     fault injection (see :data:`FAULTS`)
+* ``/attach/files/…`` report attachments (see :data:`ATTACHMENTS`): the real sample
+                    PDF, generated fixtures, a lying extension, a corrupt and an
+                    oversized file, a hostile Content-Disposition
 * ``/robots.txt``   a robots file that forbids ``/private/``
 
 Static files carry ``ETag`` (content hash) and ``Last-Modified`` and answer conditional
@@ -72,6 +75,8 @@ class PortalHandler(BaseHTTPRequestHandler):
             return self._send(200, ROBOTS_TXT, "text/plain")
         if path.startswith("/faults/") and path[len("/faults/"):] in FAULTS:
             return FAULTS[path[len("/faults/"):]](self)
+        if path.startswith("/attach/files/"):
+            return _attachment(self, self.path[len("/attach/files/"):])
         dynamic = dynamic_handler(path)
         if dynamic is not None:
             return dynamic(self)
@@ -229,6 +234,39 @@ FAULTS = {
 }
 
 
+# --- attachments -------------------------------------------------------------------
+SAMPLES = REPO.parent / "shared" / "samples"
+ATTACHMENT_FIXTURES = REPO / "tests" / "fixtures" / "attachments"
+PDF = "application/pdf"
+ATTACHMENTS = {
+    # name on the server: (file, content type, extra headers)
+    "P020250120386915421552.pdf": (SAMPLES / "huaian-city-2024-report.pdf", PDF, {}),
+    "P020240130777777777701.pdf": (ATTACHMENT_FIXTURES / "split-table.pdf", PDF, {}),
+    "P020130301412345678901.doc": (ATTACHMENT_FIXTURES / "statistics.doc", "application/msword", {}),
+    "P020130301412345678902.xls": (ATTACHMENT_FIXTURES / "statistics.xls", "application/vnd.ms-excel", {}),
+    "P020240201555555555501.pdf": (ATTACHMENT_FIXTURES / "image-only.pdf", PDF, {}),
+    # PDF bytes behind a .doc name and a Word content type: the extension lies.
+    "tongjibiao.doc": (ATTACHMENT_FIXTURES / "split-table.pdf", "application/msword", {}),
+    "download.do?fileId=7": (ATTACHMENT_FIXTURES / "statistics.xls", "application/octet-stream",
+                             {"Content-Disposition": 'attachment; filename="../../../../tmp/govreports-evil.xls"'}),
+    "P020240115000000000777.pdf": (ATTACHMENT_FIXTURES / "split-table.pdf", PDF, {}),
+}
+OVERSIZED = "P020240204999999999999.pdf"  # 3 MB
+CORRUPT = "P020240203000000000001.pdf"  # the first third of a PDF
+
+
+def _attachment(handler: PortalHandler, name: str):
+    if name == OVERSIZED:
+        return handler._send(200, b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024), PDF)
+    if name == CORRUPT:
+        data = (ATTACHMENT_FIXTURES / "split-table.pdf").read_bytes()
+        return handler._send(200, data[: len(data) // 3], PDF)
+    if name not in ATTACHMENTS or not ATTACHMENTS[name][0].exists():
+        return handler._send(404, b"not found")
+    path, content_type, headers = ATTACHMENTS[name]
+    return handler._send(200, path.read_bytes(), content_type, headers=headers)
+
+
 class PortalServer(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -248,6 +286,14 @@ class PortalServer(ThreadingHTTPServer):
 
     def url(self, path: str) -> str:
         return self.base_url + "/" + path.lstrip("/")
+
+    def handle_error(self, request, client_address):
+        # The crawler hanging up early (a cancelled oversized download, a timeout) is
+        # part of the tests, not a server error worth a traceback.
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
     def record(self, method: str, path: str) -> None:
         with self._lock:

@@ -3,9 +3,466 @@
 ``DYNAMIC_ROUTES`` maps a path prefix to a handler ``handler(request_handler)``; the
 handler reads ``request_handler.path``, ``.headers``, ``.post_body`` (POST) and answers
 with ``request_handler._send(status, body, content_type, headers)``.  Static pages of
-the same portals live in ``tests/sites/<site>/``.
+the same portals live in ``tests/sites/<site>/``; the expected reports of every portal
+are written down by hand in ``tests/sites/PORTALS_MANIFEST.json``.
+
+Routes (each answers the way the real CMS does, including its failures):
+
+``/hanweb_zj/module/jpage/dataproxy.jsp``   Hanweb JCMS jpage data proxy (POST; the
+    form fields ``col appid webid path columnid sourceContentType unitid webname
+    permissiontype`` in the body or the query, like ``request.getParameter``; 400 when
+    ``webid``/``columnid``/``unitid`` or the record range are missing, as the JSP fails).
+``/gkmlpt_gd/gkmlpt/index``                 the gkmlpt catalogue page (served as HTML).
+``/gkmlpt_gd/gkmlpt/api/all/``              gkmlpt JSON API ``{catId}?page=N&sid=…`` (400 without sid).
+``/site/label/8888``                        Lonsun label service (host root, as on real
+    Lonsun sites): ``publicInfoList`` fragments per ``pageIndex`` (400 without
+    ``siteId``/``catId``).
+``/js_list/api/list.json``                  the JSON a JavaScript-rendered list fetches.
+``/epoint_spa/rest/``                       Epoint ``getPageInfoListNew`` (POST, form field
+    ``params`` = JSON; 400 without it).
+``/epoint_spa/showinfo.html``               Epoint detail ``?infoGuid=<uuid>`` (static HTML per guid).
+``/ruishu/``                                瑞数 challenge: 412 + ``$_ts`` page setting a cookie by
+    script, the real page only with the right cookies.
+``/jsl_wait/``                              创宇盾 block page (200) for the first
+    :data:`JSL_BLOCKED_TRIES` requests of each path, then the real page.
 """
 
 from __future__ import annotations
 
-DYNAMIC_ROUTES: list[tuple[str, object]] = []
+import hashlib
+import json
+import mimetypes
+import threading
+from datetime import datetime, timedelta, timezone
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+SITES = REPO / "tests" / "sites"
+CHINA = timezone(timedelta(hours=8))
+
+# ---------------------------------------------------------------------------------
+# Data of the dynamic lists (the detail pages they point to are static files).
+# Each item: (id, title, date); which ones are reports is in PORTALS_MANIFEST.json.
+# ---------------------------------------------------------------------------------
+
+# Hanweb JCMS, 衢州市衢江区 (330803): column 1229012345, jpage unit 7654321, site 3286.
+HANWEB_WEBID = "3286"
+HANWEB_COLUMNID = "1229012345"
+HANWEB_UNITID = "7654321"
+HANWEB_PER_PAGE = 5
+HANWEB_GROUP_SIZE = 2  # one POST fetches perpage × groupSize = 10 records
+HANWEB_RECORDS: list[tuple[str, str, str]] = [
+    ("58830001", "衢江区2024年政务公开工作要点", "2024-03-15"),
+    ("58812345", "衢州市衢江区人民政府2023年政府信息公开工作年度报告", "2024-01-26"),
+    ("58809876", "衢江区财政局2023年政府信息公开工作年度报告", "2024-01-22"),
+    ("58807654", "衢江区教育局2023年政府信息公开工作年度报告", "2024-01-20"),
+    ("58561234", "关于报送2023年度政府信息公开工作年度报告的通知", "2023-12-18"),
+    ("57123456", "衢江区2023年政务公开工作要点", "2023-04-10"),
+    ("56901234", "衢州市衢江区人民政府2022年政府信息公开工作年度报告", "2023-01-28"),
+    ("56887766", "衢江区2022年度法治政府建设工作报告", "2023-01-10"),
+    ("55512345", "衢江区统计局2022年统计年报", "2022-06-01"),
+    ("54309876", "衢州市衢江区人民政府2021年政府信息公开工作年度报告", "2022-01-27"),
+    # ---- records 11-20: the first dataproxy POST
+    ("53201234", "衢江区2021年政务公开工作计划", "2021-05-20"),
+    ("52098765", "衢州市衢江区人民政府2020年政府信息公开工作年度报告", "2021-01-29"),
+    ("52087654", "衢江区人力资源和社会保障局2020年政府信息公开工作年度报告", "2021-01-25"),
+    ("52011111", "衢江区2020年度政务公开工作总结", "2021-01-05"),
+    ("50123456", "衢江区2020年政务公开工作要点", "2020-04-15"),
+    ("49876543", "衢州市衢江区人民政府2019年政府信息公开工作年度报告", "2020-03-20"),
+    ("49712345", "关于2019年度政务公开工作考核结果的通报", "2020-02-10"),
+    ("47654321", "衢江区2019年政务公开工作要点", "2019-05-01"),
+    ("46543210", "衢州市衢江区人民政府2018年政府信息公开工作年度报告", "2019-03-25"),
+    ("45432109", "衢江区2018年政府信息公开工作要点落实情况", "2018-12-20"),
+    # ---- records 21-23: the second dataproxy POST
+    ("42109876", "衢州市衢江区人民政府2017年政府信息公开工作年度报告", "2018-03-28"),
+    ("40987654", "衢江区财政局2016年度部门决算", "2017-08-01"),
+    ("38765432", "衢州市衢江区人民政府2016年度政府信息公开工作年度报告", "2017-03-30"),
+]
+
+
+def hanweb_article_path(record_id: str, date: str) -> str:
+    """Site-relative path of a Hanweb article: ``art/2024/1/26/art_1229012345_58812345.html``."""
+    year, month, day = (int(x) for x in date.split("-"))
+    return f"art/{year}/{month}/{day}/art_{HANWEB_COLUMNID}_{record_id}.html"
+
+
+def hanweb_record(record_id: str, title: str, date: str) -> str:
+    href = "/hanweb_zj/" + hanweb_article_path(record_id, date)
+    return (f'<li class="clearfix"><a href="{href}" title="{title}" target="_blank">{title}</a>'
+            f'<span class="bt-data-time">{date}</span></li>')
+
+
+# gkmlpt, 深圳市南山区 (440305): site id 755003, category 2733 (政府信息公开年报), 5 per page.
+GKMLPT_SID = "755003"
+GKMLPT_CAT = "2733"
+GKMLPT_PAGE_SIZE = 5
+GKMLPT_ARTICLES: list[tuple[int, str, str]] = [
+    (5190001, "南山区2024年政务公开和政务服务工作要点", "2024-03-20"),
+    (5123456, "深圳市南山区人民政府2023年政府信息公开工作年度报告", "2024-01-25"),
+    (5121111, "深圳市南山区财政局2023年政府信息公开工作年度报告", "2024-01-18"),
+    (5098765, "关于报送2023年度政府信息公开工作年度报告的通知", "2023-12-12"),
+    (4876543, "深圳市南山区人民政府2022年政府信息公开工作年度报告", "2023-01-30"),
+    (4801234, "南山区2022年政务公开工作计划", "2022-09-01"),
+    (4512345, "深圳市南山区人民政府2021年政府信息公开工作年度报告", "2022-01-28"),
+    (4456789, "南山区统计局2021年统计年报", "2021-11-10"),
+    (4123456, "深圳市南山区2020年度政府信息公开工作年度报告", "2021-01-29"),
+    (4011111, "南山区2020年政务公开工作要点", "2020-05-08"),
+    (3712345, "深圳市南山区2019年政府信息公开工作年度报告", "2020-01-31"),
+    (3611111, "南山区关于印发2019年政务公开工作要点的通知", "2019-06-01"),
+]
+# Articles whose JSON carries no ``url`` (the crawler must build it from the id).
+GKMLPT_NO_URL = {4876543, 4123456, 4456789}
+
+
+def gkmlpt_post_path(post_id: int) -> str:
+    return f"gkmlpt/content/{post_id // 1_000_000}/{post_id // 1000}/post_{post_id}.html"
+
+
+# Lonsun, 合肥市瑶海区 (340102): site 6781961, organ 6789, catalogue 7011361, 5 per page.
+LONSUN_SITE_ID = "6781961"
+LONSUN_ORGAN_ID = "6789"
+LONSUN_CAT_ID = "7011361"
+LONSUN_PAGE_SIZE = 5
+LONSUN_ITEMS: list[tuple[str, str, str]] = [
+    ("12351234", "瑶海区2024年政务公开工作要点", "2024-03-12"),
+    ("12345678", "合肥市瑶海区人民政府2023年政府信息公开工作年度报告", "2024-01-29"),
+    ("12344321", "瑶海区发展和改革委员会2023年政府信息公开工作年度报告", "2024-01-19"),
+    ("12339876", "关于报送2023年度政府信息公开工作年度报告的通知", "2023-12-20"),
+    ("12298765", "瑶海区2023年政务公开工作计划", "2023-03-02"),
+    ("12276543", "合肥市瑶海区人民政府2022年政府信息公开工作年度报告", "2023-01-30"),
+    ("12187654", "瑶海区统计局2022年统计年报", "2022-07-15"),
+    ("12123456", "合肥市瑶海区人民政府2021年政府信息公开工作年度报告", "2022-01-26"),
+    ("12119999", "瑶海区2021年度政务公开工作总结", "2022-01-10"),
+    ("12034567", "瑶海区2021年政务公开工作要点", "2021-04-18"),
+    ("11987654", "合肥市瑶海区人民政府2020年政府信息公开工作年度报告", "2021-01-28"),
+]
+
+
+def lonsun_public_path(item_id: str) -> str:
+    return f"public/{LONSUN_ORGAN_ID}/{item_id}.html"
+
+
+# A list rendered by JavaScript, 包头市昆都仑区 (150203): the items the page's script fetches.
+JS_LIST_ITEMS: list[tuple[str, str, str]] = [
+    ("zwgk/xxgknb/content/post_1208812.html", "昆都仑区2024年政务公开工作要点", "2024-03-06"),
+    ("zwgk/xxgknb/content/post_1203456.html", "包头市昆都仑区人民政府2023年政府信息公开工作年度报告", "2024-01-22"),
+    ("zwgk/xxgknb/content/post_1199876.html", "关于报送2023年度政府信息公开工作年度报告的通知", "2023-12-15"),
+    ("zwgk/xxgknb/content/post_1123456.html", "包头市昆都仑区人民政府2022年政府信息公开工作年度报告", "2023-01-20"),
+    ("zwgk/xxgknb/content/post_1098765.html", "昆都仑区2022年政务公开工作计划", "2022-04-01"),
+    ("zwgk/xxgknb/content/post_1034567.html", "包头市昆都仑区人民政府2021年政府信息公开工作年度报告", "2022-01-25"),
+    ("zwgk/xxgknb/content/post_0987654.html", "昆都仑区统计局2020年统计年报", "2021-06-30"),
+    ("zwgk/xxgknb/content/post_0956789.html", "包头市昆都仑区人民政府2020年政府信息公开工作年度报告", "2021-01-27"),
+]
+
+# Epoint WebBuilder, 昆山市 (320583): the list JSON (0-based pageIndex, 6 per page).
+EPOINT_SITE_GUID = "7eb5f7f1-9041-43ad-8e13-8fcb82ea831a"
+EPOINT_CATEGORY = "004001"
+EPOINT_PAGE_SIZE = 6
+EPOINT_ITEMS: list[tuple[str, str, str]] = [
+    ("1c6f0b9e-2d3a-4e5f-8a7b-0c1d2e3f4a51", "昆山市2024年政务公开工作要点", "2024-03-18"),
+    ("3f2a1b0c-4d5e-4f60-9a8b-7c6d5e4f3a21", "昆山市人民政府2023年政府信息公开工作年度报告", "2024-01-30"),
+    ("5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c11", "昆山市发展和改革委员会2023年政府信息公开工作年度报告", "2024-01-16"),
+    ("7b6c5d4e-3f2a-4b1c-9d8e-7f6a5b4c3d22", "关于报送2023年度政府信息公开工作年度报告的通知", "2023-12-08"),
+    ("9c8d7e6f-5a4b-4c3d-8e9f-0a1b2c3d4e33", "昆山市人民政府2022年政府信息公开工作年度报告", "2023-01-31"),
+    ("0d9e8f7a-6b5c-4d4e-9f0a-1b2c3d4e5f44", "昆山市2022年政务公开工作计划", "2022-03-25"),
+    ("2e1f0a9b-8c7d-4e6f-8a1b-2c3d4e5f6a55", "昆山市统计局2022年统计年报", "2022-08-10"),
+    ("4f3a2b1c-0d9e-4f8a-9b2c-3d4e5f6a7b66", "昆山市人民政府2021年政府信息公开工作年度报告", "2022-01-28"),
+    ("6a5b4c3d-2e1f-4a0b-8c3d-4e5f6a7b8c77", "昆山市2021年政务公开工作要点", "2021-04-20"),
+    ("8b7c6d5e-4f3a-4b2c-9d4e-5f6a7b8c9d88", "昆山市人民政府2020年政府信息公开工作年度报告", "2021-01-29"),
+    ("0c9d8e7f-6a5b-4c4d-8e5f-6a7b8c9d0e99", "昆山市2020年度政务公开工作总结", "2021-01-08"),
+    ("1d0e9f8a-7b6c-4d5e-9f6a-7b8c9d0e1f10", "昆山市财政局2020年度部门决算", "2021-07-02"),
+    ("2e1f0a9b-8c7d-4e6f-8a7b-8c9d0e1f2a20", "昆山市人民政府2019年政府信息公开工作年度报告", "2020-01-22"),
+    ("3f2a1b0c-9d8e-4f7a-9b8c-9d0e1f2a3b30", "关于进一步做好政府信息公开工作年度报告编制工作的函", "2019-12-02"),
+]
+
+# 瑞数: cookie names and the token rule the challenge script implements.
+RUISHU_S = "FSSBBIl1UgzbN7N80S"
+RUISHU_T = "FSSBBIl1UgzbN7N80T"
+# 创宇盾: how many requests of each path are blocked before the page is served.
+JSL_BLOCKED_TRIES = 2
+
+
+# ---------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------
+def _params(handler) -> dict[str, str]:
+    """Query and form parameters merged (form wins), as a servlet's getParameter sees them."""
+    params = dict(parse_qsl(urlsplit(handler.path).query, keep_blank_values=True))
+    body = getattr(handler, "post_body", b"") if handler.command == "POST" else b""
+    if body:
+        params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    return params
+
+
+def _serve_static(handler, path: str | None = None) -> None:
+    path = path or urlsplit(handler.path).path
+    target = handler._file_for(path)
+    if target is None:
+        return handler._send(404, "<html><body><h1>404 页面不存在</h1></body></html>".encode())
+    body = target.read_bytes()
+    content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+    return handler._send(200, body, content_type, headers={"ETag": etag})
+
+
+def _json(handler, data, status: int = 200) -> None:
+    handler._send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"),
+                  "application/json;charset=UTF-8")
+
+
+def _bad_request(handler, message: str) -> None:
+    handler._send(400, f"<html><body><h1>HTTP Status 400 – Bad Request</h1><p>{message}</p></body></html>"
+                  .encode("utf-8"))
+
+
+# ---------------------------------------------------------------------------------
+# Hanweb JCMS: /hanweb_zj/module/jpage/dataproxy.jsp
+# ---------------------------------------------------------------------------------
+HANWEB_REQUIRED = ("col", "appid", "webid", "columnid", "unitid")
+
+
+def hanweb_dataproxy(handler) -> None:
+    params = _params(handler)
+    missing = [f for f in HANWEB_REQUIRED if not params.get(f)]
+    paging = [f for f in ("startrecord", "endrecord", "perpage") if not params.get(f, "").isdigit()]
+    if missing or paging:
+        # The real JSP throws (NumberFormatException / NullPointerException) → 400/500.
+        return _bad_request(handler, "missing parameter: " + ", ".join(missing + paging))
+    records: list[tuple[str, str, str]] = []
+    if (params["webid"], params["columnid"], params["unitid"]) == (HANWEB_WEBID, HANWEB_COLUMNID, HANWEB_UNITID):
+        records = HANWEB_RECORDS
+    start, end = int(params["startrecord"]), int(params["endrecord"])
+    chosen = records[max(start, 1) - 1:end]
+    body = "\n".join(f"<record><![CDATA[\n{hanweb_record(*r)}\n]]></record>" for r in chosen)
+    xml = f"""<?xml version="1.0" encoding="UTF-8"?>
+<datastore>
+<totalrecord>{len(records)}</totalrecord>
+<totalpage>{-(-len(records) // int(params["perpage"] or 1))}</totalpage>
+<recordset>
+{body}
+</recordset>
+</datastore>
+"""
+    handler._send(200, xml.encode("utf-8"), "text/xml;charset=UTF-8")
+
+
+# ---------------------------------------------------------------------------------
+# gkmlpt: /gkmlpt_gd/gkmlpt/index and /gkmlpt_gd/gkmlpt/api/all/{catId}?page=N&sid=…
+# ---------------------------------------------------------------------------------
+def gkmlpt_index(handler) -> None:
+    # The catalogue page has no extension on real sites (/gkmlpt/index); send it as HTML.
+    target = SITES / "gkmlpt_gd" / "gkmlpt" / "index.html"
+    handler._send(200, target.read_bytes(), "text/html")
+
+
+def _epoch(date: str) -> int:
+    return int(datetime.strptime(date + " 09:30", "%Y-%m-%d %H:%M").replace(tzinfo=CHINA).timestamp())
+
+
+def gkmlpt_api(handler) -> None:
+    path = urlsplit(handler.path).path
+    params = _params(handler)
+    cat = path.rstrip("/").rsplit("/", 1)[-1]
+    if not params.get("sid"):
+        return _json(handler, {"code": 400, "msg": "sid is required"}, 400)
+    if not cat.isdigit():
+        return _json(handler, {"code": 404, "msg": "not found"}, 404)
+    page = int(params["page"]) if params.get("page", "").isdigit() and int(params["page"]) > 0 else 1
+    items = GKMLPT_ARTICLES if (params["sid"], cat) == (GKMLPT_SID, GKMLPT_CAT) else []
+    chosen = items[(page - 1) * GKMLPT_PAGE_SIZE: page * GKMLPT_PAGE_SIZE]
+    host = handler.headers.get("Host", "127.0.0.1")
+    articles = []
+    for post_id, title, date in chosen:
+        article = {
+            "id": post_id,
+            "title": title,
+            "publish_time": _epoch(date),
+            "first_publish_time": _epoch(date),
+            "display_publish_time": _epoch(date),
+            "identifier": f"11440305MB2C92{post_id % 10000:04d}X/{date[:4]}-{post_id % 100000:05d}",
+            "source": "深圳市南山区人民政府办公室",
+        }
+        if post_id not in GKMLPT_NO_URL:
+            article["url"] = f"http://{host}/gkmlpt_gd/{gkmlpt_post_path(post_id)}"
+        articles.append(article)
+    _json(handler, {"articles": articles, "total": len(items), "page": page, "cat_id": int(cat)})
+
+
+# ---------------------------------------------------------------------------------
+# Lonsun label service: /site/label/8888?labelName=publicInfoList&siteId=…&catId=…&pageIndex=N
+# ---------------------------------------------------------------------------------
+def lonsun_label(handler) -> None:
+    params = _params(handler)
+    missing = [f for f in ("labelName", "siteId", "catId") if not params.get(f)]
+    if missing:
+        return _bad_request(handler, "label parameters missing: " + ", ".join(missing))
+    if params["labelName"] != "publicInfoList":
+        return handler._send(200, b"")
+    items = LONSUN_ITEMS if (params["siteId"], params["catId"]) == (LONSUN_SITE_ID, LONSUN_CAT_ID) else []
+    size = int(params["pageSize"]) if params.get("pageSize", "").isdigit() and int(params["pageSize"]) > 0 \
+        else 15
+    index = int(params["pageIndex"]) if params.get("pageIndex", "").isdigit() and int(params["pageIndex"]) > 0 \
+        else 1
+    pages = max(1, -(-len(items) // size))
+    chosen = items[(index - 1) * size: index * size]
+    lis = "\n".join(
+        f'<li><a href="/lonsun_ah/{lonsun_public_path(i)}" title="{t}" target="_blank">{t}</a>'
+        f'<span class="date">{d}</span></li>'
+        for i, t, d in chosen)
+    fragment = f"""<ul class="clearfix xxgk_nav_list">
+{lis}
+</ul>
+<div id="page_{params['catId']}" class="pagination"></div>
+<script type="text/javascript">
+Ls.pagination("#page_{params['catId']}", function (pageIndex) {{
+    getInfoList(pageIndex);
+}}, {{recordCount: {len(items)}, pageCount: {pages}, pageIndex: {index}, pageSize: {size}}});
+</script>
+"""
+    handler._send(200, fragment.encode("utf-8"), "text/html;charset=UTF-8")
+
+
+# ---------------------------------------------------------------------------------
+# JavaScript list: /js_list/api/list.json
+# ---------------------------------------------------------------------------------
+def js_list_api(handler) -> None:
+    _json(handler, {"code": 0, "msg": "success", "data": {
+        "total": len(JS_LIST_ITEMS),
+        "list": [{"title": t, "linkUrl": "/js_list/" + p, "pubDate": d} for p, t, d in JS_LIST_ITEMS],
+    }})
+
+
+# ---------------------------------------------------------------------------------
+# Epoint: /epoint_spa/rest/frontAppCustomAction/getPageInfoListNew and showinfo.html
+# ---------------------------------------------------------------------------------
+def epoint_rest(handler) -> None:
+    if handler.command != "POST":
+        return handler._send(405, b"method not allowed")
+    params = _params(handler)
+    try:
+        query = json.loads(params.get("params", ""))
+    except ValueError:
+        return _bad_request(handler, "params: JSON expected")
+    if not isinstance(query, dict) or not query.get("siteGuid") or not query.get("categoryNum"):
+        return _bad_request(handler, "siteGuid and categoryNum are required")
+    if not urlsplit(handler.path).path.endswith("/getPageInfoListNew"):
+        return _json(handler, {"status": {"code": 404, "text": "no such action"}}, 404)
+    items = EPOINT_ITEMS if (query["siteGuid"], query["categoryNum"]) == (EPOINT_SITE_GUID, EPOINT_CATEGORY) else []
+    try:
+        index = max(int(query.get("pageIndex", 0)), 0)
+        size = max(int(query.get("pageSize", EPOINT_PAGE_SIZE)), 1)
+    except (TypeError, ValueError):
+        return _bad_request(handler, "pageIndex/pageSize must be numbers")
+    chosen = items[index * size:(index + 1) * size]  # pageIndex counts from 0
+    infodata = [{
+        "infoid": guid,
+        "title": title,
+        "infodate": date,
+        "categorynum": EPOINT_CATEGORY,
+        "infourl": f"/epoint_spa/showinfo.html?infoGuid={guid}",
+    } for guid, title, date in chosen]
+    _json(handler, {"custom": {"infodata": infodata, "count": len(items)},
+                    "status": {"code": 200, "text": ""}})
+
+
+def epoint_showinfo(handler) -> None:
+    guid = _params(handler).get("infoGuid", "")
+    if not guid or not all(c in "0123456789abcdef-" for c in guid):
+        return handler._send(404, "<html><body><h1>404 页面不存在</h1></body></html>".encode())
+    return _serve_static(handler, f"/epoint_spa/showinfo/{guid}.html")
+
+
+# ---------------------------------------------------------------------------------
+# 瑞数 (Ruishu): /ruishu/…  — 412 and a script challenge without the right cookies
+# ---------------------------------------------------------------------------------
+_ruishu_lock = threading.Lock()
+_ruishu_counter = [0]
+
+
+def ruishu_token(nonce: str) -> str:
+    """The ``…80T`` cookie the challenge script computes from the ``…80S`` cookie."""
+    acc = 7
+    for ch in nonce:
+        acc = (acc * 31 + ord(ch)) % 1000003
+    return nonce[::-1] + "." + str(acc)
+
+
+RUISHU_PAGE = """<!DOCTYPE html>
+<html><head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<meta http-equiv="Pragma" content="no-cache">
+<meta http-equiv="Cache-Control" content="no-cache, no-store, must-revalidate">
+<meta http-equiv="Expires" content="0">
+<script type="text/javascript" r='m'>$_ts=window['$_ts'];if(!$_ts)$_ts=window['$_ts']={{}};$_ts.nsd=84301;$_ts.cd="qqrrrpAlDGVqcsAlrqLmcsVqcsGkcGAZDqlHcGVqcrqzDs9ZDqEqckZZhrAZDGL6cqVthaL6WqAzcraHEGrZfGAZUsAdDGqlWqfZHOVScaVZDGAdUqEdWsq.";$_ts.lcd=function(s){{var a=7;for(var i=0;i<s.length;i++){{a=(a*31+s.charCodeAt(i))%1000003;}}return s.split('').reverse().join('')+'.'+a;}};</script>
+<script type="text/javascript" r='m'>
+(function(){{
+  var m = document.cookie.match(/{s}=([^;]+)/);
+  var s = m ? m[1] : "{nonce}";
+  document.cookie = "{t}=" + $_ts.lcd(s) + "; path=/";
+  location.reload();
+}})();
+</script>
+</head>
+<body></body></html>
+"""
+
+
+def ruishu_gate(handler) -> None:
+    cookies = SimpleCookie()
+    try:
+        cookies.load(handler.headers.get("Cookie", ""))
+    except Exception:  # noqa: BLE001 - a malformed header is simply no cookie
+        pass
+    s, t = cookies.get(RUISHU_S), cookies.get(RUISHU_T)
+    if s is not None and t is not None and t.value == ruishu_token(s.value):
+        return _serve_static(handler)
+    with _ruishu_lock:
+        _ruishu_counter[0] += 1
+        nonce = hashlib.sha1(f"ruishu-{_ruishu_counter[0]}".encode()).hexdigest()[:24]
+    page = RUISHU_PAGE.format(s=RUISHU_S, t=RUISHU_T, nonce=nonce)
+    handler._send(412, page.encode("utf-8"), "text/html", headers={
+        "Set-Cookie": f"{RUISHU_S}={nonce}; Path=/; HttpOnly",
+        "Server": "******",
+    })
+
+
+# ---------------------------------------------------------------------------------
+# 创宇盾: /jsl_wait/… — blocked for the first JSL_BLOCKED_TRIES requests of each path
+# ---------------------------------------------------------------------------------
+JSL_BLOCK_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<title>访问被拦截 - 知道创宇云防御</title>
+<style>body{font-family:"Microsoft YaHei";background:#f7f7f7;text-align:center}.box{margin:120px auto;width:600px;background:#fff;padding:40px}</style>
+</head><body>
+<div class="box">
+<h2>您的访问请求可能对网站造成安全威胁，请求已被拦截</h2>
+<p>当前网址：<span id="url"></span></p>
+<p>客户端特征：<span id="ua"></span></p>
+<p>拦截时间：<span id="time"></span></p>
+<p>如果您是网站管理员，请登录知道创宇云防御</p>
+<p><a href="https://defense.yunaq.com/">云防御</a></p>
+</div>
+<script>document.getElementById('url').innerText=location.href;document.getElementById('ua').innerText=navigator.userAgent;document.getElementById('time').innerText=new Date().toLocaleString();</script>
+</body></html>
+"""
+
+
+def jsl_gate(handler) -> None:
+    if handler.server.hit_count(handler.path) <= JSL_BLOCKED_TRIES:
+        return handler._send(200, JSL_BLOCK_PAGE.encode("utf-8"), "text/html")
+    return _serve_static(handler)
+
+
+DYNAMIC_ROUTES: list[tuple[str, object]] = [
+    ("/hanweb_zj/module/jpage/dataproxy.jsp", hanweb_dataproxy),
+    ("/gkmlpt_gd/gkmlpt/api/all/", gkmlpt_api),
+    ("/gkmlpt_gd/gkmlpt/index", gkmlpt_index),
+    ("/site/label/8888", lonsun_label),
+    ("/js_list/api/list.json", js_list_api),
+    ("/epoint_spa/rest/", epoint_rest),
+    ("/epoint_spa/showinfo.html", epoint_showinfo),
+    ("/ruishu/", ruishu_gate),
+    ("/jsl_wait/", jsl_gate),
+]

@@ -44,3 +44,11 @@ def test_one_cell_per_line_table():
 
 def test_prose_is_not_a_table():
     assert text_table_grids("一、总体情况\n2023年，我区主动公开政府信息1523条。\n二、其他\n无。") == []
+
+
+def test_legacy_header_marks_a_statistics_table():
+    from govreports.parsing.indicators import classify_grid
+
+    grid = [["政府信息公开情况统计表", "", ""], ["统计指标", "单位", "统计数"], ["主动公开政府信息数", "条", "4712"],
+            ["收费金额", "万元", "7730.28"]]
+    assert classify_grid(grid) == "legacy"

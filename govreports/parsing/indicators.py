@@ -92,6 +92,10 @@ def classify_grid(grid: list[list[str]], caption: str = "") -> str:
         return "t2"
     if sum(1 for row in grid if _legacy_row_label(row) and legacy_key_for(_legacy_row_label(row), "")) >= 2:
         return "legacy"
+    # The legacy 统计表 header (统计指标 | 单位 | 统计数) says what the table is, even
+    # when few of its rows use the labels we know.
+    if any("统计指标" in squash("".join(r)) and "统计数" in squash("".join(r)) for r in grid[:5]):
+        return "legacy"
     return "other"
 
 

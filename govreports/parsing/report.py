@@ -324,11 +324,13 @@ def _attachments(tree: etree._Element, content: etree._Element, base: str) -> li
             candidates.append(a)
     for a in candidates:
         href = (a.get("href") or "").strip()
-        if not href or not ATTACHMENT_EXT.search(href):
+        text = clean_cell(a.text_content())
+        # Download scripts (download.do?fileId=7) hide the type in the link text.
+        if not href or not (ATTACHMENT_EXT.search(href) or ATTACHMENT_EXT.search(text)):
             continue
         absolute = urljoin(base, href)
         if absolute in seen:
             continue
         seen.add(absolute)
-        links.append(Link(url=absolute, text=clean_cell(a.text_content())))
+        links.append(Link(url=absolute, text=text))
     return links

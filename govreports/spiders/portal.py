@@ -44,7 +44,8 @@ from govreports.identity import canonical_url
 from govreports.incremental import ListProgress, RecrawlPolicy, paging_decision
 from govreports.items import DiscoveredColumnItem, FetchFailureItem, GoneItem, ReportItem, SeenItem
 from govreports.middlewares import browser_meta
-from govreports.parsing.model import ParsedReport
+from govreports.attachments.sniff import sniff_type
+from govreports.parsing.model import Link, ParsedReport
 from govreports.parsing.report import parse_report_html
 from govreports.parsing.titles import is_annual_report_title, report_year
 from govreports.platforms import Page, get_platform
@@ -54,6 +55,7 @@ from govreports.responses import deleted_page_target, meta_refresh_target, page_
 from govreports.storage import ReportStore
 from govreports.storage.store import CrawlState
 
+DOCUMENT_KINDS = {"pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "zip"}
 LOCAL_FILES_SLOT = "local-files"  # see DOWNLOAD_SLOTS in settings
 # How many requests home-page discovery may spend per portal before giving up.
 DISCOVERY_BUDGET = 60
@@ -384,9 +386,13 @@ class PortalSpider(scrapy.Spider):
                 yield GoneItem(portal_id=portal.portal_id, url=canonical_url(response.url),
                                reason=f"HTTP {response.status}" if response.status != 200 else "deleted page")
                 return
+        if sniff_type(response.body, response.url) in DOCUMENT_KINDS:
+            yield from self.report_file(portal, response)
+            return
         if not isinstance(response, TextResponse):
-            # Attachments-as-reports are handled by the attachment pipeline (later issue).
-            yield self.failure(portal, response.url, f"not an HTML page ({response.headers.get('Content-Type', b'').decode('latin-1')})", response.status)
+            content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+            yield self.failure(portal, response.url, f"not a report: not a page or document ({content_type})",
+                               response.status)
             return
         text = page_text(response)
         if not response.body.strip():
@@ -425,6 +431,34 @@ class PortalSpider(scrapy.Spider):
             parsed=parsed,
             list_title=response.meta.get("list_title", ""),
             list_date=response.meta.get("list_date"),
+            **validators(response),
+        )
+
+    def report_file(self, portal: Portal, response: Response):
+        """A list item that links straight to a PDF/Word/Excel file: the file is the
+        report.  Its title is the one the list printed; the attachment pipeline reads
+        the numbers from the file itself."""
+        title = response.meta.get("list_title", "")
+        if not is_report_link(title):
+            self._count(portal.portal_id, "non_reports")
+            yield self.failure(portal, response.url, f"not a report: a file listed as {title!r}", response.status)
+            return
+        self._count(portal.portal_id, "reports")
+        parsed = ParsedReport(url=response.url, title=title, report_year=report_year(title), is_report=True,
+                              metadata={"published_date": response.meta.get("list_date") or ""},
+                              attachments=[Link(url=response.url, text=title)])
+        yield ReportItem(
+            portal_id=portal.portal_id,
+            region_code=portal.region_code,
+            region_name=portal.region_name,
+            url=response.url,
+            list_url=response.meta.get("column", ""),
+            source_format=sniff_type(response.body, response.url),
+            sha256=hashlib.sha256(response.body).hexdigest(),
+            parsed=parsed,
+            list_title=title,
+            list_date=response.meta.get("list_date"),
+            attachment_bodies={response.url: response.body},
             **validators(response),
         )
 

@@ -224,3 +224,15 @@ def m002_incremental(db: sqlite_utils.Database) -> None:
         },
         pk="list_url",
     )
+
+
+@migration
+def m003_attachment_text(db: sqlite_utils.Database) -> None:
+    """Attachment text, and the report's full-text index over it too."""
+    db["attachments"].add_column("text", str)
+    db["reports"].add_column("attachment_text", str)
+    db["reports"].disable_fts()
+    db["reports"].enable_fts(
+        ["title", "body_text", "attachment_text"], tokenize="trigram", create_triggers=True
+    )
+    db["reports"].rebuild_fts()

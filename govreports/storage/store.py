@@ -43,6 +43,7 @@ REPORT_COLUMNS = (
     "attachment_urls",
     "sha256",
     "flags",
+    "attachment_text",
 )
 
 
@@ -272,10 +273,14 @@ class ReportStore:
                VALUES (:report_id, :table_index, :kind, :caption, :n_rows, :n_cols, :cells, :source)""",
             [{**row, "report_id": report_id} for row in record.tables],
         )
+        columns = ("url", "link_text", "sha256", "size", "type", "pages", "path", "status",
+                   "error", "fetched_at", "text")
         self.conn.executemany(
-            """INSERT INTO attachments (report_id, url, link_text, status)
-               VALUES (:report_id, :url, :link_text, 'linked')""",
-            [{**row, "report_id": report_id} for row in record.attachments],
+            f"""INSERT INTO attachments (report_id, {", ".join(columns)})
+                VALUES (:report_id, {", ".join(":" + c for c in columns)})""",
+            [{c: row.get(c) for c in columns} | {"report_id": report_id,
+                                                  "status": row.get("status") or "linked"}
+             for row in record.attachments],
         )
 
     # --- recrawl bookkeeping -------------------------------------------------------

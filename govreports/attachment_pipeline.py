@@ -1,0 +1,120 @@
+"""Item pipeline: download a report's attachments, extract them, merge their numbers.
+
+For every attachment link of a report (pdf, doc, docx, wps, xls, xlsx, et, zip) it
+
+1. downloads the file through Scrapy's downloader (robots.txt, politeness, retries),
+   never through the browser, capped at ``GOVREPORTS_ATTACHMENT_MAXSIZE`` bytes;
+2. stores it under ``GOVREPORTS_FILES_DIR`` named by its SHA-256 and the type its
+   bytes show (never a name the server chose: no path can be smuggled in);
+3. extracts text and tables in a worker thread (:mod:`govreports.attachments`), with
+   OCR only when ``GOVREPORTS_OCR`` is on;
+4. parses the text with the same functions as HTML pages, labels its indicators
+   ``attachment:<file name>``, and merges it into the report: the richer source wins,
+   disagreements are flagged (:mod:`govreports.parsing.merge`).
+
+Every attachment gets a row with its status (parsed, needs_ocr, failed, unsupported,
+too_large, download_failed) and error; a bad file never stops the crawl.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+
+from govreports.attachments.extract import extract
+from govreports.attachments.sniff import safe_filename, sniff_type
+from govreports.items import ReportItem
+from govreports.parsing.merge import merge_attachment
+from govreports.parsing.report import parse_report_text
+from govreports.storage.store import now_iso
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTACHMENTS_PER_REPORT = 10
+
+
+def display_name(url: str) -> str:
+    """The file name part of an attachment URL, for people only (labels, logs)."""
+    return unquote(urlsplit(url).path.rsplit("/", 1)[-1]) or "attachment"
+
+
+class AttachmentPipeline:
+    def __init__(self, crawler: Crawler):
+        settings = crawler.settings
+        self.crawler = crawler
+        self.max_size = settings.getint("GOVREPORTS_ATTACHMENT_MAXSIZE", 50 * 1024 * 1024)
+        self.ocr = settings.getbool("GOVREPORTS_OCR", False)
+        files_dir = settings.get("GOVREPORTS_FILES_DIR") or Path(settings.get("GOVREPORTS_DB")).parent / "files"
+        self.files_dir = Path(files_dir)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        return cls(crawler)
+
+    async def process_item(self, item):
+        if not isinstance(item, ReportItem):
+            return item
+        for link in item.parsed.attachments[:MAX_ATTACHMENTS_PER_REPORT]:
+            row = {"url": link.url, "link_text": link.text, "fetched_at": now_iso()}
+            body = item.attachment_bodies.pop(link.url, None)
+            if body is None:
+                body, error, status = await self.download(link.url, item.portal_id)
+                if body is None:
+                    item.attachments.append({**row, "status": status, "error": error})
+                    self.crawler.stats.inc_value(f"govreports/attachments/{status}")
+                    continue
+            item.attachments.append(await self.process_file(item, link.url, body, row))
+        return item
+
+    async def download(self, url: str, portal_id: str) -> tuple[bytes | None, str, str]:
+        request = Request(url, meta={"no_browser": True, "portal_id": portal_id,
+                                     "download_maxsize": self.max_size, "download_warnsize": 0},
+                          dont_filter=True)
+        try:
+            response = await self.crawler.engine.download_async(request)
+        except Exception as exc:  # the downloader's errors are many; each becomes a status
+            message = str(exc) or type(exc).__name__
+            status = "too_large" if "size" in message and "max" in message.lower() else "download_failed"
+            return None, f"{type(exc).__name__}: {message}"[:500], status
+        if response.status != 200:
+            return None, f"HTTP {response.status}", "download_failed"
+        return response.body, "", "downloaded"
+
+    async def process_file(self, item: ReportItem, url: str, body: bytes, row: dict) -> dict:
+        name = display_name(url)
+        kind = sniff_type(body, name)
+        path = self.save(body, kind)
+        # Extraction is CPU work (and LibreOffice for .doc): off the reactor thread.
+        extraction = await asyncio.to_thread(extract, body, filename=name, ocr=self.ocr)
+        row |= {"sha256": hashlib.sha256(body).hexdigest(), "size": len(body), "type": extraction.kind or kind, "pages": extraction.pages,
+                "path": str(path), "status": extraction.status, "error": extraction.error}
+        self.crawler.stats.inc_value(f"govreports/attachments/{extraction.status}")
+        if extraction.status == "parsed" and extraction.text.strip():
+            row["text"] = extraction.text
+            source = f"attachment:{name}"
+            parsed = parse_report_text(extraction.text, url, source=source, title=item.parsed.title)
+            item.parsed, attachment_won = merge_attachment(item.parsed, parsed, source)
+            if attachment_won:
+                item.source_format = extraction.kind
+            item.attachment_text = "\n\n".join(filter(None, [item.attachment_text, extraction.text]))
+        else:
+            logger.warning("attachment %s of %s: %s %s", url, item.url, extraction.status, extraction.error)
+        return row
+
+    def save(self, body: bytes, kind: str) -> Path:
+        """Write the file once under its content hash; a crash mid-write leaves no
+        half file under the final name."""
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        path = self.files_dir / safe_filename(body, kind)
+        if not path.exists():
+            partial = path.with_suffix(path.suffix + ".part")
+            partial.write_bytes(body)
+            os.replace(partial, path)
+        return path
