@@ -8,6 +8,8 @@ Pure decisions, so the rules are tested without a crawl:
   one more such page;
 * a list stops paging once every dated item of a page is older than the newest
   publication date already stored for that list minus ``grace_days``;
+* both early stops only apply to a list that an earlier, finished crawl read to its
+  end: after a first crawl that was killed half-way, the next one reads on;
 * ``since``/``until`` restrict a crawl to a publication-date window (lists are newest
   first, so a page wholly older than ``since`` ends the list).
 """
@@ -93,10 +95,20 @@ class RecrawlPolicy:
 
 @dataclass
 class ListProgress:
-    """How one list (column) is going: consecutive pages that held only known reports."""
+    """How one list (column) is going: consecutive pages that held only known reports,
+    why it stopped (if it did early), and whether a list page failed."""
 
     known_only_pages: int = 0
     stopped: str = ""
+    window_stop: bool = False  # stopped by since/until: says nothing of older pages
+    failed: bool = False
+
+    def complete(self, cut_short: bool) -> bool | None:
+        """Whether this crawl covered the list (for the next crawl's early stops);
+        None when it cannot tell."""
+        if self.window_stop:
+            return None
+        return not (self.failed or cut_short)
 
 
 def paging_decision(
@@ -106,6 +118,7 @@ def paging_decision(
     item_dates: list[str | None],
     report_links_known: list[bool],
     newest_stored: str | None,
+    previously_complete: bool = True,
 ) -> str:
     """Why paging this list should stop after the current page ("" to go on).
 
@@ -115,8 +128,9 @@ def paging_decision(
     """
     days = [d for d in (parse_day(x) for x in item_dates) if d is not None]
     if policy.since and days and max(days) < policy.since:
+        progress.window_stop = True
         return f"items older than since={policy.since.isoformat()}"
-    if policy.full:
+    if policy.full or not previously_complete:
         return ""
     if report_links_known:
         if all(report_links_known):

@@ -241,9 +241,8 @@ class SQLitePipeline:
             for portal_id in getattr(spider, "complete_portals", list)():
                 removed = self.store.mark_unseen_removed(portal_id, self.run_id)
                 self.crawler.stats.inc_value("govreports/reports_removed", removed)
-            for column, pages in getattr(spider, "list_pages_seen", {}).items():
-                portal_id = getattr(spider, "column_portal", {}).get(column, "")
-                self.store.record_list_crawl(canonical_url(column), portal_id, pages)
+            for list_url, portal_id, pages, complete in getattr(spider, "list_summaries", list)():
+                self.store.record_list_crawl(list_url, portal_id, pages, complete)
         stats = self.crawler.stats
         counts = {
             "new": stats.get_value("govreports/reports_new", 0),

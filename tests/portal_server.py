@@ -10,6 +10,9 @@ It serves, on 127.0.0.1 only:
 * ``/attach/files/…`` report attachments (see :data:`ATTACHMENTS`): the real sample
                     PDF, generated fixtures, a lying extension, a corrupt and an
                     oversized file, a hostile Content-Disposition
+* ``/bulk/…``       a large TRS-style portal generated on the fly (:data:`BULK_REPORTS`
+                    reports, :data:`BULK_PER_PAGE` per list page), each report page
+                    delayed by ``server.bulk_delay`` seconds: long enough to kill a crawl
 * ``/robots.txt``   a robots file that forbids ``/private/``
 
 Static files carry ``ETag`` (content hash) and ``Last-Modified`` and answer conditional
@@ -75,6 +78,8 @@ class PortalHandler(BaseHTTPRequestHandler):
             return self._send(200, ROBOTS_TXT, "text/plain")
         if path.startswith("/faults/") and path[len("/faults/"):] in FAULTS:
             return FAULTS[path[len("/faults/"):]](self)
+        if path.startswith("/bulk/"):
+            return _bulk(self, path[len("/bulk/"):])
         if path.startswith("/attach/files/"):
             return _attachment(self, self.path[len("/attach/files/"):])
         dynamic = dynamic_handler(path)
@@ -141,6 +146,7 @@ FAULT_LIST_ITEMS = [
     ("empty.html", "汇川区人民政府2012年政府信息公开工作年度报告"),
     ("huge.html", "汇川区人民政府2011年政府信息公开工作年度报告"),
     ("lookalike.html", "汇川区人民政府2010年政府信息公开工作年度报告"),
+    ("wrong-charset.html", "汇川区人民政府2009年政府信息公开工作年度报告"),
 ]
 
 
@@ -267,6 +273,38 @@ def _attachment(handler: PortalHandler, name: str):
     return handler._send(200, path.read_bytes(), content_type, headers=headers)
 
 
+# --- a large portal ------------------------------------------------------------------
+BULK_REPORTS = 40
+BULK_PER_PAGE = 10
+BULK_TEMPLATE = REPO / "tests" / "sites" / "guizhou_hc" / "zwgk" / "xxgknb" / "202003" / "t20200325_212.html"
+BULK_BODY = "汇川区人民政府"
+
+
+def bulk_title(n: int) -> str:
+    return f"汇川区第{n}部门2019年政府信息公开工作年度报告"
+
+
+def _bulk(handler: PortalHandler, name: str):
+    pages = (BULK_REPORTS + BULK_PER_PAGE - 1) // BULK_PER_PAGE
+    if name in ("index.html", "") or (name.startswith("index_") and name.endswith(".html")):
+        page = 0 if name in ("index.html", "") else int(name[len("index_"):-len(".html")])
+        first = page * BULK_PER_PAGE
+        items = "\n".join(
+            f'<li><a href="t{n:04d}.html" title="{bulk_title(n)}">{bulk_title(n)}</a><span>2020-03-{1 + n % 28:02d}</span></li>'
+            for n in range(first, min(first + BULK_PER_PAGE, BULK_REPORTS)))
+        html = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>部门年报</title></head><body>
+<ul class="list">{items}</ul><script>createPageHTML({pages}, {page}, "index", "html");</script></body></html>"""
+        return handler._send(200, html.encode("utf-8"))
+    if name.startswith("t") and name.endswith(".html") and name[1:-5].isdigit() and int(name[1:-5]) < BULK_REPORTS:
+        n = int(name[1:-5])
+        time.sleep(handler.server.bulk_delay)
+        html = BULK_TEMPLATE.read_text(encoding="utf-8")
+        html = html.replace("汇川区人民政府2019年政府信息公开工作年度报告", bulk_title(n))
+        html = html.replace("009386521/2020-00018", f"009386521/2020-{n:05d}")
+        return handler._send(200, html.encode("utf-8"))
+    return handler._send(404, b"not found")
+
+
 class PortalServer(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -275,6 +313,7 @@ class PortalServer(ThreadingHTTPServer):
         self.requests: list[tuple[str, str]] = []
         self.evolving_version = "v1"
         self.slow_seconds = 3.0
+        self.bulk_delay = 0.0
         self.hits: dict[str, int] = {}
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)

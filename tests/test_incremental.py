@@ -91,3 +91,25 @@ def test_from_args_parses_strings():
 def test_from_args_rejects_bad_values(args, message):
     with pytest.raises(ValueError, match=message):
         RecrawlPolicy.from_args(**args)
+
+
+def test_no_early_stop_on_a_list_never_read_to_its_end():
+    progress = ListProgress()
+    pol = policy()
+    paging_decision(pol, progress, item_dates=[], report_links_known=[True], newest_stored=None, previously_complete=False)
+    assert paging_decision(pol, progress, item_dates=["2010-01-01"], report_links_known=[True],
+                           newest_stored="2024-01-25", previously_complete=False) == ""
+
+
+def test_since_stop_leaves_completeness_unknown():
+    progress = ListProgress()
+    decide(policy(since=date(2024, 1, 1)), progress, ["2023-12-30"], [False])
+    assert progress.complete(cut_short=False) is None
+
+
+def test_failed_list_page_is_not_complete():
+    assert ListProgress(failed=True).complete(cut_short=False) is False
+
+
+def test_list_read_to_its_end_is_complete():
+    assert ListProgress().complete(cut_short=False) is True

@@ -142,11 +142,12 @@ class PortalSpider(scrapy.Spider):
                            "since": since or "", "until": until or "", "grace_days": self.policy.grace_days}
         self.portals: list[Portal] = []
         self.portal_by_id: dict[str, Portal] = {}
-        self.state = CrawlState()
+        self.recrawl_state = CrawlState()
         self.discovery_spent: Counter[str] = Counter()
         self.list_pages_seen: Counter[str] = Counter()
         self.list_progress: dict[str, ListProgress] = {}
         self.column_portal: dict[str, str] = {}
+        self.cut_short: set[str] = set()  # lists whose paging hit GOVREPORTS_MAX_LIST_PAGES
         self.incomplete_portals: set[str] = set()
         self.discovering: set[str] = set()
 
@@ -158,7 +159,7 @@ class PortalSpider(scrapy.Spider):
         spider.max_list_pages = crawler.settings.getint("GOVREPORTS_MAX_LIST_PAGES", 200)
         store = ReportStore(crawler.settings.get("GOVREPORTS_DB"))
         try:
-            spider.state = store.crawl_state(list(spider.portal_by_id))
+            spider.recrawl_state = store.crawl_state(list(spider.portal_by_id))
         finally:
             store.close()
         return spider
@@ -176,6 +177,16 @@ class PortalSpider(scrapy.Spider):
                     f"discovery found no report column within {self.discovery_spent[portal_id]} requests; "
                     "set list_urls in the registry"))
         return failures
+
+    def list_summaries(self) -> list[tuple[str, str, int, bool | None]]:
+        """(list URL, portal, pages read, whether this crawl covered it) per list."""
+        summaries = []
+        for column, pages in self.list_pages_seen.items():
+            key = canonical_url(column)
+            progress = self.list_progress.get(key, ListProgress())
+            summaries.append((key, self.column_portal.get(column, ""), pages,
+                              progress.complete(cut_short=key in self.cut_short)))
+        return summaries
 
     def complete_portals(self) -> list[str]:
         """Portals whose every list was read to its end in this crawl: their stored
@@ -256,7 +267,7 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for portal in self.portals:
-            list_urls = portal.list_urls or tuple(self.state.discovered.get(portal.portal_id, ()))
+            list_urls = portal.list_urls or tuple(self.recrawl_state.discovered.get(portal.portal_id, ()))
             if list_urls:
                 for url in list_urls:
                     yield self.list_request(portal, url, column=url, platform=portal.platform, first=True)
@@ -336,7 +347,7 @@ class PortalSpider(scrapy.Spider):
                 self._count(portal.portal_id, "outside_window")
                 continue
             url = canonical_url(candidate.url)
-            known = self.state.known_urls.get(url)
+            known = self.recrawl_state.known_urls.get(url)
             known_flags.append(known is not None)
             if known is None or self.policy.full:
                 yield self.report_request(portal, candidate.url, column=column,
@@ -351,7 +362,8 @@ class PortalSpider(scrapy.Spider):
             self.policy, progress,
             item_dates=[c.published for c in listing.candidates],
             report_links_known=known_flags,
-            newest_stored=self.state.newest_published.get(canonical_url(column)),
+            newest_stored=self.recrawl_state.newest_published.get(canonical_url(column)),
+            previously_complete=canonical_url(column) in self.recrawl_state.complete_lists,
         )
         if progress.stopped:
             if listing.next_requests:
@@ -360,6 +372,7 @@ class PortalSpider(scrapy.Spider):
                 self.logger.info("stopped paging %s at %s: %s", column, response.url, progress.stopped)
         elif self.list_pages_seen[column] >= self.max_list_pages:
             self.incomplete_portals.add(portal.portal_id)
+            self.cut_short.add(canonical_url(column))
             self.logger.warning("stopped paging %s after %d pages", column, self.max_list_pages)
         else:
             for request in listing.next_requests:
@@ -476,6 +489,8 @@ class PortalSpider(scrapy.Spider):
         status, reason = failure_reason(failure)
         if request.callback in (self.parse_list, self.parse_start, self.parse_home):
             self.incomplete_portals.add(portal.portal_id)
+            if "column" in request.meta:
+                self.list_progress.setdefault(canonical_url(request.meta["column"]), ListProgress()).failed = True
         self.logger.warning("giving up on %s: %s", request.url, reason)
         yield self.failure(portal, request.url, reason, status,
                            attempts=request.meta.get("retry_times", 0) + 1,

@@ -221,6 +221,9 @@ def m002_incremental(db: sqlite_utils.Database) -> None:
             "portal_id": str,
             "last_crawled": str,
             "last_pages": int,  # list pages read by the last crawl of it
+            # 1 once a finished crawl has read it to its end (or to reports it already
+            # knew from such a crawl): only then may later crawls stop paging it early.
+            "complete": int,
         },
         pk="list_url",
     )

@@ -96,6 +96,7 @@ class CrawlState:
     known_urls: dict[str, KnownUrl] = field(default_factory=dict)
     newest_published: dict[str, str] = field(default_factory=dict)
     discovered: dict[str, list[str]] = field(default_factory=dict)  # portal_id -> list URLs
+    complete_lists: set[str] = field(default_factory=set)  # lists once read to their end
 
 
 class ReportStore:
@@ -359,14 +360,16 @@ class ReportStore:
             )
         return cursor.rowcount
 
-    def record_list_crawl(self, list_url: str, portal_id: str, pages: int) -> None:
+    def record_list_crawl(self, list_url: str, portal_id: str, pages: int, complete: bool | None) -> None:
+        """Note a finished crawl of a list; ``complete`` None keeps what was known."""
         with self.conn:
             self.conn.execute(
-                """INSERT INTO list_state (list_url, portal_id, last_crawled, last_pages)
-                   VALUES (?, ?, ?, ?)
+                """INSERT INTO list_state (list_url, portal_id, last_crawled, last_pages, complete)
+                   VALUES (?, ?, ?, ?, ?)
                    ON CONFLICT(list_url) DO UPDATE SET portal_id=excluded.portal_id,
-                       last_crawled=excluded.last_crawled, last_pages=excluded.last_pages""",
-                (list_url, portal_id, now_iso(), pages),
+                       last_crawled=excluded.last_crawled, last_pages=excluded.last_pages,
+                       complete=COALESCE(excluded.complete, list_state.complete)""",
+                (list_url, portal_id, now_iso(), pages, None if complete is None else int(complete)),
             )
 
     def crawl_state(self, portal_ids: list[str]) -> CrawlState:
@@ -388,6 +391,10 @@ class ReportStore:
             portal_ids,
         ):
             state.newest_published[list_url] = newest
+        state.complete_lists = {
+            row[0] for row in self.conn.execute(
+                f"SELECT list_url FROM list_state WHERE complete = 1 AND portal_id IN ({marks})", portal_ids)
+        }
         for portal_id, urls in self.conn.execute(
             f"SELECT portal_id, discovered_list_urls FROM portals WHERE portal_id IN ({marks})",
             portal_ids,

@@ -1,0 +1,148 @@
+"""A crawl killed at any moment leaves a consistent database, and the next run
+completes the work without duplicates (SIGKILL at several points), and a paused
+crawl resumes from its JOBDIR."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FAST_SETTINGS, REPO, crawl, write_registry
+from tests.portal_server import BULK_REPORTS, PortalServer
+
+BATCH = "3"  # small batches: commits happen all through the crawl
+
+
+def registry(server: PortalServer, path: Path) -> Path:
+    return write_registry(path, [{
+        "region_code": "520303", "region_name": "汇川区", "portal_name": "汇川区（部门年报）",
+        "home_url": server.url("bulk/index.html"), "list_urls": server.url("bulk/index.html"),
+        "platform": "trs", "render_js": "0", "portal_id": "bulk",
+    }])
+
+
+def start_crawl(reg: Path, db: Path, *extra: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", "region=汇川区"]
+    for name, value in {**FAST_SETTINGS, "PORTALS_FILE": str(reg), "GOVREPORTS_BATCH_SIZE": BATCH,
+                        "CONCURRENT_REQUESTS_PER_DOMAIN": "2"}.items():
+        command += ["-s", f"{name}={value}"]
+    command += list(extra)
+    return subprocess.Popen(command, cwd=REPO, env={**os.environ, "GOVREPORTS_DB": str(db)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def report_pages_served(server: PortalServer) -> int:
+    return sum(1 for _, path in list(server.requests) if path.startswith("/bulk/t"))
+
+
+def wait_until(condition, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the crawl did not get that far")
+        time.sleep(0.02)
+
+
+def snapshot(db: Path) -> dict:
+    """What a database holds, independent of run ids and timestamps."""
+    with sqlite3.connect(db) as conn:
+        return {
+            "reports": sorted(conn.execute("SELECT identity, sha256, version FROM reports")),
+            "indicators": sorted(conn.execute(
+                "SELECT r.identity, i.key, i.value, i.raw FROM indicators i JOIN reports r USING (report_id)")),
+            "urls": sorted(conn.execute("SELECT r.identity, u.url FROM report_urls u JOIN reports r USING (report_id)")),
+            "tables": conn.execute("SELECT count(*) FROM report_tables").fetchone()[0],
+        }
+
+
+@pytest.fixture(scope="module")
+def bulk_server():
+    server = PortalServer().start()
+    server.bulk_delay = 0.05
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def clean(bulk_server, tmp_path_factory):
+    """A crawl that is never interrupted: the reference."""
+    tmp = tmp_path_factory.mktemp("clean")
+    reg = registry(bulk_server, tmp / "portals.csv")
+    db = tmp / "clean.db"
+    result = crawl("region=汇川区", db=db, settings={"PORTALS_FILE": str(reg), "GOVREPORTS_BATCH_SIZE": BATCH})
+    assert result.returncode == 0, result.stderr[-2000:]
+    return snapshot(db)
+
+
+def test_reference_crawl_has_every_bulk_report(clean):
+    assert len(clean["reports"]) == BULK_REPORTS
+
+
+@pytest.mark.parametrize("kill_after", [1, 7, 16, 29])
+def test_sigkill_then_rerun_matches_a_clean_crawl(bulk_server, clean, tmp_path, kill_after):
+    reg = registry(bulk_server, tmp_path / "portals.csv")
+    db = tmp_path / "killed.db"
+    bulk_server.reset_log()
+    process = start_crawl(reg, db)
+    try:
+        wait_until(lambda: report_pages_served(bulk_server) >= kill_after)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        orphans = conn.execute(
+            "SELECT count(*) FROM indicators WHERE report_id NOT IN (SELECT report_id FROM reports)").fetchone()[0]
+        assert orphans == 0
+    partial = snapshot(db)
+    # Whatever was stored is whole: every stored report has all its indicators.
+    assert set(partial["indicators"]) <= set(clean["indicators"])
+    for identity, _, _ in partial["reports"]:
+        assert [i for i in partial["indicators"] if i[0] == identity] == [i for i in clean["indicators"] if i[0] == identity]
+
+    result = crawl("region=汇川区", db=db, settings={"PORTALS_FILE": str(reg), "GOVREPORTS_BATCH_SIZE": BATCH})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert snapshot(db) == clean
+
+
+def test_killed_run_is_marked_interrupted(bulk_server, tmp_path):
+    reg = registry(bulk_server, tmp_path / "portals.csv")
+    db = tmp_path / "killed.db"
+    bulk_server.reset_log()
+    process = start_crawl(reg, db)
+    try:
+        wait_until(lambda: report_pages_served(bulk_server) >= 5)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    crawl("region=汇川区", db=db, settings={"PORTALS_FILE": str(reg)})
+    with sqlite3.connect(db) as conn:
+        statuses = [r[0] for r in conn.execute("SELECT status FROM crawl_runs ORDER BY started_at")]
+    assert statuses == ["interrupted", "finished"]
+
+
+def test_paused_crawl_resumes_from_jobdir(bulk_server, clean, tmp_path):
+    reg = registry(bulk_server, tmp_path / "portals.csv")
+    db = tmp_path / "paused.db"
+    jobdir = tmp_path / "job"
+    bulk_server.reset_log()
+    process = start_crawl(reg, db, "-s", f"JOBDIR={jobdir}")
+    try:
+        wait_until(lambda: report_pages_served(bulk_server) >= 10)
+    finally:
+        process.send_signal(signal.SIGINT)  # what Ctrl-C sends: a graceful pause
+        process.wait(timeout=120)
+    assert (jobdir / "requests.queue").exists()
+    served_before = report_pages_served(bulk_server)
+    result = crawl("region=汇川区", db=db, settings={"PORTALS_FILE": str(reg), "JOBDIR": str(jobdir)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    refetched = report_pages_served(bulk_server) - served_before
+    assert snapshot(db) == clean and refetched <= BULK_REPORTS - 10 + 2
