@@ -10,8 +10,8 @@ It serves, on 127.0.0.1 only:
 * ``/attach/files/…`` report attachments (see :data:`ATTACHMENTS`): the real sample
                     PDF, generated fixtures, a lying extension, a corrupt and an
                     oversized file, a hostile Content-Disposition
-* ``/bulk/…``       a large TRS-style portal generated on the fly (:data:`BULK_REPORTS`
-                    reports, :data:`BULK_PER_PAGE` per list page), each report page
+* ``/bulk/…``       a large TRS-style portal generated on the fly (``server.bulk_reports``
+                    reports, ``server.bulk_per_page`` per list page), each report page
                     delayed by ``server.bulk_delay`` seconds: long enough to kill a crawl
 * ``/robots.txt``   a robots file that forbids ``/private/``
 
@@ -285,17 +285,18 @@ def bulk_title(n: int) -> str:
 
 
 def _bulk(handler: PortalHandler, name: str):
-    pages = (BULK_REPORTS + BULK_PER_PAGE - 1) // BULK_PER_PAGE
+    total, per_page = handler.server.bulk_reports, handler.server.bulk_per_page
+    pages = (total + per_page - 1) // per_page
     if name in ("index.html", "") or (name.startswith("index_") and name.endswith(".html")):
         page = 0 if name in ("index.html", "") else int(name[len("index_"):-len(".html")])
-        first = page * BULK_PER_PAGE
+        first = page * per_page
         items = "\n".join(
             f'<li><a href="t{n:04d}.html" title="{bulk_title(n)}">{bulk_title(n)}</a><span>2020-03-{1 + n % 28:02d}</span></li>'
-            for n in range(first, min(first + BULK_PER_PAGE, BULK_REPORTS)))
+            for n in range(first, min(first + per_page, total)))
         html = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>部门年报</title></head><body>
 <ul class="list">{items}</ul><script>createPageHTML({pages}, {page}, "index", "html");</script></body></html>"""
         return handler._send(200, html.encode("utf-8"))
-    if name.startswith("t") and name.endswith(".html") and name[1:-5].isdigit() and int(name[1:-5]) < BULK_REPORTS:
+    if name.startswith("t") and name.endswith(".html") and name[1:-5].isdigit() and int(name[1:-5]) < total:
         n = int(name[1:-5])
         time.sleep(handler.server.bulk_delay)
         html = BULK_TEMPLATE.read_text(encoding="utf-8")
@@ -314,6 +315,8 @@ class PortalServer(ThreadingHTTPServer):
         self.evolving_version = "v1"
         self.slow_seconds = 3.0
         self.bulk_delay = 0.0
+        self.bulk_reports = BULK_REPORTS
+        self.bulk_per_page = BULK_PER_PAGE
         self.hits: dict[str, int] = {}
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
