@@ -7,13 +7,20 @@ import time
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import scrapy.downloadermiddlewares.cookies as _cookies_module
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from tldextract import TLDExtract
 
 from govreports.antibot import BROWSER, challenge
+
+# Scrapy's cookie middleware asks tldextract whether a cookie domain is public, and
+# tldextract's default downloads the public suffix list on first use: a crawl must
+# not reach beyond the portals (and must work offline), so use the bundled snapshot.
+_cookies_module._split_domain = TLDExtract(suffix_list_urls=(), include_psl_private_domains=True)
 
 NOT_BEFORE = "govreports_not_before"
 
@@ -123,12 +130,14 @@ class AntiBotMiddleware:
         head = response.body[: self.HEAD_BYTES]
         text = head.decode("utf-8", "ignore") + head.decode("gb18030", "ignore")
         cookies = [c.decode("latin-1") for c in response.headers.getlist("Set-Cookie")]
-        found = challenge(response.status, cookies, text)
         if request.meta.get("playwright"):
-            if found is None:
-                # The browser passed it; its first navigation answered the challenge's status.
+            # Judge the page the browser ended on: its status and cookies are those of
+            # the first navigation, the challenge it then passed.
+            still = challenge(412, [], text) or challenge(200, [], text)
+            if still is None:
                 return response.replace(status=200) if response.status == 412 else response
-            raise IgnoreRequest(f"anti-bot challenge not passed even in the browser ({found[1]})")
+            raise IgnoreRequest(f"anti-bot challenge not passed even in the browser ({still[1]})")
+        found = challenge(response.status, cookies, text)
         if found is None:
             return response
         kind, name = found

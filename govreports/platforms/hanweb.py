@@ -180,8 +180,12 @@ def _form_fields(text: str, page_url: str) -> dict[str, str]:
 
 
 def _proxy_url(text: str, page_url: str) -> str:
+    """The data proxy's URL.  A configured ``proxyUrl`` is used whole: sites served
+    under a sub-path (``/county/module/jpage/dataproxy.jsp``) keep their prefix."""
     configured = _option(scripts(text), "proxyUrl", "proxyurl", "dataproxy")
-    path = PROXY_PATH.search(configured or "") or PROXY_PATH.search(text)
+    if configured and PROXY_PATH.search(configured):
+        return urljoin(page_url, configured.split("?", 1)[0])
+    path = PROXY_PATH.search(text)
     return urljoin(page_url, path.group(1) if path else "/module/jpage/dataproxy.jsp")
 
 

@@ -15,12 +15,20 @@ LIST_DATE = re.compile(
     r"(?<!\d)(20\d{2}|19\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?!\d)"
 )
 SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
-# Containers that are page chrome, not the list.
-CHROME_XPATH = (
-    "ancestor::*[self::header or self::footer or self::nav"
-    " or contains(@class,'header') or contains(@class,'footer') or contains(@class,'nav')"
-    " or contains(@id,'header') or contains(@id,'footer') or contains(@id,'nav')]"
-)
+# Containers that are page chrome, not the list: matched on whole class tokens and
+# ids, because list classes contain the same words ("xxgk_nav_list" is a list).
+CHROME_NAMES = ("header", "footer", "nav", "navbar", "topnav", "top-nav", "menu", "top", "foot", "head")
+
+
+def _chrome_xpath() -> str:
+    tests = ["self::header", "self::footer", "self::nav"]
+    for name in CHROME_NAMES:
+        tests.append(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')")
+        tests.append(f"@id = '{name}'")
+    return "ancestor::*[" + " or ".join(tests) + "]"
+
+
+CHROME_XPATH = _chrome_xpath()
 
 
 def list_date(text: str) -> str | None:
