@@ -105,7 +105,8 @@ def record_from_item(item: ReportItem) -> ReportRecord:
             "published_date": meta.get("published_date", "") or (item.list_date or ""),
             "doc_no": meta.get("doc_no", ""),
             "metadata": json.dumps(
-                {"block": meta, "page_meta": parsed.page_meta}, ensure_ascii=False
+                {"block": meta, "block_as_printed": parsed.metadata_original, "page_meta": parsed.page_meta},
+                ensure_ascii=False,
             ),
             "body_text": parsed.body_text,
             "body_text_original": parsed.body_text_original,

@@ -80,7 +80,8 @@ class ParsedReport:
     is_report: bool = False  # the title/heading says it is an annual disclosure report
     era: str | None = None  # legacy | 2019 | 2021
     publisher: str = ""
-    metadata: dict[str, str] = field(default_factory=dict)  # METADATA_FIELDS -> value
+    metadata: dict[str, str] = field(default_factory=dict)  # METADATA_FIELDS -> value (Simplified)
+    metadata_original: dict[str, str] = field(default_factory=dict)  # as printed, when Traditional
     page_meta: dict[str, str] = field(default_factory=dict)  # <meta name=…> (ArticleTitle, PubDate, SiteIDCode …)
     region_code: str = ""  # when the page states it (e.g. SiteIDCode prefix)
     body_text: str = ""  # Simplified Chinese, page chrome removed

@@ -23,7 +23,8 @@ _T2S = opencc.OpenCC("t2s")
 # Oddities produced by careless Traditional->Simplified converters on real pages, and
 # typos seen in official tables.  Applied to matching keys only (never to stored text),
 # except the converter oddities which are plainly wrong characters.
-CONVERTER_ODDITIES = {"全麵": "全面", "麵向": "面向", "資訊": "信息", "资讯公开": "信息公开"}
+CONVERTER_ODDITIES = {"全麵": "全面", "麵向": "面向", "資訊": "信息", "资讯公开": "信息公开",
+                      "政府资讯": "政府信息"}
 LABEL_TYPOS = {
     "其他法律行政止公开": "其他法律行政法规禁止公开",
     "其他法律行政法规禁公开": "其他法律行政法规禁止公开",
@@ -32,7 +33,11 @@ LABEL_TYPOS = {
 
 
 def to_simplified(text: str) -> str:
-    """Traditional -> Simplified Chinese (OpenCC t2s), fixing known converter oddities."""
+    """Traditional -> Simplified Chinese (OpenCC t2s), fixing known converter oddities.
+
+    Character-level t2s, not OpenCC's phrase-level tw2sp: tw2sp also rewrites mainland
+    terms (规范性文件 -> 规范性文档), which would corrupt table labels.  The Taiwan
+    vocabulary some portals' converters produce is undone by CONVERTER_ODDITIES."""
     if not text:
         return text
     if len(text) <= 64:

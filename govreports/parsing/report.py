@@ -62,8 +62,10 @@ def parse_report_html(html: str, url: str) -> ParsedReport:
     if not metadata.get("published_date") and meta.get("PubDate"):
         metadata["published_date"] = parse_date(meta["PubDate"]) or meta["PubDate"]
     if not metadata.get("publisher") and meta.get("ContentSource"):
-        metadata["publisher"] = to_simplified(meta["ContentSource"])
-    report = ParsedReport(url=url, page_meta=meta, metadata=metadata)
+        metadata["publisher"] = meta["ContentSource"]
+    simplified = _simplified_metadata(metadata)
+    report = ParsedReport(url=url, page_meta=meta, metadata=simplified,
+                          metadata_original=metadata if simplified != metadata else {})
     report.title = _html_title(tree, meta)
     report.attachments = _attachments(tree, body_el, url)
     _finish(report, original, tables)
@@ -306,6 +308,11 @@ def _html_caption(table: etree._Element) -> str:
         if 0 < len(text) <= 60:
             return to_simplified(text)
     return ""
+
+
+def _simplified_metadata(metadata: dict[str, str]) -> dict[str, str]:
+    """Metadata values in Simplified Chinese; the 索引号 stays verbatim."""
+    return {k: v if k == "index_no" else to_simplified(v) for k, v in metadata.items()}
 
 
 def _attachments(tree: etree._Element, content: etree._Element, base: str) -> list[Link]:
