@@ -8,7 +8,8 @@ Columns (all text; only the first seven are required):
 ``home_url``      the portal's home page (used for discovery when ``list_urls`` is empty)
 ``list_urls``     space-separated URLs of the annual-report column(s); may be empty
 ``platform``      trs | hanweb | gkmlpt | lonsun | epoint | generic | auto
-``render_js``     1 when list pages exist only after scripts run, else 0
+``render_js``     1 when list pages exist only after scripts run, else 0 (or ``auto``:
+                  JavaScript shells are detected and rendered either way)
 ``portal_id``     optional stable id; defaults to ``<region_code>:<host>``
 ``obey_robots``   optional, 1 (default) or 0 to ignore robots.txt for this portal …
 ``robots_note``   … with the reason, which is required when ``obey_robots`` is 0
@@ -132,7 +133,8 @@ def portal_from_row(row: dict[str, str], *, base_dir: Path, line: int = 0) -> Po
         home_url=home_url,
         list_urls=list_urls,
         platform=platform,
-        render_js=_flag(row["render_js"], default=False, column="render_js", line=line),
+        render_js=_flag("" if row["render_js"].lower() == "auto" else row["render_js"],
+                        default=False, column="render_js", line=line),
         obey_robots=obey_robots,
         robots_note=robots_note,
         extra={k: v for k, v in row.items() if k not in known},

@@ -341,3 +341,15 @@ def test_export_unknown_kind_is_an_error(province_crawl, tmp_path):
 def test_export_without_database_is_an_error(tmp_path):
     code, stderr = export(tmp_path / "none.db", "reports", "-o", str(tmp_path / "x.csv"))
     assert (code, "no database" in stderr) == (2, True)
+
+
+def test_failed_discovery_is_recorded(portal_server, tmp_path):
+    registry = write_registry(tmp_path / "portals.csv", [{
+        "region_code": "520302", "region_name": "红花岗区", "portal_name": "无年报栏目的网站",
+        "home_url": portal_server.url("no_column/index.html"), "platform": "auto", "render_js": "0",
+        "portal_id": "no_column"}])
+    db = tmp_path / "n.db"
+    crawl("region=红花岗区", db=db, settings={"PORTALS_FILE": str(registry)})
+    failures = query(db, "SELECT url, reason FROM fetch_failures WHERE portal_id = 'no_column'")
+    assert [(url, reason.startswith("discovery found no report column")) for url, reason in failures] == [
+        (portal_server.url("no_column/index.html"), True)]

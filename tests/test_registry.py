@@ -121,3 +121,9 @@ def test_missing_column_is_reported(tmp_path):
 def test_missing_file_is_reported(tmp_path):
     with pytest.raises(RegistryError, match="not found"):
         load_portals(tmp_path / "nope.csv")
+
+
+def test_render_js_auto_means_detect(tmp_path):
+    row = rows()[:1]
+    row[0]["render_js"] = "auto"
+    assert load_portals(write_registry(tmp_path / "p.csv", row))[0].render_js is False
