@@ -24,6 +24,11 @@ from govreports.storage.store import KnownUrl
 KNOWN_PAGE_GRACE = 1  # known-only list pages read past the first before stopping
 
 
+def truthy(value) -> bool:
+    """A yes/no spider argument (``-a full=1``)."""
+    return str(value).strip().lower() in ("1", "true", "yes", "y")
+
+
 def parse_day(value: str | None) -> date | None:
     if not value:
         return None
@@ -61,7 +66,7 @@ class RecrawlPolicy:
             return int(value)
 
         return cls(
-            full=str(full).strip().lower() in ("1", "true", "yes", "y"),
+            full=truthy(full),
             revalidate_days=whole("revalidate_days", revalidate_days, 30),
             since=day("since", since),
             until=day("until", until),

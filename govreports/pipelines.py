@@ -9,7 +9,6 @@ from datetime import date
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 
 from govreports.identity import canonical_url, report_id, report_identity
 from govreports.items import (
@@ -27,7 +26,8 @@ logger = logging.getLogger(__name__)
 
 
 class ValidateReportPipeline:
-    """Drops report items that do not satisfy the report schema, saying why."""
+    """Turns report items that do not satisfy the report schema into recorded fetch
+    failures saying why: nothing is dropped silently."""
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
@@ -42,7 +42,9 @@ class ValidateReportPipeline:
         result = validate_report(item, latest_year=date.today().year)
         if not result:
             self.crawler.stats.inc_value("govreports/invalid_reports")
-            raise DropItem(f"invalid report {item.url}: {'; '.join(result.errors)}")
+            logger.warning("invalid report %s: %s", item.url, "; ".join(result.errors))
+            return FetchFailureItem(portal_id=item.portal_id, url=item.url,
+                                    reason=f"invalid report: {'; '.join(result.errors)}")
         return item
 
 

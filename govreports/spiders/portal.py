@@ -41,7 +41,7 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutErro
 
 from govreports.discovery import discovery_links, sublist_links
 from govreports.identity import canonical_url
-from govreports.incremental import ListProgress, RecrawlPolicy, paging_decision
+from govreports.incremental import ListProgress, RecrawlPolicy, paging_decision, truthy
 from govreports.items import DiscoveredColumnItem, FetchFailureItem, GoneItem, ReportItem, SeenItem
 from govreports.middlewares import browser_meta
 from govreports.attachments.sniff import sniff_type
@@ -60,10 +60,6 @@ LOCAL_FILES_SLOT = "local-files"  # see DOWNLOAD_SLOTS in settings
 # How many requests home-page discovery may spend per portal before giving up.
 DISCOVERY_BUDGET = 60
 DISCOVERY_MAX_DEPTH = 3
-
-
-def _truthy(value: Any) -> bool:
-    return str(value).strip().lower() in ("1", "true", "yes", "y")
 
 
 def failure_reason(failure) -> tuple[int | None, str]:
@@ -134,7 +130,7 @@ class PortalSpider(scrapy.Spider):
         self.region = region or ""
         self.start_url = start_url or ""
         self.platform_arg = platform
-        self.render_js_arg = _truthy(render_js)
+        self.render_js_arg = truthy(render_js)
         self.policy = RecrawlPolicy.from_args(full=full, revalidate_days=revalidate_days, since=since,
                                               until=until, grace_days=grace_days)
         self.crawl_args = {"region": self.region, "start_url": self.start_url, "platform": platform,
@@ -404,20 +400,15 @@ class PortalSpider(scrapy.Spider):
             return
         if not isinstance(response, TextResponse):
             content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-            yield self.failure(portal, response.url, f"not a report: not a page or document ({content_type})",
-                               response.status)
+            yield self.not_a_report(portal, response, f"not a report: not a page or document ({content_type})")
             return
         text = page_text(response)
         if not response.body.strip():
-            self._count(portal.portal_id, "non_reports")
-            yield self.failure(portal, response.url, "empty page", response.status)
+            yield self.not_a_report(portal, response, "empty page")
             return
         gone_to = deleted_page_target(text, response.url)
         if gone_to:
-            self._count(portal.portal_id, "non_reports")
-            self.crawler.stats.inc_value("govreports/non_reports")
-            yield self.failure(portal, response.url, f"not a report: deleted page (meta refresh to {gone_to})",
-                               response.status)
+            yield self.not_a_report(portal, response, f"not a report: deleted page (meta refresh to {gone_to})")
             return
         refresh = meta_refresh_target(text, response.url)
         if refresh and refresh != response.url:
@@ -427,10 +418,7 @@ class PortalSpider(scrapy.Spider):
         if parsed is None:
             parsed = parse_report_html(text, response.url)
         if not parsed.is_report:
-            self._count(portal.portal_id, "non_reports")
-            self.crawler.stats.inc_value("govreports/non_reports")
-            yield self.failure(portal, response.url, f"not a report: {parsed.title or '(no title)'}",
-                               response.status)
+            yield self.not_a_report(portal, response, f"not a report: {parsed.title or '(no title)'}")
             return
         self._count(portal.portal_id, "reports")
         yield ReportItem(
@@ -453,8 +441,7 @@ class PortalSpider(scrapy.Spider):
         the numbers from the file itself."""
         title = response.meta.get("list_title", "")
         if not is_report_link(title):
-            self._count(portal.portal_id, "non_reports")
-            yield self.failure(portal, response.url, f"not a report: a file listed as {title!r}", response.status)
+            yield self.not_a_report(portal, response, f"not a report: a file listed as {title!r}")
             return
         self._count(portal.portal_id, "reports")
         parsed = ParsedReport(url=response.url, title=title, report_year=report_year(title), is_report=True,
@@ -480,6 +467,12 @@ class PortalSpider(scrapy.Spider):
                 attempts: int = 1, error: str = "") -> FetchFailureItem:
         return FetchFailureItem(portal_id=portal.portal_id, url=url, reason=reason,
                                 http_status=status, attempts=attempts, last_error=error)
+
+    def not_a_report(self, portal: Portal, response: Response, reason: str) -> FetchFailureItem:
+        """A page listed as a report that is not one (deleted, empty, a look-alike)."""
+        self._count(portal.portal_id, "non_reports")
+        self.crawler.stats.inc_value("govreports/non_reports")
+        return self.failure(portal, response.url, reason, response.status)
 
     def on_error(self, failure):
         request = failure.request
