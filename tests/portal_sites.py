@@ -154,7 +154,29 @@ JS_LIST_ITEMS: list[tuple[str, str, str]] = [
     ("zwgk/xxgknb/content/post_1034567.html", "包头市昆都仑区人民政府2021年政府信息公开工作年度报告", "2022-01-25"),
     ("zwgk/xxgknb/content/post_0987654.html", "昆都仑区统计局2020年统计年报", "2021-06-30"),
     ("zwgk/xxgknb/content/post_0956789.html", "包头市昆都仑区人民政府2020年政府信息公开工作年度报告", "2021-01-27"),
+    # A detail page that is itself a JavaScript shell (content from /js_list/api/detail/…).
+    ("zwgk/xxgknb/content/post_0901234.html", "包头市昆都仑区人民政府2018年政府信息公开工作年度报告", "2019-03-20"),
 ]
+
+JS_DETAIL = {
+    "0901234": {
+        "title": "包头市昆都仑区人民政府2018年政府信息公开工作年度报告",
+        "indexNo": "11150203011523456N/2019-01234",
+        "publisher": "包头市昆都仑区人民政府办公室",
+        "writtenDate": "2019-03-18",
+        "pubDate": "2019-03-20 10:12",
+        "content": (
+            "<p>本报告根据《中华人民共和国政府信息公开条例》要求编制。本报告中所列数据的统计期限自2018年1月1日起至2018年12月31日止。</p>"
+            "<p><strong>一、概述</strong></p><p>2018年，我区认真贯彻落实政务公开工作部署，不断完善工作机制。</p>"
+            "<p><strong>二、主动公开政府信息情况</strong></p><p>全年主动公开政府信息3256条，其中规范性文件12件。</p>"
+            "<p><strong>三、依申请公开政府信息情况</strong></p><p>全年共收到政府信息公开申请27件，均已按期答复。</p>"
+            "<p><strong>四、政府信息公开的收费及减免情况</strong></p><p>全年未收取任何费用。</p>"
+            "<p><strong>五、因政府信息公开申请行政复议、提起行政诉讼的情况</strong></p>"
+            "<p>全年未发生因政府信息公开申请提起行政复议、行政诉讼的情况。</p>"
+            "<p><strong>六、存在的主要问题及改进情况</strong></p><p>公开的及时性还需进一步提高。</p>"
+        ),
+    },
+}
 
 # Epoint WebBuilder, 昆山市 (320583): the list JSON (0-based pageIndex, 6 per page).
 EPOINT_SITE_GUID = "7eb5f7f1-9041-43ad-8e13-8fcb82ea831a"
@@ -334,6 +356,13 @@ def js_list_api(handler) -> None:
     }})
 
 
+def js_detail_api(handler) -> None:
+    item_id = urlsplit(handler.path).path.rsplit("/", 1)[-1].removesuffix(".json")
+    if item_id not in JS_DETAIL:
+        return handler._send(404, b"{}", "application/json")
+    _json(handler, {"code": 0, "data": JS_DETAIL[item_id]})
+
+
 # ---------------------------------------------------------------------------------
 # Epoint: /epoint_spa/rest/frontAppCustomAction/getPageInfoListNew and showinfo.html
 # ---------------------------------------------------------------------------------
@@ -461,6 +490,7 @@ DYNAMIC_ROUTES: list[tuple[str, object]] = [
     ("/gkmlpt_gd/gkmlpt/index", gkmlpt_index),
     ("/site/label/8888", lonsun_label),
     ("/js_list/api/list.json", js_list_api),
+    ("/js_list/api/detail/", js_detail_api),
     ("/epoint_spa/rest/", epoint_rest),
     ("/epoint_spa/showinfo.html", epoint_showinfo),
     ("/ruishu/", ruishu_gate),

@@ -100,3 +100,19 @@ def test_epoint_shell_without_readable_config_needs_a_browser():
 
 def test_json_answer_needs_no_browser():
     assert render_js_needed(page("gkmlpt/api_page1.json")) is False
+
+
+def test_detail_shell_needs_the_browser():
+    from govreports.platforms.jsshell import detail_needs_browser
+
+    shell = ('<html><head><title>信息详情</title></head><body><div id="app"></div>'
+             '<script>fetch("/api/detail/1.json").then(r => r.json())</script></body></html>')
+    assert detail_needs_browser(Page(url="http://a.gov.cn/showinfo.html?infoGuid=1", text=shell)) is True
+
+
+def test_detail_page_with_its_text_needs_no_browser():
+    from govreports.platforms.jsshell import detail_needs_browser
+
+    page = ("<html><body><div class='TRS_Editor'>" + "本报告根据《中华人民共和国政府信息公开条例》编制。" * 20
+            + "</div><script>$.ajax({url:'/hits'})</script></body></html>")
+    assert detail_needs_browser(Page(url="http://a.gov.cn/t1.html", text=page)) is False

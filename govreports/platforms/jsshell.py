@@ -66,3 +66,18 @@ def render_js_needed(page: Page) -> bool:
     dated = sum(1 for c in links if c.published)
     shell = len(links) < FEW_LINKS or (empty_container and dated < FEW_DATED)
     return shell and not readable_by_platform(page)
+
+
+# A detail page showing less text than this while loading data by script is a shell.
+DETAIL_SHELL_TEXT = 200
+_INVISIBLE = re.compile(r"(?is)<(script|style|head|noscript)\b.*?</\1>|<[^>]+>")
+
+
+def detail_needs_browser(page: Page) -> bool:
+    """True for a detail page whose article is loaded by script (Epoint ``showinfo.html``,
+    single-page apps): it loads data and, as fetched, shows almost no text."""
+    text = page.text or ""
+    if not DATA_LOADING.search(text):
+        return False
+    visible = re.sub(r"\s+", "", _INVISIBLE.sub(" ", text))
+    return len(visible) < DETAIL_SHELL_TEXT

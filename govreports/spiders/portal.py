@@ -49,7 +49,7 @@ from govreports.parsing.model import Link, ParsedReport
 from govreports.parsing.report import parse_report_html
 from govreports.parsing.titles import is_annual_report_title, report_year
 from govreports.platforms import Page, get_platform
-from govreports.platforms.jsshell import render_js_needed
+from govreports.platforms.jsshell import detail_needs_browser, render_js_needed
 from govreports.registry import Portal, load_portals, select_portals
 from govreports.responses import deleted_page_target, meta_refresh_target, page_text
 from govreports.storage import ReportStore
@@ -417,6 +417,12 @@ class PortalSpider(scrapy.Spider):
             return
         if parsed is None:
             parsed = parse_report_html(text, response.url)
+        if not parsed.is_report and not response.meta.get("playwright") and \
+                detail_needs_browser(Page(url=response.url, text=text)):
+            # The article is loaded by script: only a browser shows it.
+            self._count(portal.portal_id, "rendered_in_browser")
+            yield response.request.replace(meta={**response.meta, **browser_meta()}, dont_filter=True)
+            return
         if not parsed.is_report:
             yield self.not_a_report(portal, response, f"not a report: {parsed.title or '(no title)'}")
             return
