@@ -16,6 +16,7 @@ from scrapy.http import Response
 from tldextract import TLDExtract
 
 from govreports.antibot import BROWSER, challenge
+from govreports.browser import browser_meta
 
 # Scrapy's cookie middleware asks tldextract whether a cookie domain is public, and
 # tldextract's default downloads the public suffix list on first use: a crawl must
@@ -81,17 +82,6 @@ class RedirectLoopMiddleware:
         if target in chain:
             raise IgnoreRequest(f"redirect loop: {request.url} -> {target}")
         return response
-
-
-def browser_meta() -> dict:
-    """Request meta that sends a request through the headless browser and waits
-    until the page's own scripts (AJAX lists, challenge reloads) have settled."""
-    from scrapy_playwright.page import PageMethod
-
-    return {
-        "playwright": True,
-        "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")],
-    }
 
 
 class AntiBotMiddleware:

@@ -94,6 +94,9 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
     ],
 }
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 60_000
+# Our User-Agent, but the browser's own cookies (anti-bot scripts set them there).
+PLAYWRIGHT_PROCESS_REQUEST_HEADERS = "govreports.browser.browser_headers"
+PLAYWRIGHT_ABORT_REQUEST = "govreports.browser.skip_unneeded_resource"
 
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False

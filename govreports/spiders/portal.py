@@ -43,7 +43,7 @@ from govreports.discovery import discovery_links, sublist_links
 from govreports.identity import canonical_url
 from govreports.incremental import ListProgress, RecrawlPolicy, paging_decision, truthy
 from govreports.items import DiscoveredColumnItem, FetchFailureItem, GoneItem, ReportItem, SeenItem
-from govreports.middlewares import browser_meta
+from govreports.browser import browser_meta
 from govreports.attachments.sniff import sniff_type
 from govreports.parsing.model import Link, ParsedReport
 from govreports.parsing.report import parse_report_html
