@@ -50,3 +50,11 @@ def page_text(response) -> str:
     falls back to cp1252, which turns undeclared GBK pages into mojibake."""
     content_type = response.headers.get("Content-Type", b"").decode("latin-1")
     return decode_html(response.body, content_type)[0]
+
+
+def validators(response) -> dict[str, str]:
+    """The page's HTTP validators, kept for conditional recrawls."""
+    return {
+        "etag": response.headers.get("ETag", b"").decode("latin-1"),
+        "last_modified": response.headers.get("Last-Modified", b"").decode("latin-1"),
+    }

@@ -67,3 +67,15 @@ def test_look_alikes_are_rejected(title):
 )
 def test_report_year_edge_cases(title, year):
     assert report_year(title) == year
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("红花岗区人民政府2023年政府信息公开工作年度报告", True),
+    ("政府信息公开年报", False),  # the column, not a report
+    ("政府信息公开工作年度报告", False),  # no year: not a list item worth fetching
+    ("红花岗区2024年政务公开工作要点", False),
+])
+def test_is_report_link_needs_a_year(title, expected):
+    from govreports.parsing.titles import is_report_link
+
+    assert is_report_link(title) is expected

@@ -83,3 +83,9 @@ def report_year(title: str) -> int | None:
         if before:
             return before[-1]  # the year closest to the report words
     return years[0][1]
+
+
+def is_report_link(title: str) -> bool:
+    """A list item worth fetching: its title names an annual report *for a year*.
+    "政府信息公开年报" without a year is the column, not a report."""
+    return is_annual_report_title(title) and report_year(title) is not None

@@ -28,16 +28,6 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.exceptions import (
-    CannotResolveHostError,
-    DownloadCancelledError,
-    DownloadConnectionRefusedError,
-    DownloadTimeoutError,
-    IgnoreRequest,
-    ResponseDataLossError,
-)
-from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
 from govreports.discovery import discovery_links, sublist_links
 from govreports.identity import canonical_url
@@ -47,11 +37,12 @@ from govreports.browser import browser_meta
 from govreports.attachments.sniff import sniff_type
 from govreports.parsing.model import Link, ParsedReport
 from govreports.parsing.report import parse_report_html
-from govreports.parsing.titles import is_annual_report_title, report_year
+from govreports.failures import failure_reason
+from govreports.parsing.titles import is_report_link, report_year
 from govreports.platforms import Page, get_platform
 from govreports.platforms.jsshell import detail_needs_browser, render_js_needed
 from govreports.registry import Portal, load_portals, select_portals
-from govreports.responses import deleted_page_target, meta_refresh_target, page_text
+from govreports.responses import deleted_page_target, meta_refresh_target, page_text, validators
 from govreports.storage import ReportStore
 from govreports.storage.store import CrawlState
 
@@ -60,47 +51,6 @@ LOCAL_FILES_SLOT = "local-files"  # see DOWNLOAD_SLOTS in settings
 # How many requests home-page discovery may spend per portal before giving up.
 DISCOVERY_BUDGET = 60
 DISCOVERY_MAX_DEPTH = 3
-
-
-def failure_reason(failure) -> tuple[int | None, str]:
-    """(HTTP status, a short readable reason) for a failed request."""
-    error = failure.value
-    if failure.check(HttpError):
-        return error.response.status, f"HTTP {error.response.status}"
-    if failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
-        return None, "timeout"
-    if failure.check(ResponseDataLossError):
-        return None, "truncated response: the connection closed before the whole body arrived"
-    if failure.check(DownloadCancelledError):
-        if "size" in str(error):
-            return None, "response too large (over DOWNLOAD_MAXSIZE)"
-        return None, f"download cancelled: {error}"
-    if failure.check(CannotResolveHostError, DNSLookupError):
-        return None, "DNS lookup failed"
-    if failure.check(DownloadConnectionRefusedError):
-        return None, "connection refused"
-    if failure.check(IgnoreRequest):
-        message = str(error)
-        if message.startswith("redirect loop"):
-            return None, message
-        if "robots.txt" in message:
-            return None, "forbidden by robots.txt"
-        return None, f"ignored: {message}"
-    return None, f"{failure.type.__name__}: {error}"[:300]
-
-
-def validators(response: Response) -> dict[str, str]:
-    """The page's HTTP validators, kept for conditional recrawls."""
-    return {
-        "etag": response.headers.get("ETag", b"").decode("latin-1"),
-        "last_modified": response.headers.get("Last-Modified", b"").decode("latin-1"),
-    }
-
-
-def is_report_link(title: str) -> bool:
-    """A list item worth fetching: its title names an annual report *for a year*.
-    "政府信息公开年报" without a year is the column, not a report."""
-    return is_annual_report_title(title) and report_year(title) is not None
 
 
 class PortalSpider(scrapy.Spider):
