@@ -129,3 +129,13 @@ def test_demo_export_has_every_table_value(demo_crawl, tmp_path, report):
     with out.open(encoding="utf-8", newline="") as f:
         empty = {r["key"] for r in csv.DictReader(f) if r["value"] == "" and r["key"] in table_keys(report["era"])}
     assert empty == NOT_PRINTED.get(report["report_year"], set())
+
+
+def test_demo_second_run_fetches_no_report_and_no_known_non_report(demo_crawl, tmp_path):
+    import shutil
+
+    db, _ = demo_crawl
+    copy = tmp_path / "again.db"
+    shutil.copy(db, copy)
+    result = crawl("region=demo", db=copy)
+    assert "report pages: 0" in result.stdout and "0 new, 0 updated" in result.stdout and "; 0 failures" in result.stdout

@@ -294,6 +294,11 @@ class PortalSpider(scrapy.Spider):
                 continue
             url = canonical_url(candidate.url)
             known = self.recrawl_state.known_urls.get(url)
+            if known is None and candidate.url in self.recrawl_state.known_non_reports and not self.policy.full:
+                # Found not to be a report before (a deleted page, a look-alike): not again.
+                self._count(portal.portal_id, "known_non_reports")
+                known_flags.append(True)
+                continue
             known_flags.append(known is not None)
             if known is None or self.policy.full:
                 yield self.report_request(portal, candidate.url, column=column,

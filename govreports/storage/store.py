@@ -97,6 +97,8 @@ class CrawlState:
     newest_published: dict[str, str] = field(default_factory=dict)
     discovered: dict[str, list[str]] = field(default_factory=dict)  # portal_id -> list URLs
     complete_lists: set[str] = field(default_factory=set)  # lists once read to their end
+    # Listed under a report title but found not to be one (deleted, empty, a look-alike).
+    known_non_reports: set[str] = field(default_factory=set)
 
 
 class ReportStore:
@@ -391,6 +393,12 @@ class ReportStore:
             portal_ids,
         ):
             state.newest_published[list_url] = newest
+        state.known_non_reports = {
+            row[0] for row in self.conn.execute(
+                f"""SELECT url FROM fetch_failures
+                    WHERE portal_id IN ({marks}) AND (reason LIKE 'not a report%' OR reason = 'empty page')""",
+                portal_ids)
+        }
         state.complete_lists = {
             row[0] for row in self.conn.execute(
                 f"SELECT list_url FROM list_state WHERE complete = 1 AND portal_id IN ({marks})", portal_ids)
