@@ -336,6 +336,7 @@ class PortalSpider(scrapy.Spider):
     def parse_report(self, response: Response, parsed: ParsedReport | None = None):
         portal = self.portal_by_id[response.meta["portal_id"]]
         self._count(portal.portal_id, "report_pages")
+        text = page_text(response) if isinstance(response, TextResponse) else ""
         if response.meta.get("revalidate"):
             if response.status == 304:
                 self._count(portal.portal_id, "not_modified")
@@ -343,9 +344,7 @@ class PortalSpider(scrapy.Spider):
                 yield SeenItem(portal_id=portal.portal_id, url=canonical_url(response.url), revalidated=True,
                                **validators(response))
                 return
-            if response.status in (404, 410) or (
-                isinstance(response, TextResponse) and deleted_page_target(page_text(response), response.url)
-            ):
+            if response.status in (404, 410) or deleted_page_target(text, response.url):
                 self._count(portal.portal_id, "gone")
                 yield GoneItem(portal_id=portal.portal_id, url=canonical_url(response.url),
                                reason=f"HTTP {response.status}" if response.status != 200 else "deleted page")
@@ -357,7 +356,6 @@ class PortalSpider(scrapy.Spider):
             content_type = response.headers.get("Content-Type", b"").decode("latin-1")
             yield self.not_a_report(portal, response, f"not a report: not a page or document ({content_type})")
             return
-        text = page_text(response)
         if not response.body.strip():
             yield self.not_a_report(portal, response, "empty page")
             return
