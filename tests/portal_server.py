@@ -3,8 +3,9 @@
 It serves, on 127.0.0.1 only:
 
 * ``/<site>/…``     the static sites under ``tests/sites/<site>/``
-* ``/evolving/…``   ``tests/sites/evolving/<version>/``: a portal that changes between
-                    crawls (the test sets ``server.evolving_version``)
+* ``/evolving/…``   a portal that changes between crawls (the test sets
+                    ``server.evolving_version``): ``tests/sites/evolving/<version>/`` over
+                    the ``guizhou_hhg`` site (see :func:`evolving_root`)
 * ``/demo/…``       the embedded demo portal (``data/demo/``), over real HTTP
 * ``/faults/…``     fault injection (see :data:`FAULTS`)
 * ``/attach/files/…`` report attachments (see :data:`ATTACHMENTS`): the real sample
@@ -63,7 +64,9 @@ class PortalHandler(BaseHTTPRequestHandler):
         if parts[0] == "demo":
             root = DEMO
         elif parts[0] == "evolving":
-            root = SITES / "evolving" / self.server.evolving_version
+            root = evolving_root(self.server.evolving_version, "/".join(parts[1:]))
+            if root is None:
+                return None
         else:
             root = SITES / parts[0]
         target = root.joinpath(*parts[1:])
@@ -120,6 +123,24 @@ class PortalHandler(BaseHTTPRequestHandler):
         if dynamic is not None:
             return dynamic(self)
         return self._send(405, b"method not allowed")
+
+
+EVOLVING = SITES / "evolving"
+# The evolving portal is the 红花岗区 site as it was (v1) and as it became (v2): each
+# version folder holds only what differs from that site; what a version removed 404s.
+EVOLVING_BASE = SITES / "guizhou_hhg"
+
+
+def evolving_root(version: str, relative: str) -> Path | None:
+    """The folder a path of the evolving portal is served from, in this version."""
+    import json
+
+    if (EVOLVING / version / relative).exists():
+        return EVOLVING / version
+    manifest = json.loads((EVOLVING / "MANIFEST.json").read_text(encoding="utf-8"))
+    if relative in manifest.get(version, {}).get("removed", []):
+        return None
+    return EVOLVING_BASE
 
 
 def dynamic_handler(path: str):
