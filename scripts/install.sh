@@ -25,6 +25,6 @@ if [ "$mode" = "--full" ] || [ "$mode" = "--test" ]; then
         sudo=""
         if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
         $sudo apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing
     fi
 fi
