@@ -203,6 +203,15 @@ def test_gbk_titles_decoded(portal_server, tmp_path):
         explain(portal_server, "gbk_old", db, result)
 
 
+@browser
+def test_gbk_list_rendered_in_the_browser_is_decoded(portal_server, tmp_path):
+    # The browser hands back its DOM as UTF-8 while the page still says gb2312.
+    db, result = run_portal(portal_server, tmp_path, "gbk_old", render_js="1")
+    stored = sorted(row[0] for row in query(db, "SELECT title FROM reports"))
+    assert stored == sorted(r["title"] for r in PORTALS["gbk_old"]["reports"]), \
+        explain(portal_server, "gbk_old", db, result)
+
+
 def test_gbk_names_outside_gb2312_decoded_as_gb18030(portal_server, tmp_path):
     db, result = run_portal(portal_server, tmp_path, "gbk_old")
     texts = {canonical_url(portal_server.url(f"gbk_old/{path}")): names
