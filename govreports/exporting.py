@@ -21,6 +21,7 @@ import sqlite_utils
 
 from govreports.schema import keys_for_era
 from govreports.storage import open_db
+from govreports.storage.store import report_urls_of
 
 REPORT_COLUMNS = [
     "report_id",
@@ -151,13 +152,7 @@ def report_versions(db: sqlite_utils.Database, report_id: str) -> list[dict]:
 
 
 def _report_row(db: sqlite_utils.Database, report: dict) -> dict:
-    urls = [
-        r[0]
-        for r in db.execute(
-            "SELECT url FROM report_urls WHERE report_id = ? ORDER BY first_seen, url",
-            (report["report_id"],),
-        )
-    ]
+    urls = report_urls_of(db.conn, report["report_id"])
     count = db.execute(
         "SELECT count(*) FROM indicators WHERE report_id = ? AND key NOT LIKE 'unknown:%'",
         (report["report_id"],),

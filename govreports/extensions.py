@@ -15,7 +15,7 @@ COUNTERS = ("list_pages", "report_pages", "reports", "known_skipped", "not_modif
 
 
 def _total(stats: dict, counter: str) -> int:
-    return sum(v for k, v in stats.items() if k.startswith("govreports/portal/") and k.endswith("/" + counter))
+    return sum(counters.get(counter, 0) for counters in portal_summary(stats).values())
 
 
 class CrawlSummary:

@@ -51,6 +51,16 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def report_urls_of(conn: sqlite3.Connection, report_id: str) -> list[str]:
+    """Every URL a report was seen at, the first first."""
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT url FROM report_urls WHERE report_id = ? ORDER BY first_seen, url", (report_id,)
+        )
+    ]
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating and migrating as needed) the database at ``path``."""
     path = Path(path)
@@ -428,13 +438,7 @@ class ReportStore:
 
     # --- reading ----------------------------------------------------------------
     def report_urls(self, report_id: str) -> list[str]:
-        return [
-            r[0]
-            for r in self.conn.execute(
-                "SELECT url FROM report_urls WHERE report_id = ? ORDER BY first_seen, url",
-                (report_id,),
-            )
-        ]
+        return report_urls_of(self.conn, report_id)
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
         """Full-text search over title and body (trigram: any 3+ character substring)."""
