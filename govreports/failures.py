@@ -50,6 +50,18 @@ NON_REPORT_KINDS = frozenset({
 })
 
 
+
+class RedirectLoop(IgnoreRequest):
+    """A redirect back to a URL already on the request's redirect chain."""
+
+    kind = FailureKind.REDIRECT_LOOP
+
+
+class ChallengeNotPassed(IgnoreRequest):
+    """An anti-bot page that would not lift (or needs a browser that is not there)."""
+
+    kind = FailureKind.CHALLENGE
+
 def failure_reason(failure) -> tuple[int | None, str]:
     """(HTTP status, a short readable reason) for a failed request."""
     error = failure.value

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from govreports.failures import FailureKind
 from govreports.schema import CANONICAL_KEYS
 from govreports.parsing.model import ERAS, ParsedReport
 
@@ -71,6 +72,7 @@ class FetchFailureItem:
     http_status: int | None = None
     attempts: int = 1
     last_error: str = ""
+    kind: str = FailureKind.ERROR  # what kind of failure (govreports.failures.FailureKind)
 
 
 @dataclass
