@@ -12,9 +12,10 @@ Modules, one job each:
 - ``html``       meta tags, the article container, page chrome, text rendering
 - ``metadata``   the 政府信息公开目录 block in all its layouts
 - ``tables``     HTML tables (merged cells expanded) and text-copy tables -> grids
-- ``indicators`` grids -> canonical keys of ``schema/indicators.csv`` (t2/t3/t4/legacy)
+- ``indicators`` grids -> canonical keys of ``schema/indicators.csv``: one module per table
+                 format (t2/t3/t4/legacy) and the registry of formats (``indicators.formats``)
 - ``headline``   headline.* from the tables, else from sentences
-- ``checks``     勾稽 rules and coverage -> flags (values are never changed)
+- ``checks``     every format's 勾稽 rules and coverage -> flags (values are never changed)
 - ``sections``   cover letter / report / next-year plan; numbered sections
 - ``report``     orchestration (era, year, publisher, attachments)
 """

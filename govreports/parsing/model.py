@@ -49,7 +49,7 @@ class Table:
     index: int  # position in the document, from 0
     grid: list[list[str]]
     caption: str = ""
-    kind: str = "other"  # t2 | t3 | t4 | legacy | other
+    kind: str = "other"  # the name of a registered table format (t2 | t3 | t4 | legacy …), or "other"
     source: str = "html"  # html | text | attachment:<filename>
 
 

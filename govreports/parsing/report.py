@@ -18,7 +18,7 @@ from . import html as htmlmod
 from .checks import check, coverage
 from .dates import parse_date
 from .headline import headline
-from .indicators import classify_grid, derive_t3_other_sum, era_hints, is_t3_continuation, map_table
+from .indicators import classify_tables, derive, detect_era, group_split_tables, makes_report, map_table
 from .metadata import metadata_from_html, metadata_from_text, read_tokens
 from .model import Flag, Indicator, Link, ParsedReport, Table
 from .normalize import clean_cell, fold_width, is_value_cell, to_simplified
@@ -107,13 +107,9 @@ def _finish(report: ParsedReport, original: str, tables: list[Table], simplified
         report_year(report.title) or report_year(parts.report_heading) or _year_from_text(parts.report)
         or _year_before(report.metadata.get("published_date") or report.page_meta.get("PubDate", ""))
     )
-    for n, table in enumerate(tables):
-        table.kind = classify_grid(table.grid, table.caption)
-        if table.kind == "other" and n and tables[n - 1].kind == "t3" and is_t3_continuation(table.grid):
-            table.kind = "t3"
-            table.caption = table.caption or tables[n - 1].caption
+    classify_tables(tables)
     report.tables = tables
-    report.era = _detect_era(tables, report.report_year, parts.report)
+    report.era = detect_era(tables, report.report_year, parts.report)
     numbered = sum(1 for s in report.sections if s.number)
     report.is_report = bool(
         # The page's own title names a report for a year …
@@ -123,7 +119,7 @@ def _finish(report: ParsedReport, original: str, tables: list[Table], simplified
         # full of report titles has none of these.
         or (parts.report_heading and numbered >= 2)
         or re.search(r"现将.{0,30}?信息公开.{0,12}?(?:报告如下|年度报告)", parts.report)
-        or any(t.kind in ("t3", "t4", "legacy") for t in tables)
+        or makes_report(tables)
     ) and not (report.title and _LOOK_ALIKE_TITLE.search(report.title) and not is_annual_report_title(report.title))
 
     if not report.is_report:
@@ -133,36 +129,19 @@ def _finish(report: ParsedReport, original: str, tables: list[Table], simplified
             report.era = None
 
     indicators: list[Indicator] = []
-    for group in _table_groups(tables):
+    for group in group_split_tables(tables):
         rows = [row for t in group for row in ((unpadded or {}).get(t.index) or t.grid)]
         indicators.extend(map_table(group[0], report.era, rows))
-    indicators.extend(derive_t3_other_sum(indicators))
+    indicators.extend(derive(indicators))
     indicators, dup_flags = _dedupe(indicators)
     heads, head_flags = headline(indicators, parts.report)
     report.indicators = indicators + heads
-    report.flags = check(indicators) + head_flags + dup_flags + coverage(indicators, report.era, {t.kind for t in tables})
+    report.flags = check(indicators) + head_flags + dup_flags + coverage(indicators, report.era, [t.kind for t in tables])
 
     report.publisher = _publisher(report, parts.report)
     site_id = report.page_meta.get("SiteIDCode", "")
     if re.fullmatch(r"\d{10}", site_id):
         report.region_code = site_id[:6]
-
-
-def _table_groups(tables: list[Table]) -> list[list[Table]]:
-    """Tables mapped together: a t3 split over two tables (page break) is one t3, so the
-    row path carries over; every other table stands alone."""
-    groups: list[list[Table]] = []
-    for table in tables:
-        if (table.kind == "t3" and groups and groups[-1][-1].kind == "t3"
-                and groups[-1][-1].index == table.index - 1 and not _has_t3_header(table.grid)):
-            groups[-1].append(table)
-        else:
-            groups.append([table])
-    return groups
-
-
-def _has_t3_header(grid: list[list[str]]) -> bool:
-    return any("申请人情况" in c or "本年新收" in c for row in grid[:4] for c in row)
 
 
 def _simplified_cell(cell: str) -> str:
@@ -187,26 +166,6 @@ def _dedupe(indicators: list[Indicator]) -> tuple[list[Indicator], list[Flag]]:
             flags.append(Flag("duplicate_key", f"{ind.key} printed twice: {first.raw!r} and {ind.raw!r}",
                               {"key": ind.key, "first": first.raw, "second": ind.raw, "second_evidence": ind.evidence}))
     return out, flags
-
-
-def _detect_era(tables: list[Table], year: int | None, text: str) -> str | None:
-    kinds = {t.kind for t in tables}
-    if kinds & {"t2", "t3", "t4"}:
-        hints = {era_hints(t.grid, t.kind) for t in tables if t.kind in ("t2", "t3")}
-        if "2021" in hints:
-            return "2021"
-        if "2019" in hints:
-            return "2019"
-        return "2021" if year and year >= 2021 else "2019"
-    if "legacy" in kinds:
-        return "legacy"
-    if year:
-        if year <= 2018:
-            return "legacy"
-        return "2021" if year >= 2021 else "2019"
-    if "收到和处理政府信息公开申请情况" in text:
-        return "2019"
-    return None
 
 
 _YEAR_SENTENCES = (
