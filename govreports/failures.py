@@ -57,6 +57,12 @@ class RedirectLoop(IgnoreRequest):
     kind = FailureKind.REDIRECT_LOOP
 
 
+class RobotsForbidden(IgnoreRequest):
+    """A request that the site's robots.txt forbids."""
+
+    kind = FailureKind.ROBOTS
+
+
 class ChallengeNotPassed(IgnoreRequest):
     """An anti-bot page that would not lift (or needs a browser that is not there)."""
 

@@ -66,6 +66,9 @@ GOVREPORTS_CHALLENGE_BACKOFF = 90.0
 GOVREPORTS_CHALLENGE_RETRIES = 3
 
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's lets the third and later first requests to a host past robots.txt.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "govreports.robots.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "govreports.middlewares.BackoffRetryMiddleware": 550,
     "govreports.middlewares.AntiBotMiddleware": 560,

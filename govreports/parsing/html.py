@@ -29,9 +29,20 @@ _CHROME_CLASS = re.compile(
     r"header|top-bar|topbar|qrcode|ewm|erweima|pages?-?(?:prev|next)|prev|next|related|xgxx|sidebar|toolbar|fontsize|zh_cn)(?:$|[\s_-])",
     re.I,
 )
+# Page-furniture words: a line made only of them (大 中 小 【打印】 关闭窗口 …) is chrome.
+# Longest first, because the repetition below is possessive and never tries a shorter
+# word again; possessive so that a long line of such words followed by ordinary text
+# fails in linear time (a backtracking ``(?:[【]?\s*word\s*[】]?\s*)+$`` takes
+# exponential time on it and stalls the crawl).
+_CHROME_WORDS = sorted(
+    ("打印", "关闭", "打印本页", "关闭窗口", "收藏", "收藏此页", "分享", "推荐", "定制", "网站纠错", "返回顶部",
+     "字号", "大", "中", "小"),
+    key=len, reverse=True,
+)
+_CHROME_WORDS_ONLY = "(?:[【\\[]?+\\s*+(?:" + "|".join(_CHROME_WORDS) + ")\\s*+[】\\]]?+\\s*+)++$"
 # Text lines that are chrome when they stand alone in the content.
 _CHROME_LINE = re.compile(
-    r"^(?:[【\[]?\s*(?:打印|关闭|打印本页|关闭窗口|收藏|收藏此页|分享|推荐|定制|网站纠错|返回顶部|字号|大|中|小)\s*[】\]]?\s*)+$"
+    "^" + _CHROME_WORDS_ONLY +
     r"|^(?:上一篇|下一篇|上一条|下一条)[:：]?"
     r"|^(?:您当前的位置|当前位置|您现在的位置|所在位置)[:：]"
     r"|扫一扫|扫码|用手机|分享到[:：]?|^相关信息$|^相关链接$|^浏览次数[:：]?\s*\d*$|^访问量[:：]"
@@ -45,11 +56,64 @@ BLOCK_TAGS = {
 
 def parse_html(html: str) -> etree._Element:
     """lxml tree of a decoded page (an empty document for empty input)."""
+    return parse_html_checked(html)[0]
+
+
+# Deeper than this, the recursive text rendering would near Python's recursion limit;
+# real pages nest a few dozen levels, hostile ones thousands of unclosed <span>s.
+MAX_DEPTH = 400
+# What is stripped, in turn, from a page too deep (or too big) to parse whole: inline
+# formatting first (it carries no structure), then everything but the tables' tags.
+_INLINE_TAGS = re.compile(r"</?(?:span|font|b|i|u|em|strong|small|big|sub|sup|a|o:p|st1:\w+)(?:\s[^>]*)?/?>", re.I)
+_NON_TABLE_TAGS = re.compile(r"<(?!/?(?:html|body|table|tbody|thead|tr|td|th|br|p)(?:[\s/>]))[^>]*>", re.I)
+_ALL_TAGS = re.compile(r"<[^>]*>")
+
+
+def parse_html_checked(html: str) -> tuple[etree._Element, str]:
+    """The lxml tree of a decoded page, and what could not be read of it ("" when all).
+
+    Pages as big as a pasted 12 MB base64 image or as deep as a few hundred unclosed
+    tags are read whole (libxml2's huge-tree limits).  A page deeper still is read
+    again without its inline formatting, then without anything but table markup, then
+    as plain text — and the problem is reported, so that the report can be flagged
+    instead of being stored silently empty.
+    """
     if not html or not html.strip():
-        return lxml.html.fromstring("<html><body></body></html>")
+        return lxml.html.fromstring("<html><body></body></html>"), ""
     # lxml refuses str input carrying an XML encoding declaration.
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
-    return lxml.html.fromstring(html)
+    problem = ""
+    for strip in (None, _INLINE_TAGS, _NON_TABLE_TAGS, _ALL_TAGS):
+        source = strip.sub(" " if strip is _ALL_TAGS else "", html) if strip is not None else html
+        tree, problem = _parse_bounded(source)
+        if tree is not None and not problem:
+            if strip is _NON_TABLE_TAGS:
+                return tree, "page nested too deeply to read its layout; read as text and tables only"
+            if strip is _ALL_TAGS:
+                return tree, "page nested too deeply to read its markup; read as plain text"
+            return tree, ""
+    if tree is None:
+        tree = lxml.html.fromstring("<html><body></body></html>")
+    return tree, f"page could not be read whole ({problem})"
+
+
+def _parse_bounded(html: str) -> tuple[etree._Element | None, str]:
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    try:
+        tree = lxml.html.fromstring(html, parser=parser)
+    except etree.ParserError:  # nothing but markup that makes no element ("</p>")
+        return lxml.html.fromstring("<html><body></body></html>"), ""
+    except (ValueError, etree.LxmlError) as error:
+        return None, str(error)[:200]
+    limits = [e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
+    if limits:
+        return tree, limits[0][:200]
+    depth = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > MAX_DEPTH:
+            return tree, f"elements nested over {MAX_DEPTH} deep"
+    return tree, ""
 
 
 def page_meta(tree: etree._Element) -> dict[str, str]:

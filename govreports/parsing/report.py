@@ -38,7 +38,7 @@ ATTACHMENT_EXT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|zip|rar|ofd)(?:$|[?#])
 
 def parse_report_html(html: str, url: str) -> ParsedReport:
     """Parse a decoded report detail page."""
-    tree = htmlmod.parse_html(html)
+    tree, unread = htmlmod.parse_html_checked(html)
     meta = htmlmod.page_meta(tree)
     content = htmlmod.find_content(tree)
     metadata = metadata_from_html(tree, content)
@@ -69,6 +69,8 @@ def parse_report_html(html: str, url: str) -> ParsedReport:
     report.title = _html_title(tree, meta)
     report.attachments = _attachments(tree, body_el, url)
     _finish(report, original, tables)
+    if unread:
+        report.flags.append(Flag("page_unreadable", unread))
     return report
 
 
