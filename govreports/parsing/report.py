@@ -16,7 +16,7 @@ from lxml import etree
 
 from . import html as htmlmod
 from .checks import check, coverage
-from .dates import parse_date
+from .dates import is_date_line, parse_date
 from .headline import headline
 from .indicators import classify_grid, derive_t3_other_sum, era_hints, is_t3_continuation, map_table
 from .metadata import metadata_from_html, metadata_from_text, read_tokens
@@ -245,7 +245,7 @@ def _publisher(report: ParsedReport, report_text: str) -> str:
     # The signature: a short body name right above the closing date.
     lines = [l.strip() for l in report_text.split("\n") if l.strip()]
     for n in range(len(lines) - 1, 0, -1):
-        if re.fullmatch(r"[(（]?\s*(?:(?:19|20)\d{2}|[〇○零一二][〇○零一二三四五六七八九]{3})\s*年.{1,6}月.{1,6}日\s*[)）]?", lines[n]):
+        if is_date_line(lines[n]):
             prev = lines[n - 1]
             if len(prev) <= 30 and _BODY_SUFFIX.search(prev) and "|" not in prev:
                 return prev
