@@ -41,7 +41,7 @@ _TIME = r"(?:\s*(?P<hh>[01]?\d|2[0-3])[:：](?P<mi>[0-5]\d)(?:[:：][0-5]\d)?)?"
 _NUMERIC = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)\s*日?" + _TIME
 )
-_CN = "〇○零一二三四五六七八九十"
+_CN = "〇○零一二三四五六七八九十廿卅"
 _CHINESE = re.compile(rf"(?P<y>[〇○零一二][{_CN}]{{3}})\s*年\s*(?P<m>[{_CN}]{{1,2}})\s*月\s*(?P<d>[{_CN}]{{1,3}})\s*日")
 _COMPACT = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")
 # A line that is only a date, as under a report's signature: "二○二四年一月十五日",
