@@ -67,7 +67,7 @@ def parse_report_html(html: str, url: str) -> ParsedReport:
     report = ParsedReport(url=url, page_meta=meta, metadata=simplified,
                           metadata_original=metadata if simplified != metadata else {})
     report.title = _html_title(tree, meta)
-    report.attachments = _attachments(tree, body_el, url)
+    report.attachments = _attachments(tree, body_el, htmlmod.base_url(url, html))
     _finish(report, original, tables)
     return report
 
@@ -317,7 +317,8 @@ def _simplified_metadata(metadata: dict[str, str]) -> dict[str, str]:
 
 def _attachments(tree: etree._Element, content: etree._Element, base: str) -> list[Link]:
     """Links to pdf/doc/docx/wps/xls/xlsx/et/zip in the content, and in the page's
-    attachment blocks (TRS "appendix", Hanweb "fj")."""
+    attachment blocks (TRS "appendix", Hanweb "fj"), resolved against the page's base
+    URL ``base``."""
     links, seen = [], set()
     candidates = list(content.iter("a"))
     for a in tree.iter("a"):
