@@ -140,3 +140,20 @@ def test_is_iso_date(value, ok):
 @pytest.mark.parametrize("line,ok", [("二○二四年一月十五日", True), ("（2024年1月15日）", True), ("2024年1月15日召开会议", False)])
 def test_is_date_line(line, ok):
     assert is_date_line(line) is ok
+
+
+def test_report_parses_make_no_dateparser_call(monkeypatch):
+    from pathlib import Path
+
+    from govreports.parsing.report import parse_report_html, parse_report_text
+
+    calls = []
+    monkeypatch.setattr(dates, "dateparser_read", lambda *a: calls.append(a))
+    folder = Path(__file__).parent / "fixtures" / "parsing"
+    fixtures = sorted([*folder.glob("*.html"), *folder.glob("*.txt")])
+    assert len(fixtures) >= 5
+    for path in fixtures:
+        parse = parse_report_html if path.suffix == ".html" else parse_report_text
+        report = parse(path.read_text(encoding="utf-8"), "http://a.gov.cn/")
+        assert report.metadata.get("published_date") or report.metadata.get("written_date") or path.suffix == ".txt"
+    assert calls == []
