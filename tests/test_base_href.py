@@ -79,5 +79,5 @@ def test_attachment_links_resolve_against_base_href():
 
 
 def test_meta_refresh_resolves_against_base_href():
-    text = f'<html><head><base href="http://www.a.gov.cn/content/"><meta http-equiv="refresh" content="0;url=new.html"></head></html>'
+    text = '<html><head><base href="http://www.a.gov.cn/content/"><meta http-equiv="refresh" content="0;url=new.html"></head></html>'
     assert meta_refresh_target(text, PAGE_URL) == "http://www.a.gov.cn/content/new.html"

@@ -89,7 +89,8 @@ def test_english_months_and_odd_separators(text, iso):
     assert find_date(text, now=NOW) == iso
 
 
-@pytest.mark.parametrize("text", ["今天", "今天是星期四", "目前天气晴", "请于二十日前报送", "Jan 2024", "2023年前"])
+@pytest.mark.parametrize(
+    "text", ["今天", "今天是星期四", "目前天气晴", "请于二十日前报送", "请于3月前报送", "2023年前三季度", "Jan 2024"])
 def test_fallback_reads_no_date_where_none_is_printed(text):
     assert find_date(text, now=NOW) is None
 
@@ -97,6 +98,10 @@ def test_fallback_reads_no_date_where_none_is_printed(text):
 def test_fast_reader_is_right_where_dateparser_is_not():
     assert fast_date("二○一三年二月二十日") == "2013-02-20"
     assert fallback_date("二○一三年二月二十日", now=NOW) is None
+
+
+def test_a_shape_dateparser_cannot_read_does_not_hide_a_later_date():
+    assert find_date("Jan 2024 更新，发布于 2 days ago", now=NOW) == "2024-01-23"
 
 
 def test_printed_date_is_not_moved_to_another_time_zone():

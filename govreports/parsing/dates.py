@@ -88,8 +88,9 @@ def fast_date(text: str, *, compact: bool = False) -> str | None:
 
 _CN_COUNT = "零〇○一二两三四五六七八九十百"
 _RELATIVE = (
-    # Not "日前": "请于二十日前报送" is a deadline, not a date 20 days ago.
-    rf"(?:\d+|[{_CN_COUNT}]+)\s*个?\s*(?:秒钟?|分钟|小时|钟头|天|周|星期|礼拜|月|年)\s*[以之]?前"
+    # Not "日前" nor "月前" without 个: "请于二十日前/3月前报送" are deadlines; and no
+    # four-digit count: "2023年前三季度" is a period.
+    rf"(?:(?<!\d)\d{{1,3}}|[{_CN_COUNT}]+)\s*(?:个?\s*(?:秒钟?|分钟|小时|钟头|天|周|星期|礼拜)|个\s*月|年)\s*[以之]?前"
     r"|昨天|昨日|(?<![目当提之以此事面眼跟超向])前天|今天\s*(?:[01]?\d|2[0-3])[:：][0-5]\d"
     r"|(?<![a-z0-9])(?:\d+\s+(?:second|minute|hour|day|week|month|year)s?\s+ago|yesterday)(?![a-z0-9])"
 )
@@ -109,6 +110,7 @@ _FALLBACK_SHAPES = re.compile(
     rf"(?P<relative>{_RELATIVE})|(?P<english>{_ENGLISH})|(?P<separated>{_SEPARATED})", re.IGNORECASE
 )
 _CN_COUNT_RUN = re.compile(rf"[{_CN_COUNT}]+")
+_MAX_SNIPPETS = 3  # shapes tried per text: a long text must not mean many dateparser calls
 # dateparser settings: both languages named (no language detection), only the relative
 # and absolute parsers (no timestamps, no "no-spaces" guessing), dates in the past, and
 # no time-zone conversion: a printed date stays the date printed.
@@ -169,9 +171,16 @@ def fallback_date(text: str, *, now: _dt.datetime | _dt.date | None = None) -> s
     if not text:
         return None
     s = fold_width(text)
-    match = _FALLBACK_SHAPES.search(s)
-    if match is None:
-        return None  # the usual case: dateparser is not even imported
+    for n, match in enumerate(_FALLBACK_SHAPES.finditer(s)):
+        if n == _MAX_SNIPPETS:
+            break
+        found = _read_snippet(match, now)
+        if found:
+            return found
+    return None  # the usual case: no such shape, and dateparser is not even imported
+
+
+def _read_snippet(match: re.Match, now: _dt.datetime | _dt.date | None) -> str | None:
     snippet = match.group(0).strip()
     relative = match.group("relative") is not None
     if relative:
