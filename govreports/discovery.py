@@ -40,7 +40,7 @@ def _same_site(url: str, base: str) -> bool:
 def discovery_links(page: Page) -> DiscoveryLinks:
     """The report-column links and the hub links of ``page``, best first."""
     columns, hubs = [], []
-    for link in anchor_candidates(selector_for(page), page.url, skip_chrome=False):
+    for link in anchor_candidates(selector_for(page), page.base_url, skip_chrome=False):
         if not _same_site(link.url, page.url) or NOT_A_COLUMN.search(link.title):
             continue
         path = urlsplit(link.url).path
@@ -73,7 +73,7 @@ def sublist_links(page: Page, column_url: str) -> list[Candidate]:
     """
     folder = urlsplit(column_url).path.rsplit("/", 1)[0] + "/"
     found = []
-    for link in anchor_candidates(selector_for(page), page.url):
+    for link in anchor_candidates(selector_for(page), page.base_url):
         parts = urlsplit(link.url)
         if (parts.scheme, parts.netloc) != urlsplit(column_url)[:2]:
             continue

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
+from govreports.parsing.dates import find_day
 from govreports.storage.store import KnownUrl
 
 KNOWN_PAGE_GRACE = 1  # known-only list pages read past the first before stopping
@@ -49,11 +50,13 @@ class RecrawlPolicy:
 
     @classmethod
     def from_args(cls, *, full="0", revalidate_days=None, since=None, until=None, grace_days=None):
-        """Build from spider arguments (strings), with a clear error for bad values."""
+        """Build from spider arguments (strings), with a clear error for bad values.
+        ``since``/``until`` are read by the one date reader: 2024-01-31, 2024/1/31,
+        2024年1月31日, 20240131 and relative dates (30天前) all work."""
         def day(name, value):
             if value in (None, ""):
                 return None
-            parsed = parse_day(value)
+            parsed = find_day(str(value), compact=True)
             if parsed is None:
                 raise ValueError(f"{name} must be a date YYYY-MM-DD, not {value!r}")
             return parsed

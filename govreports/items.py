@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from govreports.failures import FailureKind
 from govreports.schema import CANONICAL_KEYS
+from govreports.parsing.dates import is_iso_date
 from govreports.parsing.model import ERAS, ParsedReport
 
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$")
 FIRST_REPORT_YEAR = 2007  # 国令第492号 took effect on 2008-05-01; the first reports cover 2008
 
 
@@ -101,7 +100,7 @@ def validate_report(item: ReportItem, *, latest_year: int) -> ValidationResult:
         result.errors.append(f"era {parsed.era!r} is not one of {ERAS}")
     for name in ("written_date", "published_date"):
         value = parsed.metadata.get(name, "")
-        if value and not ISO_DATE.match(value):
+        if value and not is_iso_date(value):
             result.errors.append(f"{name} {value!r} is not an ISO date")
     for indicator in parsed.indicators:
         if indicator.key not in CANONICAL_KEYS and not indicator.key.startswith("unknown:"):

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from w3lib.html import get_meta_refresh, remove_tags, replace_escape_chars
 
 from govreports.encoding import decode_html
+from govreports.parsing.html import base_url
 
 # A deleted page keeps only its refresh tag and chrome: less visible text than this.
 DELETED_PAGE_MAX_TEXT = 200
 
 
 def meta_refresh_target(html: str, url: str) -> str | None:
-    """The absolute URL a ``<meta http-equiv="refresh">`` sends to, if any."""
-    _, target = get_meta_refresh(html, url, ignore_tags=("script", "noscript"))
-    return urljoin(url, target) if target else None
+    """The absolute URL a ``<meta http-equiv="refresh">`` sends to, if any (a relative
+    one resolved against the page's ``<base href>``, as a browser does)."""
+    _, target = get_meta_refresh(html, base_url(url, html), ignore_tags=("script", "noscript"))
+    return target or None
 
 
 def _visible_text_length(html: str) -> int:

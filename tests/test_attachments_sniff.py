@@ -7,6 +7,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import pytest
 
 from govreports.attachments.sniff import ole_stream_names, safe_filename, sniff_type
 
@@ -75,3 +76,30 @@ def test_safe_filename_is_content_hash():
 
 def test_safe_filename_unknown_kind_gets_bin():
     assert safe_filename(b"abc", "../../etc").endswith(".bin")
+
+
+def test_ole_names_read_without_opening_a_stream(monkeypatch):
+    import olefile
+
+    def no_streams(self, *args, **kwargs):
+        raise AssertionError("sniffing opened a stream")
+
+    monkeypatch.setattr(olefile.OleFileIO, "openstream", no_streams)
+    assert "Workbook" in ole_stream_names(read("statistics.xls"))
+
+
+def test_damaged_ole_directory_is_a_value_error():
+    data = bytearray(read("statistics.doc"))
+    data[0x30:0x34] = b"\xff\xff\xff\x7f"  # first directory sector far past the end
+    with pytest.raises(ValueError):
+        ole_stream_names(bytes(data))
+
+
+def test_damaged_ole_file_is_sniffed_by_its_stream_names():
+    data = bytearray(read("statistics.xls"))
+    data[0x30:0x34] = b"\xff\xff\xff\x7f"
+    assert sniff_type(bytes(data), filename="x.doc") == "xls"
+
+
+def test_truncated_ole_file_is_not_a_guess():
+    assert sniff_type(read("statistics.doc")[:2048], filename="x.doc") == "unknown"

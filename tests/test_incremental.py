@@ -113,3 +113,8 @@ def test_failed_list_page_is_not_complete():
 
 def test_list_read_to_its_end_is_complete():
     assert ListProgress().complete(cut_short=False) is True
+
+
+def test_from_args_reads_since_until_in_printed_shapes():
+    pol = RecrawlPolicy.from_args(since="2024年1月1日", until="20240131")
+    assert (pol.since, pol.until) == (date(2024, 1, 1), date(2024, 1, 31))

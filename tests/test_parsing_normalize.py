@@ -58,6 +58,39 @@ def test_chinese_to_int(text, value):
 
 
 @pytest.mark.parametrize(
+    "text,value",
+    [("两千零二十一", 2021), ("一万二千三百四十五", 12345), ("十", 10), ("〇", 0), ("○", 0), ("零", 0),
+     ("一千零一十", 1010), ("二十万零五百", 200500), ("一亿二千万", 120_000_000), ("一万亿", 10**12)],
+)
+def test_chinese_to_int_hard_cases(text, value):
+    assert chinese_to_int(text) == value
+
+
+@pytest.mark.parametrize("text,value", [("廿", 20), ("廿一", 21), ("卅", 30)])
+def test_chinese_to_int_tens_characters(text, value):
+    assert chinese_to_int(text) == value
+
+
+@pytest.mark.parametrize("text,value", [("壹贰叁", 123), ("壹佰贰拾叁", 123), ("貳拾參", 23), ("壹仟零贰拾", 1020)])
+def test_chinese_to_int_financial_forms(text, value):
+    assert chinese_to_int(text) == value
+
+
+@pytest.mark.parametrize("text,value", [("一百五", 150), ("一千五", 1500), ("一万五", 15000), ("一百零五", 105)])
+def test_chinese_to_int_left_out_unit_is_the_next_lower(text, value):
+    assert chinese_to_int(text) == value
+
+
+@pytest.mark.parametrize("text", ["十十", "一二三十", "二十三十", "万", "一万万", "十二a", ""])
+def test_chinese_to_int_malformed_is_none(text):
+    assert chinese_to_int(text) is None
+
+
+def test_parse_number_reads_financial_numerals():
+    assert parse_number("贰拾条") == (20, "条")
+
+
+@pytest.mark.parametrize(
     "a,b",
     [
         ("（一）予以公开", "(一)予以公开"),

@@ -13,8 +13,9 @@ import hashlib
 import io
 import os
 import re
-import struct
 import zipfile
+
+import olefile
 
 KINDS = ("pdf", "docx", "doc", "xlsx", "xls", "wps", "et", "zip", "html", "unknown")
 
@@ -55,45 +56,21 @@ def _zip_kind(data: bytes) -> str:
 
 
 def ole_stream_names(data: bytes) -> list[str]:
-    """Names in an OLE2 compound file's directory (WordDocument, Workbook, …).
-
-    A minimal reader: header -> FAT (from the header's 109 DIFAT slots) -> the
-    directory chain.  Enough to tell Word from Excel; raises ValueError on damage.
-    """
-    if not data.startswith(_OLE_MAGIC) or len(data) < 512:
+    """Names of the storages and streams of an OLE2 compound file (WordDocument,
+    Workbook, …), read with olefile: the header, the FAT and the directory only, no
+    stream is read.  Raises ValueError when olefile cannot open the file."""
+    if not data.startswith(_OLE_MAGIC):
         raise ValueError("not an OLE2 file")
-    sector_size = 1 << struct.unpack_from("<H", data, 0x1E)[0]
-    if sector_size not in (512, 4096):
-        raise ValueError("bad OLE2 sector size")
-    first_dir = struct.unpack_from("<I", data, 0x30)[0]
-    difat = [s for s in struct.unpack_from("<109I", data, 0x4C) if s < 0xFFFFFFFA]
-
-    def sector(n: int) -> bytes:
-        off = (n + 1) * sector_size
-        if off + sector_size > len(data):
-            raise ValueError("OLE2 sector past end of file")
-        return data[off:off + sector_size]
-
-    fat: list[int] = []
-    for s in difat:
-        fat.extend(struct.unpack(f"<{sector_size // 4}I", sector(s)))
-    names: list[str] = []
-    seen: set[int] = set()
-    s = first_dir
-    while s < 0xFFFFFFFA and s not in seen and len(seen) < 10_000:
-        seen.add(s)
-        block = sector(s)
-        for off in range(0, sector_size, 128):
-            entry = block[off:off + 128]
-            length = struct.unpack_from("<H", entry, 0x40)[0]
-            if 2 <= length <= 64 and entry[0x42] in (1, 2, 5):  # storage, stream, root
-                names.append(entry[:length - 2].decode("utf-16-le", "replace"))
-        s = fat[s] if s < len(fat) else 0xFFFFFFFE
-    return names
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return [path[-1] for path in ole.listdir(streams=True, storages=True)]
+    except Exception as error:  # noqa: BLE001 - damaged bytes fail in many ways (OSError, struct.error, IndexError …)
+        raise ValueError(f"unreadable OLE2 file: {error}") from error
 
 
 def _ole_names_by_scan(data: bytes) -> list[str]:
-    # Fallback for big or damaged files: directory names are UTF-16LE strings.
+    # Fallback for damaged or truncated files (a download cut short, the first 64 KiB
+    # of a failed one): directory names are UTF-16LE strings.
     found = []
     for name in ("WordDocument", "Workbook", "Book", "CONTENTS", "PowerPoint Document", "WpsDocument"):
         if name.encode("utf-16-le") in data:
@@ -104,7 +81,7 @@ def _ole_names_by_scan(data: bytes) -> list[str]:
 def _ole_kind(data: bytes, hints: set[str]) -> str:
     try:
         names = ole_stream_names(data)
-    except (ValueError, struct.error, IndexError):
+    except ValueError:
         names = []
     if not names:
         names = _ole_names_by_scan(data)

@@ -9,7 +9,7 @@ Modules, one job each:
 
 - ``normalize``  Traditional->Simplified, width folding, label matching keys, ``parse_number``
 - ``dates``      every printed date shape -> ISO
-- ``html``       meta tags, the article container, page chrome, text rendering
+- ``html``       base URL, meta tags, the article container, page chrome, text rendering
 - ``metadata``   the 政府信息公开目录 block in all its layouts
 - ``tables``     HTML tables (merged cells expanded) and text-copy tables -> grids
 - ``indicators`` grids -> canonical keys of ``schema/indicators.csv``: one module per table

@@ -1,4 +1,5 @@
-"""HTML helpers: meta tags, the main-content container, page chrome, text rendering.
+"""HTML helpers: the base URL, meta tags, the main-content container, page chrome,
+text rendering.
 
 The CMS families put the article body in well-known containers (TRS: .TRS_Editor,
 .trs_editor_view, #zoom, .Custom_UnionStyle; Hanweb: #zoom, .bt_content, #Zoom;
@@ -11,8 +12,21 @@ import re
 
 import lxml.html
 from lxml import etree
+from w3lib.html import get_base_url
 
 from .normalize import clean_cell
+
+_BASE_TAG = re.compile(r"<base\s", re.I)
+
+
+def base_url(url: str, text: str) -> str:
+    """The URL the page's relative links resolve against: its ``<base href>`` (read by
+    w3lib, which skips comments and scripts), else ``url`` itself.  Computed once per
+    page; every link read off the page is joined to it."""
+    if not text or not _BASE_TAG.search(text):
+        return url  # w3lib would hand back a percent-escaped copy of ``url``
+    return get_base_url(text, url)
+
 
 # Ordered: the most specific container first.  The TRS editor div sits inside #zoom
 # on many sites; picking the outer one keeps sibling tables that the editor split.

@@ -16,7 +16,7 @@ from lxml import etree
 
 from . import html as htmlmod
 from .checks import check, coverage
-from .dates import parse_date
+from .dates import is_date_line, parse_date
 from .headline import headline
 from .indicators import classify_tables, derive, detect_era, group_split_tables, makes_report, map_table
 from .metadata import metadata_from_html, metadata_from_text, read_tokens
@@ -67,7 +67,7 @@ def parse_report_html(html: str, url: str) -> ParsedReport:
     report = ParsedReport(url=url, page_meta=meta, metadata=simplified,
                           metadata_original=metadata if simplified != metadata else {})
     report.title = _html_title(tree, meta)
-    report.attachments = _attachments(tree, body_el, url)
+    report.attachments = _attachments(tree, body_el, htmlmod.base_url(url, html))
     _finish(report, original, tables)
     if unread:
         report.flags.append(Flag("page_unreadable", unread))
@@ -206,7 +206,7 @@ def _publisher(report: ParsedReport, report_text: str) -> str:
     # The signature: a short body name right above the closing date.
     lines = [l.strip() for l in report_text.split("\n") if l.strip()]
     for n in range(len(lines) - 1, 0, -1):
-        if re.fullmatch(r"[(（]?\s*(?:(?:19|20)\d{2}|[〇○零一二][〇○零一二三四五六七八九]{3})\s*年.{1,6}月.{1,6}日\s*[)）]?", lines[n]):
+        if is_date_line(lines[n]):
             prev = lines[n - 1]
             if len(prev) <= 30 and _BODY_SUFFIX.search(prev) and "|" not in prev:
                 return prev
@@ -278,7 +278,8 @@ def _simplified_metadata(metadata: dict[str, str]) -> dict[str, str]:
 
 def _attachments(tree: etree._Element, content: etree._Element, base: str) -> list[Link]:
     """Links to pdf/doc/docx/wps/xls/xlsx/et/zip in the content, and in the page's
-    attachment blocks (TRS "appendix", Hanweb "fj")."""
+    attachment blocks (TRS "appendix", Hanweb "fj"), resolved against the page's base
+    URL ``base``."""
     links, seen = [], set()
     candidates = list(content.iter("a"))
     for a in tree.iter("a"):

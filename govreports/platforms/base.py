@@ -10,7 +10,10 @@ spider stays thin and the modules are tested on saved pages.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import ClassVar
+
+from govreports.parsing.html import base_url
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,14 @@ class Page:
     text: str
     status: int = 200
     content_type: str = "text/html"
+
+    @cached_property
+    def base_url(self) -> str:
+        """What the page's relative links resolve against: its ``<base href>``, else
+        its URL.  Links printed in the page (anchors, script-built list and proxy URLs)
+        resolve against this; URLs derived from the page's own address (the next
+        ``index_1.html``, a JSON answer's next page) against :attr:`url`."""
+        return base_url(self.url, self.text)
 
 
 @dataclass(frozen=True)

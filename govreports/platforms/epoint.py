@@ -172,7 +172,7 @@ class Epoint(Platform):
             ListRequest(url=r.url, method=r.method, formdata=r.formdata, platform=self.name)
             for r in result.next_requests
         ]
-        url = endpoint(page.text, page.url)
+        url = endpoint(page.text, page.base_url)
         params = list_params(page.text)
         if url and params:
             result.next_requests.append(_request(url, params))

@@ -53,16 +53,16 @@ class Generic(Platform):
 
     def parse_list(self, page: Page) -> ListPage:
         selector = selector_for(page)
-        result = ListPage(candidates=anchor_candidates(selector, page.url))
+        result = ListPage(candidates=anchor_candidates(selector, page.base_url))
         hrefs = []
         for anchor in selector.xpath("//a[@href]"):
             text = clean_text(" ".join(anchor.xpath(".//text()").getall()))
             href = anchor.attrib["href"].strip()
             if not href or href.lower().startswith(("javascript:", "#")):
                 continue
-            hrefs.append(urljoin(page.url, href))
+            hrefs.append(urljoin(page.base_url, href))
             if NEXT_PAGE_TEXT.match(text):
-                next_url = urljoin(page.url, href)
+                next_url = urljoin(page.base_url, href)
                 if next_url != page.url:
                     result.next_requests.append(ListRequest(url=next_url, platform=self.name))
                 return result

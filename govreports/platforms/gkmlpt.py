@@ -141,7 +141,7 @@ class Gkmlpt(Platform):
     def parse_list(self, page: Page) -> ListPage:
         if _is_api(page.url) or page.text.lstrip().startswith("{"):
             return self._parse_api(page)
-        result = ListPage(candidates=anchor_candidates(selector_for(page), page.url))
+        result = ListPage(candidates=anchor_candidates(selector_for(page), page.base_url))
         sid = SID.search(page.text)
         if not sid:
             return result

@@ -215,13 +215,13 @@ class Hanweb(Platform):
     def parse_list(self, page: Page) -> ListPage:
         datastore = DATASTORE.search(page.text)
         body = datastore.group(1) if datastore else ""
-        result = ListPage(candidates=record_candidates(body, page.url))
+        result = ListPage(candidates=record_candidates(body, page.base_url))
         if PROXY_PATH.search(urlsplit(page.url).path):
             result.next_requests = self._next_from_answer(page, body)
             return result
         # A column page: the embedded records, then the rest of its links.
         seen = {c.url for c in result.candidates}
-        for candidate in anchor_candidates(selector_for(page), page.url):
+        for candidate in anchor_candidates(selector_for(page), page.base_url):
             if candidate.url not in seen:
                 seen.add(candidate.url)
                 result.candidates.append(candidate)
@@ -239,7 +239,7 @@ class Hanweb(Platform):
             total = _number(code, "totalRecord", "totalrecord", "totalRecords")
         embedded = len(RECORD.findall(datastore))
         fields = _form_fields(text, page.url)
-        proxy = _proxy_url(text, page.url)
+        proxy = _proxy_url(text, page.base_url)
         if total is not None:
             # The page embeds the first group; some templates embed only the first
             # page of it, so the next request starts right after what is embedded.

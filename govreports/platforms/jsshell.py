@@ -60,7 +60,7 @@ def render_js_needed(page: Page) -> bool:
     text = page.text or ""
     if text.lstrip().startswith(("{", "[", "<?xml")) or not DATA_LOADING.search(text):
         return False  # a data answer (JSON/XML) or a page that loads nothing
-    links = anchor_candidates(selector_for(page), page.url)
+    links = anchor_candidates(selector_for(page), page.base_url)
     empty_container = bool(APP_ROOT.search(text) or EMPTY_LIST.search(text))
     # A real list prints dates beside its links; a shell's chrome links mostly do not.
     dated = sum(1 for c in links if c.published)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from urllib.parse import urljoin
 
 from parsel import Selector
 
+from govreports.parsing.dates import find_date
 from govreports.platforms.base import Candidate, Page
 
-# List items print their date as 2024-01-25, 2024/01/25, 2024.01.25 or 2024年1月25日,
-# sometimes in brackets; view counters and times are never the date.
-LIST_DATE = re.compile(
-    r"(?<!\d)(20\d{2}|19\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?!\d)"
-)
 SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
 # Containers that are page chrome, not the list: matched on whole class tokens and
 # ids, because list classes contain the same words ("xxgk_nav_list" is a list).
@@ -31,25 +28,29 @@ def _chrome_xpath() -> str:
 CHROME_XPATH = _chrome_xpath()
 
 
-def list_date(text: str) -> str | None:
-    """The first date printed in ``text``, as ISO ``YYYY-MM-DD``."""
-    match = LIST_DATE.search(text or "")
-    if not match:
-        return None
-    year, month, day = (int(g) for g in match.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
+def list_date(text: str, *, now: dt.datetime | dt.date | None = None) -> str | None:
+    """The first date printed in ``text``, as ISO ``YYYY-MM-DD``.
+
+    Lists print 2024-01-25, 2024/01/25, 2024.01.25 or 2024年1月25日, sometimes in
+    brackets, and some print "3天前"/"昨天", read relative to ``now`` (default: today
+    in China); view counters and times are never the date.  Read by
+    :func:`govreports.parsing.dates.find_date`, the one date reader."""
+    found = find_date(text or "", now=now)
+    return found[:10] if found else None
 
 
 def clean_text(text: str) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
 
-def anchor_candidates(selector: Selector, base_url: str, *, skip_chrome: bool = True) -> list[Candidate]:
+def anchor_candidates(selector: Selector, base_url: str, *, skip_chrome: bool = True,
+                      now: dt.datetime | dt.date | None = None) -> list[Candidate]:
     """Every link of the page as a candidate: URL, title (the ``title`` attribute wins
     over the visible text, which lists often truncate with "…"), and the date printed
-    in the same list item or table row."""
+    in the same list item or table row (relative dates against ``now``).
+
+    ``base_url`` resolves the links: the page's base URL (:attr:`Page.base_url`, which
+    honours ``<base href>``), not necessarily its address."""
     seen: set[str] = set()
     candidates = []
     for anchor in selector.xpath("//a[@href]"):
@@ -68,7 +69,7 @@ def anchor_candidates(selector: Selector, base_url: str, *, skip_chrome: bool = 
         item = anchor.xpath("ancestor::*[self::li or self::tr or self::dd or self::dl][1]")
         context = " ".join(item[0].xpath(".//text()").getall()) if item else ""
         seen.add(url)
-        candidates.append(Candidate(url=url, title=title, published=list_date(context)))
+        candidates.append(Candidate(url=url, title=title, published=list_date(context, now=now)))
     return candidates
 
 

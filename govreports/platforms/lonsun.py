@@ -112,7 +112,7 @@ class Lonsun(Platform):
         )
 
     def parse_list(self, page: Page) -> ListPage:
-        result = ListPage(candidates=anchor_candidates(selector_for(page), page.url))
+        result = ListPage(candidates=anchor_candidates(selector_for(page), page.base_url))
         parts = urlsplit(page.url)
         if parts.path.startswith("/site/label/"):
             result.next_requests = self._next_from_fragment(page)

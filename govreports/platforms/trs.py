@@ -85,7 +85,7 @@ class TRS(Platform):
         )
 
     def parse_list(self, page: Page) -> ListPage:
-        result = ListPage(candidates=anchor_candidates(selector_for(page), page.url))
+        result = ListPage(candidates=anchor_candidates(selector_for(page), page.base_url))
         numbering = page_numbering(page.text)
         if numbering:
             count, current, prefix, ext = numbering
