@@ -51,6 +51,7 @@ print(json.dumps({
     "package": govreports.__file__,
     "shipped_data": str(resources.files("govreports.data")),
     "sys_path": sys.path,
+    "meta_path": [repr(finder) for finder in sys.meta_path],
     "registry": settings.PORTALS_FILE,
     "database": settings.GOVREPORTS_DB,
     "红花岗": default_index().lookup("红花岗").full_name,
@@ -178,7 +179,9 @@ def requirement_pins() -> list[str]:
 def assert_found_its_data(found: dict, artifact: Path) -> None:
     assert Path(found["package"]).is_relative_to(artifact)
     assert found["shipped_data"].startswith(str(artifact))
-    assert not [p for p in found["sys_path"] if p and Path(p).resolve().is_relative_to(REPO.resolve())]
+    # Neither the repository root nor an editable-install hook could have supplied it.
+    assert REPO.resolve() not in [Path(p or ".").resolve() for p in found["sys_path"]]
+    assert not [finder for finder in found["meta_path"] if "editable" in finder.lower()]
     assert found["红花岗"] == "贵州省遵义市红花岗区"
     assert found["regions"] == source_region_count()
     assert found["indicator_keys"] == source_indicator_keys()
