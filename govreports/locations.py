@@ -23,8 +23,6 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from scrapy.utils.conf import closest_scrapy_cfg
-
 DATA_PACKAGE = "govreports.data"
 REGISTRY_FILE = "portals.csv"
 DATABASE_FILE = "govreports.db"
@@ -51,6 +49,9 @@ def shipped_data() -> Traversable:
 
 def project_dir() -> Path:
     """The Scrapy project directory: where the nearest ``scrapy.cfg`` is, else the working directory."""
+    # Imported here: reading the shipped data (regions, say) needs no Scrapy.
+    from scrapy.utils.conf import closest_scrapy_cfg
+
     config = closest_scrapy_cfg()
     return Path(config).parent if config else Path.cwd()
 
