@@ -2,8 +2,9 @@
 
 The data lives in ``data/regions.csv`` (provinces, prefecture-level cities and
 county-level units, 6-digit GB/T 2260 style codes) and
-``data/region_aliases.csv`` (former names and special zones); see
-``data/SOURCES.md``. Everything here is pure and offline.
+``data/region_aliases.csv`` (former names and special zones), read as package
+resources (see :mod:`govreports.locations`); see ``data/SOURCES.md``. Everything
+here is pure and offline.
 
     >>> index = default_index()
     >>> index.lookup("红花岗").full_name
@@ -22,11 +23,13 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-DEFAULT_REGIONS_PATH = DATA_DIR / "regions.csv"
-DEFAULT_ALIASES_PATH = DATA_DIR / "region_aliases.csv"
+from govreports.locations import shipped_data
+
+DEFAULT_REGIONS_PATH = shipped_data() / "regions.csv"
+DEFAULT_ALIASES_PATH = shipped_data() / "region_aliases.csv"
 
 LEVELS = ("province", "city", "county")
 
@@ -148,10 +151,12 @@ class RegionIndex:
                 self._by_full_name[alias].append(self._by_code[code])
 
     @classmethod
-    def load(cls, path: str | Path | None = None, aliases_path: str | Path | None = None) -> "RegionIndex":
-        """Read regions.csv and region_aliases.csv (default: the repository's data/ files)."""
-        regions_file = Path(path) if path else DEFAULT_REGIONS_PATH
-        aliases_file = Path(aliases_path) if aliases_path else DEFAULT_ALIASES_PATH
+    def load(
+        cls, path: str | Path | Traversable | None = None, aliases_path: str | Path | Traversable | None = None
+    ) -> "RegionIndex":
+        """Read regions.csv and region_aliases.csv (default: the shipped ones)."""
+        regions_file = Path(path) if isinstance(path, str) else path or DEFAULT_REGIONS_PATH
+        aliases_file = Path(aliases_path) if isinstance(aliases_path, str) else aliases_path or DEFAULT_ALIASES_PATH
         with regions_file.open(encoding="utf-8", newline="") as handle:
             regions = [
                 Region(
@@ -276,7 +281,7 @@ class RegionIndex:
 
 @functools.cache
 def default_index() -> RegionIndex:
-    """The index built from the repository's data files, loaded once."""
+    """The index built from the shipped data files, loaded once."""
     return RegionIndex.load()
 
 

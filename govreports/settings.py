@@ -6,21 +6,22 @@ Tests may turn delays off; these defaults may not.
 """
 
 import os
-from pathlib import Path
+
+from govreports import locations
 
 BOT_NAME = "govreports"
 SPIDER_MODULES = ["govreports.spiders"]
 NEWSPIDER_MODULE = "govreports.spiders"
 COMMANDS_MODULE = "govreports.commands"
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_DIR / "data"
-
 # --- govreports' own settings -------------------------------------------------------
-# Portal registry; `-s PORTALS_FILE=path.csv` swaps in another one with the same columns.
-PORTALS_FILE = str(DATA_DIR / "portals.csv")
-# SQLite database; `-s GOVREPORTS_DB=path` or the environment variable override it.
-GOVREPORTS_DB = os.environ.get("GOVREPORTS_DB", str(DATA_DIR / "govreports.db"))
+# Portal registry: the project's data/portals.csv, else the one shipped with the package
+# (see govreports.locations); `-s PORTALS_FILE=path.csv` swaps in another one with the
+# same columns.
+PORTALS_FILE = str(locations.default_registry())
+# SQLite database, data/govreports.db of the project (the directory of scrapy.cfg, else
+# the working directory); `-s GOVREPORTS_DB=path` or the environment variable override it.
+GOVREPORTS_DB = os.environ.get("GOVREPORTS_DB", str(locations.default_database()))
 # Where the User-Agent tells site operators to look for who we are and how to reach us.
 GOVREPORTS_CONTACT_URL = "https://github.com/govreports/govreports"
 # Rows written to SQLite per transaction.

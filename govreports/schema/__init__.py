@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
 
-INDICATORS_CSV = Path(__file__).with_name("indicators.csv")
+# A package resource, so it is found in a wheel or a zipped egg as well as in the source tree.
+INDICATORS_CSV = resources.files(__name__) / "indicators.csv"
 
 
 @dataclass(frozen=True)
