@@ -1,9 +1,10 @@
-"""Readable reasons for requests the crawler gave up on."""
+"""Why the crawler gave up on a request: a kind (for decisions) and a readable reason (for people)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from scrapy.downloadermiddlewares import robotstxt
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -14,6 +15,7 @@ from scrapy.exceptions import (
 )
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+
 
 class FailureKind(StrEnum):
     """What kind of failure a ``fetch_failures`` row records.
@@ -50,7 +52,6 @@ NON_REPORT_KINDS = frozenset({
 })
 
 
-
 class RedirectLoop(IgnoreRequest):
     """A redirect back to a URL already on the request's redirect chain."""
 
@@ -68,28 +69,42 @@ class ChallengeNotPassed(IgnoreRequest):
 
     kind = FailureKind.CHALLENGE
 
-def failure_reason(failure) -> tuple[int | None, str]:
-    """(HTTP status, a short readable reason) for a failed request."""
+
+def failure_reason(failure) -> tuple[int | None, FailureKind, str]:
+    """(HTTP status, kind, a short readable reason) for a failed request."""
     error = failure.value
     if failure.check(HttpError):
-        return error.response.status, f"HTTP {error.response.status}"
+        return error.response.status, FailureKind.HTTP_ERROR, f"HTTP {error.response.status}"
     if failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
-        return None, "timeout"
+        return None, FailureKind.TIMEOUT, "timeout"
     if failure.check(ResponseDataLossError):
-        return None, "truncated response: the connection closed before the whole body arrived"
+        return None, FailureKind.TRUNCATED, "truncated response: the connection closed before the whole body arrived"
     if failure.check(DownloadCancelledError):
+        # Scrapy cancels a download over DOWNLOAD_MAXSIZE with the same exception as
+        # any other cancelled download; only its message tells the two apart.
         if "size" in str(error):
-            return None, "response too large (over DOWNLOAD_MAXSIZE)"
-        return None, f"download cancelled: {error}"
+            return None, FailureKind.TOO_LARGE, "response too large (over DOWNLOAD_MAXSIZE)"
+        return None, FailureKind.ERROR, f"download cancelled: {error}"
     if failure.check(CannotResolveHostError, DNSLookupError):
-        return None, "DNS lookup failed"
+        return None, FailureKind.DNS, "DNS lookup failed"
     if failure.check(DownloadConnectionRefusedError):
-        return None, "connection refused"
+        return None, FailureKind.REFUSED, "connection refused"
+    if failure.check(RedirectLoop):
+        return None, error.kind, str(error)
+    if failure.check(ChallengeNotPassed):
+        return None, error.kind, f"ignored: {error}"
     if failure.check(IgnoreRequest):
-        message = str(error)
-        if message.startswith("redirect loop"):
-            return None, message
-        if "robots.txt" in message:
-            return None, "forbidden by robots.txt"
-        return None, f"ignored: {message}"
-    return None, f"{failure.type.__name__}: {error}"[:300]
+        if raised_by_robots_middleware(failure):
+            return None, FailureKind.ROBOTS, "forbidden by robots.txt"
+        return None, FailureKind.IGNORED, f"ignored: {error}"
+    return None, FailureKind.ERROR, f"{failure.type.__name__}: {error}"[:300]
+
+
+def raised_by_robots_middleware(failure) -> bool:
+    """Whether Scrapy's RobotsTxtMiddleware raised this failure's exception.
+
+    It raises a plain IgnoreRequest (and sets no request meta), so the only sign
+    besides its message is where the exception came from: a frame of that module.
+    The failure keeps its frames even after Twisted cleaned it up.
+    """
+    return any(frame[1] == robotstxt.__file__ for frame in failure.frames)

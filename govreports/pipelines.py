@@ -7,9 +7,11 @@ import json
 import logging
 from datetime import date
 
+from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from govreports.failures import FailureKind
 from govreports.identity import canonical_url, report_id, report_identity
 from govreports.items import (
     DiscoveredColumnItem,
@@ -19,6 +21,7 @@ from govreports.items import (
     SeenItem,
     validate_report,
 )
+from govreports.ledger import CrawlLedger, ledger_of
 from govreports.storage import ReportRecord, ReportStore
 from govreports.storage.store import now_iso
 
@@ -41,10 +44,12 @@ class ValidateReportPipeline:
             return item
         result = validate_report(item, latest_year=date.today().year)
         if not result:
+            adapter = ItemAdapter(item)
             self.crawler.stats.inc_value("govreports/invalid_reports")
-            logger.warning("invalid report %s: %s", item.url, "; ".join(result.errors))
-            return FetchFailureItem(portal_id=item.portal_id, url=item.url,
-                                    reason=f"invalid report: {'; '.join(result.errors)}")
+            logger.warning("invalid report %s: %s", adapter["url"], "; ".join(result.errors))
+            return FetchFailureItem(portal_id=adapter["portal_id"], url=adapter["url"],
+                                    reason=f"invalid report: {'; '.join(result.errors)}",
+                                    kind=FailureKind.INVALID_REPORT)
         return item
 
 
@@ -149,6 +154,12 @@ class SQLitePipeline:
 
     Settings: ``GOVREPORTS_DB`` (path), ``GOVREPORTS_BATCH_SIZE``.  One row in
     ``crawl_runs`` per crawl records its arguments, counts and per-portal summary.
+
+    What the crawl was and how it went (its region, arguments and portals; closing
+    failures, complete portals, per-list summaries) comes from the spider's
+    :class:`~govreports.ledger.CrawlLedger`.  A spider that keeps none (the default
+    spider of ``scrapy shell``, say) has no crawl to record: the pipeline says so
+    in the log and stores nothing, rather than record a run it knows nothing of.
     """
 
     def __init__(self, crawler: Crawler):
@@ -156,6 +167,7 @@ class SQLitePipeline:
         self.db_path = crawler.settings.get("GOVREPORTS_DB")
         self.batch_size = crawler.settings.getint("GOVREPORTS_BATCH_SIZE", 50)
         self.store: ReportStore | None = None
+        self.ledger: CrawlLedger | None = None
         self.run_id = ""
         self.pending: list[ReportRecord] = []
         self.failures: list[dict] = []
@@ -168,33 +180,36 @@ class SQLitePipeline:
 
     def open_spider(self):
         spider = self.crawler.spider
+        self.ledger = ledger_of(spider)
+        if self.ledger is None:
+            logger.warning("%s keeps no crawl ledger (govreports.ledger.LedgerKeeper): this crawl is not "
+                           "stored in %s", type(spider).__name__, self.db_path)
+            return
+        run = self.ledger.run
         self.store = ReportStore(self.db_path)
         interrupted = self.store.interrupt_stale_runs()
         if interrupted:
             logger.info("%d earlier crawl(s) had been interrupted; this one picks up their work", interrupted)
-        portals = [p.as_row() for p in getattr(spider, "portals", [])]
-        self.run_id = self.store.start_run(
-            region=getattr(spider, "region", "") or "",
-            args=getattr(spider, "crawl_args", {}),
-            portals=portals,
-        )
+        self.run_id = self.store.start_run(region=run.region, args=run.args, portals=run.portal_rows())
         self.crawler.stats.set_value("govreports/run_id", self.run_id)
         self.crawler.stats.set_value("govreports/db", str(self.store.path))
         logger.info("Storing reports in %s (run %s)", self.store.path, self.run_id)
 
     def process_item(self, item):
+        if self.store is None:
+            return item
+        adapter = ItemAdapter(item)
         if isinstance(item, FetchFailureItem):
             self._add_failure(item)
             if len(self.failures) >= self.batch_size:
                 self._flush()
             return item
         if isinstance(item, SeenItem):
-            self.seen.append({"url": item.url, "revalidated": item.revalidated,
-                              "etag": item.etag, "last_modified": item.last_modified})
+            self.seen.append({name: adapter[name] for name in ("url", "revalidated", "etag", "last_modified")})
         elif isinstance(item, DiscoveredColumnItem):
-            self.store.remember_column(item.portal_id, item.list_url)
+            self.store.remember_column(adapter["portal_id"], adapter["list_url"])
         elif isinstance(item, GoneItem):
-            if self.store.mark_gone(item.url, item.reason):
+            if self.store.mark_gone(adapter["url"], adapter["reason"]):
                 self.crawler.stats.inc_value("govreports/reports_gone")
         elif isinstance(item, ReportItem):
             self.pending.append(record_from_item(item))
@@ -203,20 +218,12 @@ class SQLitePipeline:
         return item
 
     def _add_failure(self, item: FetchFailureItem) -> None:
-        self.failures.append(
-            {
-                "run_id": self.run_id,
-                "portal_id": item.portal_id,
-                "url": item.url,
-                "reason": item.reason,
-                "http_status": item.http_status,
-                "attempts": item.attempts,
-                "last_error": item.last_error,
-                "at": now_iso(),
-            }
-        )
+        adapter = ItemAdapter(item)
+        fields = ("portal_id", "url", "reason", "http_status", "attempts", "last_error")
+        self.failures.append({"run_id": self.run_id, **{name: adapter[name] for name in fields},
+                              "kind": str(adapter["kind"]), "at": now_iso()})
         self.crawler.stats.inc_value("govreports/failures")
-        self.crawler.stats.inc_value(f"govreports/portal/{item.portal_id}/failures")
+        self.crawler.stats.inc_value(f"govreports/portal/{adapter['portal_id']}/failures")
 
     def _flush(self):
         if self.store is None:
@@ -234,18 +241,17 @@ class SQLitePipeline:
         self._flush()
 
     def spider_closed(self, reason):
-        if self.store is None:
+        if self.store is None or self.ledger is None:
             return
-        spider = self.crawler.spider
-        for failure in getattr(spider, "closing_failures", list)():
+        for failure in self.ledger.closing_failures():
             self._add_failure(failure)
         self._flush()
-        if reason == "finished" and spider is not None:
-            for portal_id in getattr(spider, "complete_portals", list)():
+        if reason == "finished":
+            for portal_id in self.ledger.complete_portals():
                 removed = self.store.mark_unseen_removed(portal_id, self.run_id)
                 self.crawler.stats.inc_value("govreports/reports_removed", removed)
-            for list_url, portal_id, pages, complete in getattr(spider, "list_summaries", list)():
-                self.store.record_list_crawl(list_url, portal_id, pages, complete)
+            for summary in self.ledger.list_summaries():
+                self.store.record_list_crawl(summary.list_url, summary.portal_id, summary.pages, summary.complete)
         stats = self.crawler.stats
         counts = {
             "new": stats.get_value("govreports/reports_new", 0),

@@ -33,6 +33,10 @@ GOVREPORTS_FILES_DIR = ""
 GOVREPORTS_OCR = False
 # How many list pages one column may have before we stop paging (runaway pagination guard).
 GOVREPORTS_MAX_LIST_PAGES = 200
+# Home-page discovery of a portal's report column (when the registry gives no list_urls):
+# at most this many requests per portal, and this many levels of hub pages below the home page.
+GOVREPORTS_DISCOVERY_BUDGET = 60
+GOVREPORTS_DISCOVERY_MAX_DEPTH = 3
 
 USER_AGENT = f"govreports/0.1 (+{GOVREPORTS_CONTACT_URL}; annual disclosure report archiver)"
 

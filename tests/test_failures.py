@@ -1,13 +1,16 @@
-"""Readable failure reasons."""
+"""Why a request was given up on: its kind (set where the failure is known) and a readable reason."""
 
 import pytest
 from scrapy import Request
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest, ResponseDataLossError
 from scrapy.http import Response
+from scrapy.robotstxt import ProtegoRobotParser
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from govreports.failures import failure_reason
+from govreports.failures import ChallengeNotPassed, FailureKind, RedirectLoop, failure_reason
 
 
 def reason(exc):
@@ -19,20 +22,51 @@ def reason(exc):
 
 def test_http_error():
     response = Response("http://a.gov.cn/x", status=503, request=Request("http://a.gov.cn/x"))
-    assert reason(HttpError(response, "Ignoring non-200 response")) == (503, "HTTP 503")
+    assert reason(HttpError(response, "Ignoring non-200 response")) == (503, FailureKind.HTTP_ERROR, "HTTP 503")
 
 
-@pytest.mark.parametrize("exc, expected", [
-    (DownloadTimeoutError("took longer than 60 s"), "timeout"),
-    (ResponseDataLossError("data loss"), "truncated response: the connection closed before the whole body arrived"),
+@pytest.mark.parametrize("exc, kind, expected", [
+    (DownloadTimeoutError("took longer than 60 s"), FailureKind.TIMEOUT, "timeout"),
+    (ResponseDataLossError("data loss"), FailureKind.TRUNCATED,
+     "truncated response: the connection closed before the whole body arrived"),
     (DownloadCancelledError("Expected to receive 3145737 bytes which is larger than download max size"),
-     "response too large (over DOWNLOAD_MAXSIZE)"),
-    (IgnoreRequest("Forbidden by robots.txt"), "forbidden by robots.txt"),
-    (IgnoreRequest("redirect loop: a -> a"), "redirect loop: a -> a"),
+     FailureKind.TOO_LARGE, "response too large (over DOWNLOAD_MAXSIZE)"),
+    (RedirectLoop("redirect loop: a -> a"), FailureKind.REDIRECT_LOOP, "redirect loop: a -> a"),
+    (ChallengeNotPassed("anti-bot block (创宇盾) still there after 3 waits"), FailureKind.CHALLENGE,
+     "ignored: anti-bot block (创宇盾) still there after 3 waits"),
+    (IgnoreRequest("dropped by a component"), FailureKind.IGNORED, "ignored: dropped by a component"),
 ])
-def test_reasons(exc, expected):
-    assert reason(exc) == (None, expected)
+def test_reasons(exc, kind, expected):
+    assert reason(exc) == (None, kind, expected)
+
+
+def robots_failure(robots_txt: bytes, url: str) -> Failure:
+    """The failure Scrapy's own RobotsTxtMiddleware raises for a forbidden URL."""
+    crawler = get_crawler(settings_dict={"ROBOTSTXT_OBEY": True})
+    crawler.stats.open_spider()
+    middleware = RobotsTxtMiddleware.from_crawler(crawler)
+    parser = ProtegoRobotParser.from_crawler(crawler, robots_txt)
+    try:
+        middleware.process_request_2(parser, Request(url))
+    except IgnoreRequest:
+        return Failure()
+    raise AssertionError(f"robots.txt did not forbid {url}")
+
+
+def test_robots_txt_is_told_by_where_the_failure_came_from():
+    failure = robots_failure(b"User-agent: *\nDisallow: /private/\n", "http://a.gov.cn/private/x.html")
+    assert failure_reason(failure) == (None, FailureKind.ROBOTS, "forbidden by robots.txt")
+
+
+def test_robots_wording_elsewhere_is_not_robots():
+    assert reason(IgnoreRequest("Forbidden by robots.txt"))[1] is FailureKind.IGNORED
+
+
+def test_robots_txt_kept_after_twisted_cleans_the_failure():
+    failure = robots_failure(b"User-agent: *\nDisallow: /\n", "http://a.gov.cn/x.html")
+    failure.cleanFailure()  # what a Deferred does to a failure it passes on
+    assert failure_reason(failure)[1] is FailureKind.ROBOTS
 
 
 def test_unknown_errors_name_their_type():
-    assert reason(ValueError("odd")) == (None, "ValueError: odd")
+    assert reason(ValueError("odd")) == (None, FailureKind.ERROR, "ValueError: odd")

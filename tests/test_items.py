@@ -46,10 +46,12 @@ def test_unknown_label_rows_are_allowed():
 def test_invalid_report_becomes_a_recorded_failure():
     from scrapy.utils.test import get_crawler
 
+    from govreports.failures import FailureKind
     from govreports.items import FetchFailureItem
     from govreports.pipelines import ValidateReportPipeline
 
     crawler = get_crawler()
     crawler.stats.open_spider()
     out = ValidateReportPipeline.from_crawler(crawler).process_item(item(report_year=None))
-    assert isinstance(out, FetchFailureItem) and out.reason == "invalid report: reporting year not found"
+    assert isinstance(out, FetchFailureItem)
+    assert (out.reason, out.kind) == ("invalid report: reporting year not found", FailureKind.INVALID_REPORT)

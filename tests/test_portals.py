@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from govreports import settings
 from govreports.identity import canonical_url
 from tests.conftest import REPO, crawl, write_registry
 from tests.portal_server import PortalServer
@@ -32,7 +33,7 @@ PORTALS = MANIFEST["portals"]
 CHROMIUM = Path("/usr/bin/chromium")
 # 创宇盾 lifts after a while: tests wait 1 s (growing per try) instead of the default 90 s.
 CHALLENGE_SETTINGS = {"GOVREPORTS_CHALLENGE_BACKOFF": "1"}
-DISCOVERY_BUDGET = 60
+DISCOVERY_BUDGET = settings.GOVREPORTS_DISCOVERY_BUDGET
 
 
 def pytest_configure(config):

@@ -15,13 +15,15 @@ the crawl to a publication-date window; ``-a grace_days=`` tunes the date stop.
 
 The spider is thin: the registry says where to start, the platform modules read list
 pages, :mod:`govreports.discovery` finds a column from a home page, and
-:mod:`govreports.parsing` turns a report page into data.  Items go to the pipelines.
+:mod:`govreports.parsing` turns a report page into data, :mod:`govreports.verdicts`
+says what a fetched report page is.  Items go to the pipelines; how the crawl went
+(lists read, discovery spent, portals read to their end) is kept in the crawl ledger
+(:mod:`govreports.ledger`), which the SQLite pipeline reads at the end.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,29 +33,43 @@ from scrapy.http import Response, TextResponse
 
 from govreports.discovery import discovery_links, sublist_links
 from govreports.identity import canonical_url
-from govreports.incremental import ListProgress, RecrawlPolicy, paging_decision, truthy
+from govreports.incremental import RecrawlPolicy, paging_decision, truthy
 from govreports.items import DiscoveredColumnItem, FetchFailureItem, GoneItem, ReportItem, SeenItem
 from govreports.browser import browser_meta
 from govreports.attachments.sniff import sniff_type
-from govreports.parsing.model import Link, ParsedReport
+from govreports.ledger import CrawlLedger, CrawlRun, LedgerKeeper
+from govreports.parsing.model import ParsedReport
 from govreports.parsing.report import parse_report_html
-from govreports.failures import failure_reason
-from govreports.parsing.titles import is_report_link, report_year
+from govreports.failures import FailureKind, failure_reason
+from govreports.parsing.titles import is_report_link
 from govreports.platforms import Page, get_platform
-from govreports.platforms.jsshell import detail_needs_browser, render_js_needed
+from govreports.platforms.jsshell import render_js_needed
 from govreports.registry import Portal, load_portals, select_portals
-from govreports.responses import deleted_page_target, meta_refresh_target, page_text, validators
+from govreports.responses import page_text, validators
 from govreports.storage import ReportStore
 from govreports.storage.store import CrawlState
+from govreports.verdicts import NON_REPORT_FAILURES, FetchedPage, Verdict, VerdictKind, page_verdict
 
 DOCUMENT_KINDS = {"pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "zip"}
 LOCAL_FILES_SLOT = "local-files"  # see DOWNLOAD_SLOTS in settings
-# How many requests home-page discovery may spend per portal before giving up.
-DISCOVERY_BUDGET = 60
-DISCOVERY_MAX_DEPTH = 3
 
 
-class PortalSpider(scrapy.Spider):
+def required_int(settings, name: str) -> int:
+    """A whole-number setting that has its default in ``govreports/settings.py``."""
+    if settings.get(name) is None:
+        raise ValueError(f"setting {name} is not set (its default is in govreports/settings.py)")
+    return settings.getint(name)
+
+
+class PortalSpider(LedgerKeeper, scrapy.Spider):
+    """Crawls the portals a region (or a start URL) names; keeps the crawl's
+    :class:`~govreports.ledger.CrawlLedger` as ``self.ledger``.
+
+    Settings read once, in ``from_crawler``: ``PORTALS_FILE``, ``GOVREPORTS_DB`` (the
+    recrawl state), ``GOVREPORTS_MAX_LIST_PAGES``, ``GOVREPORTS_DISCOVERY_BUDGET`` and
+    ``GOVREPORTS_DISCOVERY_MAX_DEPTH``.
+    """
+
     name = "portal"
     custom_settings = {
         # A deleted report often answers 200 with a meta refresh to its folder; the
@@ -86,61 +102,30 @@ class PortalSpider(scrapy.Spider):
         self.crawl_args = {"region": self.region, "start_url": self.start_url, "platform": platform,
                            "full": self.policy.full, "revalidate_days": self.policy.revalidate_days,
                            "since": since or "", "until": until or "", "grace_days": self.policy.grace_days}
-        self.portals: list[Portal] = []
         self.portal_by_id: dict[str, Portal] = {}
         self.recrawl_state = CrawlState()
-        self.discovery_spent: Counter[str] = Counter()
-        self.list_pages_seen: Counter[str] = Counter()
-        self.list_progress: dict[str, ListProgress] = {}
-        self.column_portal: dict[str, str] = {}
-        self.cut_short: set[str] = set()  # lists whose paging hit GOVREPORTS_MAX_LIST_PAGES
-        self.incomplete_portals: set[str] = set()
-        self.discovering: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.portals = spider.select_portals(crawler.settings.get("PORTALS_FILE"))
-        spider.portal_by_id = {p.portal_id: p for p in spider.portals}
-        spider.max_list_pages = crawler.settings.getint("GOVREPORTS_MAX_LIST_PAGES", 200)
-        store = ReportStore(crawler.settings.get("GOVREPORTS_DB"))
+        settings = crawler.settings
+        portals = spider.select_portals(settings.get("PORTALS_FILE"))
+        spider.portal_by_id = {p.portal_id: p for p in portals}
+        spider.ledger = CrawlLedger(CrawlRun(region=spider.region, args=spider.crawl_args, portals=tuple(portals),
+                                             windowed=bool(spider.policy.since or spider.policy.until)))
+        spider.max_list_pages = settings.getint("GOVREPORTS_MAX_LIST_PAGES", 200)
+        spider.discovery_budget = required_int(settings, "GOVREPORTS_DISCOVERY_BUDGET")
+        spider.discovery_max_depth = required_int(settings, "GOVREPORTS_DISCOVERY_MAX_DEPTH")
+        store = ReportStore(settings.get("GOVREPORTS_DB"))
         try:
             spider.recrawl_state = store.crawl_state(list(spider.portal_by_id))
         finally:
             store.close()
         return spider
 
-    def closing_failures(self) -> list[FetchFailureItem]:
-        """Failures only known at the end: portals whose home page led to no report column."""
-        failures = []
-        for portal_id in sorted(self.discovering):
-            stats = self.crawler.stats
-            if not stats.get_value(f"govreports/portal/{portal_id}/list_pages", 0) and not stats.get_value(
-                    f"govreports/portal/{portal_id}/reports", 0):
-                portal = self.portal_by_id[portal_id]
-                failures.append(self.failure(
-                    portal, portal.home_url,
-                    f"discovery found no report column within {self.discovery_spent[portal_id]} requests; "
-                    "set list_urls in the registry"))
-        return failures
-
-    def list_summaries(self) -> list[tuple[str, str, int, bool | None]]:
-        """(list URL, portal, pages read, whether this crawl covered it) per list."""
-        summaries = []
-        for column, pages in self.list_pages_seen.items():
-            key = canonical_url(column)
-            progress = self.list_progress.get(key, ListProgress())
-            summaries.append((key, self.column_portal.get(column, ""), pages,
-                              progress.complete(cut_short=key in self.cut_short)))
-        return summaries
-
-    def complete_portals(self) -> list[str]:
-        """Portals whose every list was read to its end in this crawl: their stored
-        reports that no list showed any more can be marked removed."""
-        if self.policy.since or self.policy.until:
-            return []
-        return [p for p in self.portal_by_id if p not in self.incomplete_portals
-                and self.crawler.stats.get_value(f"govreports/portal/{p}/list_pages", 0)]
+    @property
+    def portals(self) -> tuple[Portal, ...]:
+        return self.ledger.run.portals
 
     def select_portals(self, portals_file: str) -> list[Portal]:
         if self.start_url:
@@ -218,19 +203,19 @@ class PortalSpider(scrapy.Spider):
                 for url in list_urls:
                     yield self.list_request(portal, url, column=url, platform=portal.platform, first=True)
             elif portal.home_url:
-                self.discovering.add(portal.portal_id)
+                self.ledger.discovery_started(portal.portal_id)
                 yield scrapy.Request(
                     portal.home_url,
                     callback=self.parse_home,
                     errback=self.on_error,
-                    meta=self._meta(portal, depth_left=DISCOVERY_MAX_DEPTH),
+                    meta=self._meta(portal, depth_left=self.discovery_max_depth),
                 )
 
     # --- callbacks -----------------------------------------------------------------
     def parse_home(self, response: Response):
         """Walk from the home page towards the annual-report column(s)."""
         portal = self.portal_by_id[response.meta["portal_id"]]
-        self.discovery_spent[portal.portal_id] += 1
+        self.ledger.discovery_step(portal.portal_id)
         if not isinstance(response, TextResponse):
             return
         links = discovery_links(Page(url=response.url, text=page_text(response)))
@@ -245,11 +230,11 @@ class PortalSpider(scrapy.Spider):
         if links.columns or depth_left <= 0:
             return
         for hub in links.hubs:
-            if self.discovery_spent[portal.portal_id] >= DISCOVERY_BUDGET:
+            if self.ledger.discovery_spent[portal.portal_id] >= self.discovery_budget:
                 self.logger.warning("discovery budget spent on %s without finding its report column",
                                     portal.portal_id)
                 return
-            self.discovery_spent[portal.portal_id] += 1
+            self.ledger.discovery_step(portal.portal_id)
             yield response.follow(hub.url, callback=self.parse_home, errback=self.on_error,
                                   meta=self._meta(portal, depth_left=depth_left))
 
@@ -267,10 +252,10 @@ class PortalSpider(scrapy.Spider):
         portal = self.portal_by_id[response.meta["portal_id"]]
         column = response.meta["column"]
         self._count(portal.portal_id, "list_pages")
-        self.list_pages_seen[column] += 1
-        self.column_portal[column] = portal.portal_id
+        pages_read = self.ledger.list_page_read(portal.portal_id, column)
         if not isinstance(response, TextResponse):
-            yield self.failure(portal, response.url, "list page is not text", response.status)
+            yield self.failure(portal, response.url, FailureKind.LIST_NOT_TEXT, "list page is not text",
+                               response.status)
             return
         page = Page(url=response.url, text=page_text(response), status=response.status)
         platform = get_platform(response.meta.get("platform", "auto"), page)
@@ -308,7 +293,7 @@ class PortalSpider(scrapy.Spider):
             else:
                 self._count(portal.portal_id, "known_skipped")
                 yield SeenItem(portal_id=portal.portal_id, url=url)
-        progress = self.list_progress.setdefault(canonical_url(column), ListProgress())
+        progress = self.ledger.progress(column)
         progress.stopped = paging_decision(
             self.policy, progress,
             item_dates=[c.published for c in listing.candidates],
@@ -318,12 +303,11 @@ class PortalSpider(scrapy.Spider):
         )
         if progress.stopped:
             if listing.next_requests:
-                self.incomplete_portals.add(portal.portal_id)
+                self.ledger.list_stopped_early(portal.portal_id)
                 self._count(portal.portal_id, "lists_stopped_early")
                 self.logger.info("stopped paging %s at %s: %s", column, response.url, progress.stopped)
-        elif self.list_pages_seen[column] >= self.max_list_pages:
-            self.incomplete_portals.add(portal.portal_id)
-            self.cut_short.add(canonical_url(column))
+        elif pages_read >= self.max_list_pages:
+            self.ledger.list_cut_short(portal.portal_id, column)
             self.logger.warning("stopped paging %s after %d pages", column, self.max_list_pages)
         else:
             for request in listing.next_requests:
@@ -334,116 +318,95 @@ class PortalSpider(scrapy.Spider):
             yield self.list_request(portal, sublist, column=sublist, platform=portal.platform)
 
     def parse_report(self, response: Response, parsed: ParsedReport | None = None):
+        """A page a list showed under a report title, or a known report revalidated:
+        acts on its :func:`~govreports.verdicts.page_verdict`."""
         portal = self.portal_by_id[response.meta["portal_id"]]
         self._count(portal.portal_id, "report_pages")
-        text = page_text(response) if isinstance(response, TextResponse) else ""
-        if response.meta.get("revalidate"):
-            if response.status == 304:
+        verdict = page_verdict(self.fetched_page(response), parsed)
+        match verdict.kind:
+            case VerdictKind.NOT_MODIFIED:
                 self._count(portal.portal_id, "not_modified")
                 self.crawler.stats.inc_value("govreports/not_modified")
                 yield SeenItem(portal_id=portal.portal_id, url=canonical_url(response.url), revalidated=True,
                                **validators(response))
-                return
-            if response.status in (404, 410) or deleted_page_target(text, response.url):
+            case VerdictKind.GONE:
                 self._count(portal.portal_id, "gone")
-                yield GoneItem(portal_id=portal.portal_id, url=canonical_url(response.url),
-                               reason=f"HTTP {response.status}" if response.status != 200 else "deleted page")
-                return
-        if sniff_type(response.body, response.url) in DOCUMENT_KINDS:
-            yield from self.report_file(portal, response)
-            return
-        if not isinstance(response, TextResponse):
-            content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-            yield self.not_a_report(portal, response, f"not a report: not a page or document ({content_type})")
-            return
-        if not response.body.strip():
-            yield self.not_a_report(portal, response, "empty page")
-            return
-        gone_to = deleted_page_target(text, response.url)
-        if gone_to:
-            yield self.not_a_report(portal, response, f"not a report: deleted page (meta refresh to {gone_to})")
-            return
-        refresh = meta_refresh_target(text, response.url)
-        if refresh and refresh != response.url:
-            yield response.follow(refresh, callback=self.parse_report, errback=self.on_error,
-                                  meta=dict(response.meta))
-            return
-        if parsed is None:
-            parsed = parse_report_html(text, response.url)
-        if not parsed.is_report and not response.meta.get("playwright") and \
-                detail_needs_browser(Page(url=response.url, text=text)):
-            # The article is loaded by script: only a browser shows it.
-            self._count(portal.portal_id, "rendered_in_browser")
-            yield response.request.replace(meta={**response.meta, **browser_meta()}, dont_filter=True)
-            return
-        if not parsed.is_report:
-            yield self.not_a_report(portal, response, f"not a report: {parsed.title or '(no title)'}")
-            return
+                yield GoneItem(portal_id=portal.portal_id, url=canonical_url(response.url), reason=verdict.detail)
+            case VerdictKind.META_REFRESH:
+                yield response.follow(verdict.detail, callback=self.parse_report, errback=self.on_error,
+                                      meta=dict(response.meta))
+            case VerdictKind.JS_SHELL:
+                # The article is loaded by script: only a browser shows it.
+                self._count(portal.portal_id, "rendered_in_browser")
+                yield response.request.replace(meta={**response.meta, **browser_meta()}, dont_filter=True)
+            case VerdictKind.DOCUMENT:
+                yield self.report_item(portal, response, verdict.parsed, source_format=verdict.detail,
+                                       attachment_bodies={response.url: response.body})
+            case VerdictKind.REPORT:
+                yield self.report_item(portal, response, verdict.parsed, source_format="html")
+            case VerdictKind.NOT_TEXT | VerdictKind.EMPTY | VerdictKind.DELETED | VerdictKind.NOT_A_REPORT:
+                yield self.not_a_report(portal, response, verdict)
+
+    @staticmethod
+    def fetched_page(response: Response) -> FetchedPage:
+        """What :func:`~govreports.verdicts.page_verdict` reads of a response."""
+        document_type = sniff_type(response.body, response.url)
+        return FetchedPage(
+            url=response.url,
+            status=response.status,
+            body=response.body,
+            text=page_text(response) if isinstance(response, TextResponse) else None,
+            document_type=document_type if document_type in DOCUMENT_KINDS else "",
+            content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
+            list_title=response.meta.get("list_title", ""),
+            list_date=response.meta.get("list_date"),
+            revalidating=bool(response.meta.get("revalidate")),
+            in_browser=bool(response.meta.get("playwright")),
+        )
+
+    def report_item(self, portal: Portal, response: Response, parsed: ParsedReport, *, source_format: str,
+                    attachment_bodies: dict[str, bytes] | None = None) -> ReportItem:
+        """The item of a report found at ``response`` (a page, or a file that is the
+        report: then its bytes go along, so the attachment pipeline need not fetch it
+        again)."""
         self._count(portal.portal_id, "reports")
-        yield ReportItem(
+        self.ledger.report_found(portal.portal_id)
+        return ReportItem(
             portal_id=portal.portal_id,
             region_code=portal.region_code,
             region_name=portal.region_name,
             url=response.url,
             list_url=response.meta.get("column", ""),
-            source_format="html",
+            source_format=source_format,
             sha256=hashlib.sha256(response.body).hexdigest(),
             parsed=parsed,
             list_title=response.meta.get("list_title", ""),
             list_date=response.meta.get("list_date"),
-            **validators(response),
-        )
-
-    def report_file(self, portal: Portal, response: Response):
-        """A list item that links straight to a PDF/Word/Excel file: the file is the
-        report.  Its title is the one the list printed; the attachment pipeline reads
-        the numbers from the file itself."""
-        title = response.meta.get("list_title", "")
-        if not is_report_link(title):
-            yield self.not_a_report(portal, response, f"not a report: a file listed as {title!r}")
-            return
-        self._count(portal.portal_id, "reports")
-        parsed = ParsedReport(url=response.url, title=title, report_year=report_year(title), is_report=True,
-                              metadata={"published_date": response.meta.get("list_date") or ""},
-                              attachments=[Link(url=response.url, text=title)])
-        yield ReportItem(
-            portal_id=portal.portal_id,
-            region_code=portal.region_code,
-            region_name=portal.region_name,
-            url=response.url,
-            list_url=response.meta.get("column", ""),
-            source_format=sniff_type(response.body, response.url),
-            sha256=hashlib.sha256(response.body).hexdigest(),
-            parsed=parsed,
-            list_title=title,
-            list_date=response.meta.get("list_date"),
-            attachment_bodies={response.url: response.body},
+            attachment_bodies=attachment_bodies or {},
             **validators(response),
         )
 
     # --- failures ------------------------------------------------------------------
-    def failure(self, portal: Portal, url: str, reason: str, status: int | None = None,
+    def failure(self, portal: Portal, url: str, kind: FailureKind, reason: str, status: int | None = None,
                 attempts: int = 1, error: str = "") -> FetchFailureItem:
-        return FetchFailureItem(portal_id=portal.portal_id, url=url, reason=reason,
+        return FetchFailureItem(portal_id=portal.portal_id, url=url, reason=reason, kind=kind,
                                 http_status=status, attempts=attempts, last_error=error)
 
-    def not_a_report(self, portal: Portal, response: Response, reason: str) -> FetchFailureItem:
+    def not_a_report(self, portal: Portal, response: Response, verdict: Verdict) -> FetchFailureItem:
         """A page listed as a report that is not one (deleted, empty, a look-alike)."""
         self._count(portal.portal_id, "non_reports")
         self.crawler.stats.inc_value("govreports/non_reports")
-        return self.failure(portal, response.url, reason, response.status)
+        return self.failure(portal, response.url, NON_REPORT_FAILURES[verdict.kind], verdict.detail, response.status)
 
     def on_error(self, failure):
         request = failure.request
         portal = self.portal_by_id.get(request.meta.get("portal_id", ""))
         if portal is None:
             return
-        status, reason = failure_reason(failure)
+        status, kind, reason = failure_reason(failure)
         if request.callback in (self.parse_list, self.parse_start, self.parse_home):
-            self.incomplete_portals.add(portal.portal_id)
-            if "column" in request.meta:
-                self.list_progress.setdefault(canonical_url(request.meta["column"]), ListProgress()).failed = True
+            self.ledger.list_request_failed(portal.portal_id, request.meta.get("column"))
         self.logger.warning("giving up on %s: %s", request.url, reason)
-        yield self.failure(portal, request.url, reason, status,
+        yield self.failure(portal, request.url, kind, reason, status,
                            attempts=request.meta.get("retry_times", 0) + 1,
                            error=str(failure.value)[:500])

@@ -1,0 +1,447 @@
+"""The portal spider's callbacks, in process, on saved pages (see :mod:`tests.inprocess`).
+
+Requests come from the spider's own request builders (so they carry the meta it sets),
+responses carry the bytes of the saved sites; each test looks at what one callback
+yields and what it wrote in the crawl ledger.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime, timezone
+
+import pytest
+from scrapy import Request
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from govreports.failures import FailureKind
+from govreports.identity import canonical_url
+from govreports.items import DiscoveredColumnItem, FetchFailureItem, GoneItem, ReportItem, SeenItem
+from govreports.storage.store import CrawlState, KnownUrl
+from tests.inprocess import (
+    FIXTURES, REPO, make_spider, of_type, portal_row, run_callback, saved_response, site_file, site_url,
+)
+
+MANIFEST = json.loads((REPO / "tests/sites/MANIFEST.json").read_text(encoding="utf-8"))["sites"]
+PORTALS = json.loads((REPO / "tests/sites/PORTALS_MANIFEST.json").read_text(encoding="utf-8"))["portals"]
+
+HHG = "guizhou_hhg"
+HHG_LIST = "zwgk/xxgkndbg/index.html"
+HHG_PAGE_1 = "zwgk/xxgkndbg/index_1.html"
+REPORT = "zwgk/xxgkndbg/202401/t20240126_83575412.html"
+REPORT_TITLE = "红花岗区人民政府2023年政府信息公开工作年度报告"
+LOOKALIKE = "zwgk/xxgkndbg/202403/t20240308_83016672.html"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+
+
+def hhg_spider(tmp_path, settings=None, **args):
+    return make_spider(tmp_path, [portal_row(HHG, lists=[HHG_LIST])], settings=settings,
+                       **({"region": "红花岗区"} | args))
+
+
+@pytest.fixture
+def spider(tmp_path):
+    return hhg_spider(tmp_path)
+
+
+def stat(spider, name):
+    return spider.crawler.stats.get_value(name, 0)
+
+
+# --- start ---------------------------------------------------------------------------------
+def start_requests(spider) -> list[Request]:
+    async def collect():
+        return [request async for request in spider.start()]
+    return asyncio.run(collect())
+
+
+def test_start_requests_every_registered_list(spider):
+    [request] = start_requests(spider)
+    assert (request.url, request.callback, request.meta["column"], request.meta["portal_id"]) == (
+        site_url(HHG, HHG_LIST), spider.parse_list, site_url(HHG, HHG_LIST), HHG)
+
+
+def test_start_walks_from_the_home_page_when_no_list_is_known(tmp_path):
+    spider = make_spider(tmp_path, [portal_row("home_only", home="index.html")], region="home_only",
+                         settings={"GOVREPORTS_DISCOVERY_MAX_DEPTH": 5})
+    [request] = start_requests(spider)
+    assert (request.url, request.callback, request.meta["depth_left"], spider.ledger.discovering) == (
+        site_url("home_only", "index.html"), spider.parse_home, 5, {"home_only"})
+
+
+def test_start_url_is_read_by_parse_start(tmp_path):
+    url = site_url(HHG, REPORT)
+    spider = make_spider(tmp_path, [], start_url=url)
+    [request] = start_requests(spider)
+    assert (request.url, request.callback) == (url, spider.parse_start)
+
+
+# --- parse_list -----------------------------------------------------------------------------
+def list_request(spider, path=HHG_LIST, site=HHG, column=HHG_LIST):
+    portal = spider.portal_by_id[site]
+    return spider.list_request(portal, site_url(site, path), column=site_url(site, column), platform="auto")
+
+
+def read_list(spider, path=HHG_LIST, site=HHG, column=HHG_LIST, **response):
+    request = list_request(spider, path, site, column)
+    if "body" in response:
+        return run_callback(request, saved_response(request, **response))
+    return run_callback(request, saved_response(request, site_file(site, path)))
+
+
+def manifest_page(site, path):
+    return next(p for p in MANIFEST[site]["list_pages"] if p["path"] == path)
+
+
+def report_paths(site):
+    return {r["path"] for r in MANIFEST[site]["reports"]}
+
+
+def test_list_requests_its_report_links(spider):
+    out = read_list(spider)
+    requested = {r.url for r in of_type(out, Request) if r.callback == spider.parse_report}
+    expected = {site_url(HHG, p) for p in manifest_page(HHG, HHG_LIST)["items"] if p in report_paths(HHG)}
+    assert requested == expected
+
+
+def test_list_report_requests_carry_the_list_title_date_and_column(spider):
+    [request] = [r for r in of_type(read_list(spider), Request) if r.url == site_url(HHG, REPORT)]
+    assert (request.meta["list_title"], request.meta["list_date"], request.meta["column"]) == (
+        REPORT_TITLE, "2024-01-26", site_url(HHG, HHG_LIST))
+
+
+def test_list_requests_its_next_page_in_the_same_column(spider):
+    [request] = [r for r in of_type(read_list(spider), Request) if r.callback == spider.parse_list]
+    assert (request.url, request.meta["column"]) == (site_url(HHG, HHG_PAGE_1), site_url(HHG, HHG_LIST))
+
+
+def test_list_page_is_written_in_the_ledger(spider):
+    read_list(spider)
+    read_list(spider, HHG_PAGE_1)
+    assert [tuple(s) for s in spider.ledger.list_summaries()] == [
+        (canonical_url(site_url(HHG, HHG_LIST)), HHG, 2, True)]
+    assert spider.ledger.complete_portals() == [HHG]
+
+
+def test_known_report_is_skipped_and_seen(spider):
+    url = canonical_url(site_url(HHG, REPORT))
+    fetched = datetime.now(timezone.utc).isoformat()
+    spider.recrawl_state = CrawlState(known_urls={url: KnownUrl("r1", "", "", fetched)})
+    out = read_list(spider)
+    assert (url in {canonical_url(r.url) for r in of_type(out, Request)},
+            [(s.portal_id, s.url) for s in of_type(out, SeenItem)]) == (False, [(HHG, url)])
+
+
+def test_known_report_due_for_revalidation_gets_a_conditional_get(spider):
+    url = canonical_url(site_url(HHG, REPORT))
+    spider.recrawl_state = CrawlState(known_urls={url: KnownUrl("r1", '"abc"', "", "2020-01-01T00:00:00+00:00")})
+    [request] = [r for r in of_type(read_list(spider), Request) if canonical_url(r.url) == url]
+    assert (request.headers.get("If-None-Match"), request.meta["revalidate"]) == (b'"abc"', True)
+
+
+def test_known_non_report_is_not_fetched_again(spider):
+    spider.recrawl_state = CrawlState(known_non_reports={site_url(HHG, REPORT)})
+    out = read_list(spider)
+    assert (site_url(HHG, REPORT) in {r.url for r in of_type(out, Request)}, stat(
+        spider, f"govreports/portal/{HHG}/known_non_reports")) == (False, 1)
+
+
+def test_reports_outside_the_date_window_are_not_fetched(tmp_path):
+    spider = hhg_spider(tmp_path, since="2025-01-01")
+    out = read_list(spider)
+    assert ([r for r in of_type(out, Request) if r.callback == spider.parse_report],
+            stat(spider, f"govreports/portal/{HHG}/outside_window")) == ([], 1)
+
+
+def test_list_stopped_early_leaves_its_portal_incomplete(spider):
+    column = canonical_url(site_url(HHG, HHG_LIST))
+    fetched = datetime.now(timezone.utc).isoformat()
+    known = {canonical_url(site_url(HHG, p)): KnownUrl("r", "", "", fetched) for p in report_paths(HHG)}
+    spider.recrawl_state = CrawlState(known_urls=known, complete_lists={column})
+    first = read_list(spider)  # only known reports: one page of grace …
+    second = read_list(spider)  # … then it stops
+    next_pages = [[r for r in of_type(out, Request) if r.callback == spider.parse_list] for out in (first, second)]
+    assert ([len(n) for n in next_pages], spider.ledger.progress(column).stopped, spider.ledger.complete_portals()) \
+        == ([1, 0], "only known reports", [])
+
+
+def test_list_paging_cut_short_by_the_page_guard(tmp_path):
+    spider = hhg_spider(tmp_path, settings={"GOVREPORTS_MAX_LIST_PAGES": 1})
+    out = read_list(spider)
+    assert ([r for r in of_type(out, Request) if r.callback == spider.parse_list],
+            spider.ledger.list_summaries()[0].complete, spider.ledger.complete_portals()) == ([], False, [])
+
+
+def test_list_page_that_is_not_text_is_a_recorded_failure(spider):
+    # Scrapy picks the response class from the URL too: an image is an image URL.
+    [failure] = read_list(spider, "zwgk/xxgkndbg/banner.png", body=PNG, headers={"Content-Type": "image/png"})
+    assert (failure.kind, failure.reason, failure.url) == (
+        FailureKind.LIST_NOT_TEXT, "list page is not text", site_url(HHG, "zwgk/xxgkndbg/banner.png"))
+
+
+def test_javascript_list_is_requested_again_through_the_browser(tmp_path):
+    spider = make_spider(tmp_path, [portal_row("js_list", lists=["zwgk/xxgknb/index.html"])], region="js_list")
+    [request] = read_list(spider, "zwgk/xxgknb/index.html", "js_list", "zwgk/xxgknb/index.html")
+    assert (request.url, request.meta.get("playwright"), request.dont_filter) == (
+        site_url("js_list", "zwgk/xxgknb/index.html"), True, True)
+
+
+def test_department_and_town_sub_columns_are_lists_of_their_own(tmp_path):
+    column = "zwgk/xxgknb/index.html"
+    spider = make_spider(tmp_path, [portal_row("depts_towns", lists=[column])], region="depts_towns")
+    out = read_list(spider, column, "depts_towns", column)
+    sublists = {r.url for r in of_type(out, Request)
+                if r.callback == spider.parse_list and r.meta["column"] == r.url}
+    bodies = {site_url("depts_towns", p) for p in PORTALS["depts_towns"]["list_pages"]
+              if p.endswith("/index.html") and p != column}
+    not_reports = {site_url("depts_towns", p) for p in ("zwgk/xxgkzn/index.html", "zwgk/xxgkzd/index.html")}
+    assert (bodies <= sublists, sublists & not_reports) == (True, set())
+
+
+# --- parse_report: one test per verdict ------------------------------------------------------
+def report_request(spider, path=REPORT, title=REPORT_TITLE, date="2024-01-26"):
+    portal = spider.portal_by_id[HHG]
+    return spider.report_request(portal, site_url(HHG, path), column=site_url(HHG, HHG_LIST), title=title, date=date)
+
+
+def read_report(spider, path=REPORT, file=None, title=REPORT_TITLE, **response):
+    request = report_request(spider, path, title)
+    return run_callback(request, saved_response(request, file or site_file(HHG, path), **response))
+
+
+VALIDATORS = {"ETag": '"v1"', "Last-Modified": "Fri, 26 Jan 2024 08:00:00 GMT", "Content-Type": "text/html"}
+
+
+@pytest.fixture
+def report_item(spider):
+    [item] = read_report(spider, headers=VALIDATORS)
+    return item
+
+
+@pytest.mark.parametrize("field, expected", [
+    ("portal_id", HHG),
+    ("region_code", "520302"),
+    ("region_name", "红花岗区"),
+    ("url", site_url(HHG, REPORT)),
+    ("list_url", site_url(HHG, HHG_LIST)),
+    ("source_format", "html"),
+    ("list_title", REPORT_TITLE),
+    ("list_date", "2024-01-26"),
+    ("etag", '"v1"'),
+    ("last_modified", "Fri, 26 Jan 2024 08:00:00 GMT"),
+    ("attachment_bodies", {}),
+])
+def test_report_item_field(report_item, field, expected):
+    assert getattr(report_item, field) == expected
+
+
+def test_report_item_hashes_the_fetched_bytes(report_item):
+    import hashlib
+    assert report_item.sha256 == hashlib.sha256(site_file(HHG, REPORT).read_bytes()).hexdigest()
+
+
+def test_report_item_carries_the_parsed_page(report_item):
+    parsed = report_item.parsed
+    assert (parsed.title, parsed.report_year, parsed.index_no) == (REPORT_TITLE, 2023, "000014349/2024-00110")
+
+
+def test_report_is_counted_and_written_in_the_ledger(spider, report_item):
+    assert (stat(spider, f"govreports/portal/{HHG}/reports"), spider.ledger.portal_reports[HHG]) == (1, 1)
+
+
+def test_report_file_is_a_report_with_its_bytes(spider):
+    pdf = FIXTURES / "attachments/split-table.pdf"
+    [item] = read_report(spider, "zwgk/xxgkndbg/2023.pdf", file=pdf)
+    assert (type(item), item.source_format, item.parsed.title, item.parsed.report_year,
+            item.attachment_bodies == {item.url: pdf.read_bytes()}) == (ReportItem, "pdf", REPORT_TITLE, 2023, True)
+
+
+def non_report(spider, **kwargs) -> FetchFailureItem:
+    [failure] = read_report(spider, **kwargs)
+    assert stat(spider, "govreports/non_reports") == 1
+    return failure
+
+
+def test_file_listed_under_another_title_is_not_a_report(spider):
+    failure = non_report(spider, path="zwgk/xxgkndbg/plan.pdf", file=FIXTURES / "attachments/split-table.pdf",
+                         title="红花岗区2024年政务公开工作要点")
+    assert (failure.kind, failure.reason) == (
+        FailureKind.NOT_A_REPORT, "not a report: a file listed as '红花岗区2024年政务公开工作要点'")
+
+
+def test_lookalike_page_is_not_a_report(spider):
+    failure = non_report(spider, path=LOOKALIKE)
+    assert (failure.kind, failure.reason, failure.http_status, failure.portal_id) == (
+        FailureKind.NOT_A_REPORT, "not a report: 红花岗区2024年政务公开工作要点", 200, HHG)
+
+
+def test_response_neither_page_nor_document_is_not_a_document(spider):
+    failure = non_report(spider, path="zwgk/xxgkndbg/202401/seal.png", body=PNG, headers={"Content-Type": "image/png"})
+    assert (failure.kind, failure.reason) == (
+        FailureKind.NOT_A_DOCUMENT, "not a report: not a page or document (image/png)")
+
+
+def test_empty_page_is_recorded(spider):
+    failure = non_report(spider, body=b"", headers={"Content-Type": "text/html"})
+    assert (failure.kind, failure.reason) == (FailureKind.EMPTY_PAGE, "empty page")
+
+
+def test_deleted_page_is_recorded(spider):
+    deleted = site_file("trs_multi", "xxgk/zfxxgknb/202101/t20210129_0987654.html")
+    failure = non_report(spider, path="zwgk/xxgkndbg/202101/t20210129_1.html", file=deleted)
+    assert (failure.kind, failure.reason) == (
+        FailureKind.DELETED_PAGE, f"not a report: deleted page (meta refresh to {site_url(HHG, 'zwgk/xxgkndbg/')})")
+
+
+def test_meta_refresh_is_followed_with_the_same_meta(spider):
+    [request] = read_report(spider, file=FIXTURES / "spider/moved.html")
+    assert (request.url, request.callback, request.meta["list_title"], request.meta["column"]) == (
+        "http://portals.test/art/2024/1/26/art_1229012345_58812345.html", spider.parse_report, REPORT_TITLE,
+        site_url(HHG, HHG_LIST))
+
+
+def test_javascript_detail_page_is_requested_again_through_the_browser(spider):
+    [request] = read_report(spider, file=site_file("js_list", "zwgk/xxgknb/content/post_0901234.html"))
+    assert (request.url, request.meta.get("playwright"), request.dont_filter, request.meta["list_title"]) == (
+        site_url(HHG, REPORT), True, True, REPORT_TITLE)
+
+
+def revalidate(spider, status, body=b"", file=None):
+    portal = spider.portal_by_id[HHG]
+    known = KnownUrl("r1", '"v1"', "", "2020-01-01T00:00:00+00:00")
+    request = spider.revalidation_request(portal, site_url(HHG, REPORT), known, column=site_url(HHG, HHG_LIST))
+    response = saved_response(request, file, body=None if file else body, status=status,
+                              headers={"ETag": '"v1"', "Content-Type": "text/html"})
+    return run_callback(request, response)
+
+
+def test_revalidated_page_not_modified_is_seen(spider):
+    [seen] = revalidate(spider, 304)
+    assert (type(seen), seen.url, seen.revalidated, seen.etag, stat(spider, "govreports/not_modified")) == (
+        SeenItem, canonical_url(site_url(HHG, REPORT)), True, '"v1"', 1)
+
+
+def test_revalidated_page_that_404s_is_gone(spider):
+    [gone] = revalidate(spider, 404, "<h1>404 页面不存在</h1>".encode())
+    assert (type(gone), gone.url, gone.reason) == (GoneItem, canonical_url(site_url(HHG, REPORT)), "HTTP 404")
+
+
+def test_revalidated_page_now_deleted_is_gone(spider):
+    [gone] = revalidate(spider, 200, file=site_file("trs_multi", "xxgk/zfxxgknb/202101/t20210129_0987654.html"))
+    assert (type(gone), gone.reason) == (GoneItem, "deleted page")
+
+
+def test_revalidated_page_that_changed_is_read_again(spider):
+    [item] = revalidate(spider, 200, file=site_file(HHG, REPORT))
+    assert (type(item), item.parsed.title) == (ReportItem, REPORT_TITLE)
+
+
+# --- parse_start ------------------------------------------------------------------------------
+def test_start_url_that_is_a_report_is_stored(tmp_path):
+    url = site_url(HHG, REPORT)
+    spider = make_spider(tmp_path, [], start_url=url)
+    [request] = start_requests(spider)
+    [item] = run_callback(request, saved_response(request, site_file(HHG, REPORT)))
+    assert (type(item), item.url, item.parsed.title, item.portal_id) == (
+        ReportItem, url, REPORT_TITLE, "adhoc:portals.test")
+
+
+def test_start_url_that_is_a_list_is_read_as_a_list(tmp_path):
+    spider = make_spider(tmp_path, [], start_url=site_url(HHG, HHG_LIST))
+    [request] = start_requests(spider)
+    out = run_callback(request, saved_response(request, site_file(HHG, HHG_LIST)))
+    assert site_url(HHG, REPORT) in {r.url for r in of_type(out, Request) if r.callback == spider.parse_report}
+
+
+# --- parse_home: discovery ------------------------------------------------------------------------
+HOME = "home_only"
+
+
+def home_spider(tmp_path, **settings):
+    return make_spider(tmp_path, [portal_row(HOME, home="index.html")], region=HOME, settings=settings)
+
+
+def read_home(spider, path, depth_left=3):
+    portal = spider.portal_by_id[HOME]
+    request = Request(site_url(HOME, path), callback=spider.parse_home, errback=spider.on_error,
+                      meta=spider._meta(portal, depth_left=depth_left))
+    return run_callback(request, saved_response(request, site_file(HOME, path)))
+
+
+def test_home_page_leads_to_its_hubs(tmp_path):
+    spider = home_spider(tmp_path)
+    out = read_home(spider, "index.html")
+    hubs = [r for r in of_type(out, Request) if r.callback == spider.parse_home]
+    assert (site_url(HOME, "zwgk/index.html") in {r.url for r in hubs}, {r.meta["depth_left"] for r in hubs}) == (
+        True, {2})
+
+
+def test_discovery_spends_one_request_per_page_and_per_hub(tmp_path):
+    spider = home_spider(tmp_path)
+    hubs = [r for r in of_type(read_home(spider, "index.html"), Request) if r.callback == spider.parse_home]
+    assert spider.ledger.discovery_spent[HOME] == 1 + len(hubs)
+
+
+def test_discovery_stops_at_its_budget(tmp_path):
+    spider = home_spider(tmp_path, GOVREPORTS_DISCOVERY_BUDGET=3)
+    hubs = [r for r in of_type(read_home(spider, "index.html"), Request) if r.callback == spider.parse_home]
+    assert (len(hubs), spider.ledger.discovery_spent[HOME]) == (2, 3)
+
+
+def test_discovery_goes_no_deeper_than_its_depth(tmp_path):
+    spider = home_spider(tmp_path)
+    assert [r for r in of_type(read_home(spider, "index.html", depth_left=1), Request)
+            if r.callback == spider.parse_home] == []
+
+
+def test_report_column_found_is_remembered_and_read(tmp_path):
+    spider = home_spider(tmp_path)
+    out = read_home(spider, "zwgk/zfxxgk/index.html")
+    column = site_url(HOME, PORTALS[HOME]["report_column"])
+    remembered = [(i.portal_id, i.list_url) for i in of_type(out, DiscoveredColumnItem)]
+    lists = [r.url for r in of_type(out, Request) if r.callback == spider.parse_list]
+    assert (remembered, lists) == ([(HOME, column)], [column])
+
+
+def test_discovery_that_found_nothing_fails_at_the_end(tmp_path):
+    spider = home_spider(tmp_path)
+    start_requests(spider)
+    read_home(spider, "index.html", depth_left=1)
+    [failure] = spider.ledger.closing_failures()
+    assert (failure.url, failure.kind) == (site_url(HOME, "index.html"), FailureKind.DISCOVERY)
+
+
+# --- on_error ---------------------------------------------------------------------------------------
+def fail(spider, request, status=503, retries=3):
+    request.meta["retry_times"] = retries
+    response = saved_response(request, body=b"<html>503</html>", status=status, headers={"Content-Type": "text/html"})
+    try:
+        raise HttpError(response, "Ignoring non-200 response")
+    except HttpError:
+        failure = Failure()
+    failure.request = request
+    return list(spider.on_error(failure))
+
+
+def test_failed_request_is_a_recorded_failure_with_its_kind(spider):
+    [failure] = fail(spider, report_request(spider))
+    assert (failure.url, failure.kind, failure.reason, failure.http_status, failure.attempts, failure.portal_id) == (
+        site_url(HHG, REPORT), FailureKind.HTTP_ERROR, "HTTP 503", 503, 4, HHG)
+
+
+def test_failed_report_page_leaves_the_portal_complete(spider):
+    read_list(spider)
+    fail(spider, report_request(spider))
+    assert spider.ledger.complete_portals() == [HHG]
+
+
+def test_failed_list_page_leaves_its_list_and_portal_incomplete(spider):
+    read_list(spider)
+    fail(spider, list_request(spider, HHG_PAGE_1))
+    assert (spider.ledger.list_summaries()[0].complete, spider.ledger.complete_portals()) == (False, [])
+
+
+def test_failure_of_a_request_of_no_portal_is_not_recorded(spider):
+    assert fail(spider, Request("http://elsewhere.test/x.html")) == []
