@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from scrapy.downloadermiddlewares import robotstxt
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -93,18 +92,8 @@ def failure_reason(failure) -> tuple[int | None, FailureKind, str]:
         return None, error.kind, str(error)
     if failure.check(ChallengeNotPassed):
         return None, error.kind, f"ignored: {error}"
+    if failure.check(RobotsForbidden):
+        return None, error.kind, "forbidden by robots.txt"
     if failure.check(IgnoreRequest):
-        if raised_by_robots_middleware(failure):
-            return None, FailureKind.ROBOTS, "forbidden by robots.txt"
         return None, FailureKind.IGNORED, f"ignored: {error}"
     return None, FailureKind.ERROR, f"{failure.type.__name__}: {error}"[:300]
-
-
-def raised_by_robots_middleware(failure) -> bool:
-    """Whether Scrapy's RobotsTxtMiddleware raised this failure's exception.
-
-    It raises a plain IgnoreRequest (and sets no request meta), so the only sign
-    besides its message is where the exception came from: a frame of that module.
-    The failure keeps its frames even after Twisted cleaned it up.
-    """
-    return any(frame[1] == robotstxt.__file__ for frame in failure.frames)

@@ -2,15 +2,12 @@
 
 import pytest
 from scrapy import Request
-from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest, ResponseDataLossError
 from scrapy.http import Response
-from scrapy.robotstxt import ProtegoRobotParser
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from govreports.failures import ChallengeNotPassed, FailureKind, RedirectLoop, failure_reason
+from govreports.failures import ChallengeNotPassed, FailureKind, RedirectLoop, RobotsForbidden, failure_reason
 
 
 def reason(exc):
@@ -40,32 +37,14 @@ def test_reasons(exc, kind, expected):
     assert reason(exc) == (None, kind, expected)
 
 
-def robots_failure(robots_txt: bytes, url: str) -> Failure:
-    """The failure Scrapy's own RobotsTxtMiddleware raises for a forbidden URL."""
-    crawler = get_crawler(settings_dict={"ROBOTSTXT_OBEY": True})
-    crawler.stats.open_spider()
-    middleware = RobotsTxtMiddleware.from_crawler(crawler)
-    parser = ProtegoRobotParser.from_crawler(crawler, robots_txt)
-    try:
-        middleware.process_request_2(parser, Request(url))
-    except IgnoreRequest:
-        return Failure()
-    raise AssertionError(f"robots.txt did not forbid {url}")
-
-
-def test_robots_txt_is_told_by_where_the_failure_came_from():
-    failure = robots_failure(b"User-agent: *\nDisallow: /private/\n", "http://a.gov.cn/private/x.html")
-    assert failure_reason(failure) == (None, FailureKind.ROBOTS, "forbidden by robots.txt")
+def test_robots_txt_is_told_by_its_class():
+    # govreports.robots.RobotsTxtMiddleware raises RobotsForbidden (tests/test_robots.py)
+    assert reason(RobotsForbidden("Forbidden by robots.txt")) == (None, FailureKind.ROBOTS,
+                                                                   "forbidden by robots.txt")
 
 
 def test_robots_wording_elsewhere_is_not_robots():
     assert reason(IgnoreRequest("Forbidden by robots.txt"))[1] is FailureKind.IGNORED
-
-
-def test_robots_txt_kept_after_twisted_cleans_the_failure():
-    failure = robots_failure(b"User-agent: *\nDisallow: /\n", "http://a.gov.cn/x.html")
-    failure.cleanFailure()  # what a Deferred does to a failure it passes on
-    assert failure_reason(failure)[1] is FailureKind.ROBOTS
 
 
 def test_unknown_errors_name_their_type():
