@@ -66,11 +66,16 @@ GOVREPORTS_CHALLENGE_BACKOFF = 90.0
 GOVREPORTS_CHALLENGE_RETRIES = 3
 
 DOWNLOADER_MIDDLEWARES = {
+    # Waits out the backoff of retries and anti-bot blocks (request meta) before sending.
+    "govreports.middlewares.NotBeforeMiddleware": 540,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "govreports.middlewares.BackoffRetryMiddleware": 550,
     "govreports.middlewares.AntiBotMiddleware": 560,
     # After (closer to the download than) the RedirectMiddleware at 600.
     "govreports.middlewares.RedirectLoopMiddleware": 650,
+    # Scrapy's cookie handling, but public suffixes from the bundled list, never fetched.
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "govreports.middlewares.OfflineCookiesMiddleware": 700,
 }
 
 # Browser rendering only for requests that ask for it (meta "playwright"); Debian's
@@ -114,3 +119,5 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "govreports.extensions.CrawlSummary": 500,
 }
+# The end-of-crawl summary (printed and logged); the same numbers go to crawl_runs either way.
+GOVREPORTS_SUMMARY_ENABLED = True

@@ -9,7 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from scrapy.crawler import Crawler
+from scrapy.spiders import Spider
+from scrapy.utils.test import get_crawler
 
+from govreports import settings as project_settings
 from tests.portal_server import PortalServer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -71,3 +75,12 @@ def crawl(*spider_args: str, db: Path, settings: dict[str, str] | None = None,
     for arg in spider_args:
         args += ["-a", arg]
     return scrapy_cmd(*args, db=db, settings={**FAST_SETTINGS, **(settings or {})}, env=env)
+
+
+def project_crawler(**overrides) -> Crawler:
+    """An in-process crawler with the project's settings (``govreports.settings``) and
+    ``overrides``, and a spider attached, for building components with ``from_crawler``."""
+    settings = {name: getattr(project_settings, name) for name in dir(project_settings) if name.isupper()}
+    crawler = get_crawler(Spider, {**settings, **overrides})
+    crawler.spider = Spider.from_crawler(crawler, name="test")
+    return crawler

@@ -31,22 +31,22 @@ from scrapy.http import Response, TextResponse
 
 from govreports.discovery import discovery_links, sublist_links
 from govreports.identity import canonical_url
-from govreports.incremental import ListProgress, RecrawlPolicy, paging_decision, truthy
+from govreports.flags import parse_flag
+from govreports.incremental import ListProgress, RecrawlPolicy, paging_decision
 from govreports.items import DiscoveredColumnItem, FetchFailureItem, GoneItem, ReportItem, SeenItem
 from govreports.browser import browser_meta
-from govreports.attachments.sniff import sniff_type
+from govreports.attachments.sniff import DOCUMENT_KINDS, sniff_type
 from govreports.parsing.model import Link, ParsedReport
 from govreports.parsing.report import parse_report_html
 from govreports.failures import failure_reason
 from govreports.parsing.titles import is_report_link, report_year
-from govreports.platforms import Page, get_platform
+from govreports.platforms import Page, get_platform, platform_name
 from govreports.platforms.jsshell import detail_needs_browser, render_js_needed
 from govreports.registry import Portal, load_portals, select_portals
 from govreports.responses import deleted_page_target, meta_refresh_target, page_text, validators
 from govreports.storage import ReportStore
 from govreports.storage.store import CrawlState
 
-DOCUMENT_KINDS = {"pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "zip"}
 LOCAL_FILES_SLOT = "local-files"  # see DOWNLOAD_SLOTS in settings
 # How many requests home-page discovery may spend per portal before giving up.
 DISCOVERY_BUDGET = 60
@@ -79,8 +79,8 @@ class PortalSpider(scrapy.Spider):
             raise ValueError("say which portals to crawl: -a region=<name or code> or -a start_url=<URL>")
         self.region = region or ""
         self.start_url = start_url or ""
-        self.platform_arg = platform
-        self.render_js_arg = truthy(render_js)
+        self.platform_arg = platform_name(platform)
+        self.render_js_arg = parse_flag(render_js, name="render_js", default=False)
         self.policy = RecrawlPolicy.from_args(full=full, revalidate_days=revalidate_days, since=since,
                                               until=until, grace_days=grace_days)
         self.crawl_args = {"region": self.region, "start_url": self.start_url, "platform": platform,
@@ -102,7 +102,7 @@ class PortalSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.portals = spider.select_portals(crawler.settings.get("PORTALS_FILE"))
         spider.portal_by_id = {p.portal_id: p for p in spider.portals}
-        spider.max_list_pages = crawler.settings.getint("GOVREPORTS_MAX_LIST_PAGES", 200)
+        spider.max_list_pages = crawler.settings.getint("GOVREPORTS_MAX_LIST_PAGES")
         store = ReportStore(crawler.settings.get("GOVREPORTS_DB"))
         try:
             spider.recrawl_state = store.crawl_state(list(spider.portal_by_id))
