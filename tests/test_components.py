@@ -16,7 +16,8 @@ from govreports.extensions import CrawlSummary
 from govreports.items import FetchFailureItem, ReportItem
 from govreports.parsing.model import Link, ParsedReport
 from govreports.pipelines import SQLitePipeline
-from tests.conftest import REPO, project_crawler
+from tests.conftest import project_crawler
+from tests.harness import REPO
 
 STATISTICS_XLSX = REPO / "tests" / "fixtures" / "attachments" / "statistics.xlsx"
 

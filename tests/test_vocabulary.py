@@ -13,7 +13,7 @@ from govreports.parsing.titles import LOOK_ALIKE_KINDS, is_report_link
 from govreports.platforms import AUTO, PLATFORM_NAMES, PLATFORMS, Page, platform_name
 from govreports.registry import RegistryError, load_portals
 from govreports.spiders.portal import PortalSpider
-from tests.conftest import write_registry
+from tests.harness import write_registry
 
 
 # --- yes/no ---------------------------------------------------------------------------------
