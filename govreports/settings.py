@@ -54,8 +54,7 @@ DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 4
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-# Scrapy ≥ 2.16 retries through the RetryMiddleware with exponential backoff; keep the
-# default priority adjustment so retries do not starve the rest of the crawl.
+# Retries go behind fresh requests, so they do not starve the rest of the crawl.
 RETRY_PRIORITY_ADJUST = -1
 # Backoff between tries of one request: base × factor^(try-1), capped (5/15/45/120 s).
 GOVREPORTS_RETRY_BACKOFF_BASE = 5.0
