@@ -19,21 +19,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.conftest import crawl, write_registry  # noqa: E402
+from tests.harness import crawl_portals, portal_row, site_row  # noqa: E402
 from tests.portal_server import PortalServer  # noqa: E402
 
 
 def portals(server: PortalServer) -> list[dict[str, str]]:
-    def row(portal_id, code, name, list_urls):
-        return {"region_code": code, "region_name": name, "portal_name": name, "portal_id": portal_id,
-                "home_url": list_urls[0], "list_urls": " ".join(list_urls), "platform": "auto", "render_js": "0"}
-
     return [
-        row("bulk", "520303", "汇川区", [server.url("bulk/index.html")]),
-        row("guizhou_hhg", "520302", "红花岗区", [server.url("guizhou_hhg/zwgk/xxgkndbg/index.html")]),
-        row("guizhou_hc", "520303", "汇川区", [server.url("guizhou_hc/zwgk/xxgknb/index.html"),
-                                             server.url("guizhou_hc/zwgk/bmxxgk/index.html")]),
-        row("evolving", "520302", "红花岗区", [server.url("evolving/zwgk/xxgkndbg/index.html")]),
+        portal_row("bulk", "520303", "汇川区", server.url("bulk/index.html"), platform="auto"),
+        site_row(server, "guizhou_hhg"),
+        site_row(server, "guizhou_hc"),
+        portal_row("evolving", "520302", "红花岗区", server.url("evolving/zwgk/xxgkndbg/index.html"), platform="auto"),
     ]
 
 
@@ -46,24 +41,18 @@ def requests_made(server: PortalServer, prefix: str = "/") -> int:
 
 
 def main() -> None:
-    server = PortalServer().start()
-    server.bulk_reports, server.bulk_per_page = 150, 15
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            registry = write_registry(Path(tmp) / "portals.csv", portals(server))
-            db = Path(tmp) / "bench.db"
-            settings = {"PORTALS_FILE": str(registry)}
-            rows = []
-            for label, args in (("first crawl", ()), ("unchanged recrawl", ()),
-                                ("recrawl, revalidating all", ("revalidate_days=0",))):
-                server.reset_log()
-                result = crawl("region=贵州省", *args, db=db, settings=settings)
-                if result.returncode != 0:
-                    raise SystemExit(result.stderr[-2000:])
-                per_portal = {name: requests_made(server, prefix) for name, prefix in PORTAL_PREFIXES.items()}
-                rows.append((label, requests_made(server), per_portal))
-    finally:
-        server.stop()
+    with PortalServer() as server, tempfile.TemporaryDirectory() as tmp:
+        server.bulk_reports, server.bulk_per_page = 150, 15
+        db = Path(tmp) / "bench.db"
+        rows = []
+        for label, args in (("first crawl", ()), ("unchanged recrawl", ()),
+                            ("recrawl, revalidating all", ("revalidate_days=0",))):
+            server.reset_log()
+            result = crawl_portals(Path(tmp), portals(server), *args, region="贵州省", db=db)
+            if result.returncode != 0:
+                raise SystemExit(result.stderr[-2000:])
+            per_portal = {name: requests_made(server, prefix) for name, prefix in PORTAL_PREFIXES.items()}
+            rows.append((label, requests_made(server), per_portal))
     first = rows[0]
     names = list(PORTAL_PREFIXES)
     print(f"{'crawl':<28}{'all':>8}{'vs first':>10}" + "".join(f"{n:>14}" for n in names))

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import crawl, write_registry  # noqa: E402
+from tests.harness import CHALLENGE_SETTINGS, crawl_portals, site_row  # noqa: E402
 from tests.portal_server import PortalServer  # noqa: E402
 from tests.portal_sites import JSL_BLOCKED_TRIES  # noqa: E402
 
@@ -41,21 +41,6 @@ BROWSER_PORTALS = {"js_list", "ruishu"}
 PER_REPORT = 3
 DISCOVERY_EXTRA = 60
 CHROMIUM = Path("/usr/bin/chromium")
-SETTINGS = {"GOVREPORTS_CHALLENGE_BACKOFF": "1"}
-
-
-def registry_row(server: PortalServer, key: str) -> dict[str, str]:
-    portal = PORTALS[key]
-    return {
-        "region_code": portal["region_code"],
-        "region_name": portal["name"],
-        "portal_name": portal["name"],
-        "home_url": server.url(f"{key}/{portal['home_url']}"),
-        "list_urls": " ".join(server.url(f"{key}/{u}") for u in portal["list_urls"]),
-        "platform": portal["platform"],
-        "render_js": portal["render_js"],
-        "portal_id": key,
-    }
 
 
 def count(db: Path, sql: str) -> int:
@@ -69,12 +54,11 @@ def count(db: Path, sql: str) -> int:
 
 
 def bench(server: PortalServer, key: str, tmp: Path) -> dict:
-    registry = write_registry(tmp / f"{key}.csv", [registry_row(server, key)])
     db = tmp / f"{key}.db"
     start = len(server.requests)
     began = time.monotonic()
-    result = crawl(f"region={PORTALS[key]['region_code']}", db=db,
-                   settings={"PORTALS_FILE": str(registry), **SETTINGS})
+    result = crawl_portals(tmp, [site_row(server, key)], region=PORTALS[key]["region_code"], db=db,
+                           settings=CHALLENGE_SETTINGS, name=key)
     seconds = time.monotonic() - began
     requests = [path for _, path in server.requests[start:] if path.split("?")[0] != "/robots.txt"]
     found = count(db, "SELECT count(*) FROM reports")
@@ -103,11 +87,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="govreports-bench-") as tmp:
         # One server per portal: 创宇盾 counts requests per path from the server's start.
         for key in keys:
-            server = PortalServer().start()
-            try:
+            with PortalServer() as server:
                 row = bench(server, key, Path(tmp))
-            finally:
-                server.stop()
             rows.append(row)
             verdict = "ok" if row["ok"] else ("MISSED REPORTS" if row["found"] != row["expected"] else "OVER BUDGET")
             if row["exit"]:

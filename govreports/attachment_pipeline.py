@@ -1,6 +1,7 @@
 """Item pipeline: download a report's attachments, extract them, merge their numbers.
 
-For every attachment link of a report (pdf, doc, docx, wps, xls, xlsx, et, zip) it
+For every attachment link of a report (see
+:data:`govreports.attachments.sniff.ATTACHMENT_LINK_EXTENSIONS`) it
 
 1. downloads the file through Scrapy's downloader (robots.txt, politeness, retries),
    never through the browser, capped at ``GOVREPORTS_ATTACHMENT_MAXSIZE`` bytes;
@@ -30,6 +31,7 @@ from scrapy.crawler import Crawler
 
 from govreports.attachments.extract import extract
 from govreports.attachments.sniff import safe_filename, sniff_type
+from govreports.flags import flag_setting
 from govreports.items import ReportItem
 from govreports.parsing.merge import merge_attachment
 from govreports.parsing.report import parse_report_text
@@ -46,11 +48,19 @@ def display_name(url: str) -> str:
 
 
 class AttachmentPipeline:
+    """See the module docstring.  Settings: ``GOVREPORTS_ATTACHMENT_MAXSIZE``,
+    ``GOVREPORTS_FILES_DIR`` (empty: ``files`` beside ``GOVREPORTS_DB``),
+    ``GOVREPORTS_OCR``.
+
+    It has no off switch: many reports keep their numbers only in an attachment, and
+    a crawl without them would store those reports as if they had none.
+    """
+
     def __init__(self, crawler: Crawler):
         settings = crawler.settings
         self.crawler = crawler
-        self.max_size = settings.getint("GOVREPORTS_ATTACHMENT_MAXSIZE", 50 * 1024 * 1024)
-        self.ocr = settings.getbool("GOVREPORTS_OCR", False)
+        self.max_size = settings.getint("GOVREPORTS_ATTACHMENT_MAXSIZE")
+        self.ocr = flag_setting(settings, "GOVREPORTS_OCR")
         files_dir = settings.get("GOVREPORTS_FILES_DIR") or Path(settings.get("GOVREPORTS_DB")).parent / "files"
         self.files_dir = Path(files_dir)
 

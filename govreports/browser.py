@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from scrapy.settings import BaseSettings
+from scrapy.utils.misc import load_object
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scrapy_playwright.headers import use_scrapy_headers
 from scrapy_playwright.page import PageMethod
+
+
+def browser_available(settings: BaseSettings) -> bool:
+    """Whether requests marked for the browser can go through one: scrapy-playwright
+    handles http and https (``DOWNLOAD_HANDLERS``), and the browser executable of
+    ``PLAYWRIGHT_LAUNCH_OPTIONS`` (if one is named) exists."""
+    handlers = settings.getwithbase("DOWNLOAD_HANDLERS")
+    for scheme in ("http", "https"):
+        handler = handlers.get(scheme)
+        if not handler or not issubclass(load_object(handler), ScrapyPlaywrightDownloadHandler):
+            return False
+    executable = (settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") or {}).get("executable_path", "")
+    return not executable or Path(executable).exists()
 
 
 def browser_meta() -> dict:

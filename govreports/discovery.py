@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from govreports.parsing.titles import LOOK_ALIKE
 from govreports.platforms.base import Candidate, Page
 from govreports.platforms.links import anchor_candidates, selector_for
 
@@ -20,7 +21,7 @@ REPORT_COLUMN_URL = re.compile(r"(xxgknb|zfxxgknb|gknb|ndbg|xxgkndbg|nianbao|ann
 # Hubs on the way to it.
 HUB_TEXT = re.compile(r"(政务公开|信息公开|政府信息公开|公开目录|法定主动公开|主动公开|公开指南|政府信息)")
 HUB_URL = re.compile(r"(zwgk|xxgk|zfxxgk|gkml|fdzdgk|openness|public)", re.IGNORECASE)
-NOT_A_COLUMN = re.compile(r"(统计年报|决算|预算|工作要点|工作计划)")
+NOT_A_COLUMN = LOOK_ALIKE
 
 
 @dataclass(frozen=True)

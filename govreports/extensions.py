@@ -6,7 +6,9 @@ import logging
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 
+from govreports.flags import flag_setting
 from govreports.pipelines import portal_summary
 
 logger = logging.getLogger(__name__)
@@ -21,7 +23,8 @@ def _total(stats: dict, counter: str) -> int:
 class CrawlSummary:
     """Prints, when the crawl ends, the reports stored (new / updated / unchanged),
     per-portal list pages, report pages, reports found and failures, and the database
-    path.  The same numbers are stored in the ``crawl_runs`` table."""
+    path.  The same numbers are stored in the ``crawl_runs`` table, whether or not
+    this summary is on (``GOVREPORTS_SUMMARY_ENABLED``)."""
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
@@ -29,6 +32,8 @@ class CrawlSummary:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
+        if not flag_setting(crawler.settings, "GOVREPORTS_SUMMARY_ENABLED"):
+            raise NotConfigured("GOVREPORTS_SUMMARY_ENABLED is off")
         return cls(crawler)
 
     def spider_closed(self, reason):

@@ -20,14 +20,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from govreports.parsing.dates import find_day
+from govreports.flags import parse_flag
 from govreports.storage.store import KnownUrl
 
 KNOWN_PAGE_GRACE = 1  # known-only list pages read past the first before stopping
-
-
-def truthy(value) -> bool:
-    """A yes/no spider argument (``-a full=1``)."""
-    return str(value).strip().lower() in ("1", "true", "yes", "y")
 
 
 def parse_day(value: str | None) -> date | None:
@@ -69,7 +65,7 @@ class RecrawlPolicy:
             return int(value)
 
         return cls(
-            full=truthy(full),
+            full=parse_flag(full, name="full", default=False),
             revalidate_days=whole("revalidate_days", revalidate_days, 30),
             since=day("since", since),
             until=day("until", until),

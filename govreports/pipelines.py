@@ -165,7 +165,7 @@ class SQLitePipeline:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.db_path = crawler.settings.get("GOVREPORTS_DB")
-        self.batch_size = crawler.settings.getint("GOVREPORTS_BATCH_SIZE", 50)
+        self.batch_size = crawler.settings.getint("GOVREPORTS_BATCH_SIZE")
         self.store: ReportStore | None = None
         self.ledger: CrawlLedger | None = None
         self.run_id = ""

@@ -7,7 +7,7 @@ Columns (all text; only the first seven are required):
 ``portal_name``   the portal's own name
 ``home_url``      the portal's home page (used for discovery when ``list_urls`` is empty)
 ``list_urls``     space-separated URLs of the annual-report column(s); may be empty
-``platform``      trs | hanweb | gkmlpt | lonsun | epoint | generic | auto
+``platform``      a CMS family or auto (:data:`govreports.platforms.PLATFORM_NAMES`)
 ``render_js``     1 when list pages exist only after scripts run, else 0 (or ``auto``:
                   JavaScript shells are detected and rendered either way)
 ``portal_id``     optional stable id; defaults to ``<region_code>:<host>``
@@ -25,7 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-PLATFORMS = ("trs", "hanweb", "gkmlpt", "lonsun", "epoint", "generic", "auto")
+from govreports.flags import parse_flag
+from govreports.platforms import platform_name
+
 REQUIRED_COLUMNS = (
     "region_code",
     "region_name",
@@ -88,14 +90,10 @@ def _resolve_url(value: str, base_dir: Path) -> str:
 
 
 def _flag(value: str, *, default: bool, column: str, line: int) -> bool:
-    value = (value or "").strip().lower()
-    if not value:
-        return default
-    if value in ("1", "true", "yes", "y"):
-        return True
-    if value in ("0", "false", "no", "n"):
-        return False
-    raise RegistryError(f"line {line}: {column} must be 0 or 1, not {value!r}")
+    try:
+        return parse_flag(value, name=column, default=default)
+    except ValueError as exc:
+        raise RegistryError(f"line {line}: {exc}") from None
 
 
 def _default_portal_id(region_code: str, home_url: str, list_urls: tuple[str, ...]) -> str:
@@ -115,11 +113,10 @@ def portal_from_row(row: dict[str, str], *, base_dir: Path, line: int = 0) -> Po
     list_urls = tuple(_resolve_url(u, base_dir) for u in row["list_urls"].split())
     if not home_url and not list_urls:
         raise RegistryError(f"line {line}: a portal needs a home_url or list_urls")
-    platform = (row["platform"] or "auto").lower()
-    if platform not in PLATFORMS:
-        raise RegistryError(
-            f"line {line}: platform {platform!r} is not one of {', '.join(PLATFORMS)}"
-        )
+    try:
+        platform = platform_name(row["platform"])
+    except ValueError as exc:
+        raise RegistryError(f"line {line}: {exc}") from None
     obey_robots = _flag(row.get("obey_robots", ""), default=True, column="obey_robots", line=line)
     robots_note = row.get("robots_note", "")
     if not obey_robots and not robots_note:

@@ -59,8 +59,7 @@ DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 4
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-# Scrapy ≥ 2.16 retries through the RetryMiddleware with exponential backoff; keep the
-# default priority adjustment so retries do not starve the rest of the crawl.
+# Retries go behind fresh requests, so they do not starve the rest of the crawl.
 RETRY_PRIORITY_ADJUST = -1
 # Backoff between tries of one request: base × factor^(try-1), capped (5/15/45/120 s).
 GOVREPORTS_RETRY_BACKOFF_BASE = 5.0
@@ -74,11 +73,16 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's lets the third and later first requests to a host past robots.txt.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "govreports.robots.RobotsTxtMiddleware": 100,
+    # Waits out the backoff of retries and anti-bot blocks (request meta) before sending.
+    "govreports.middlewares.NotBeforeMiddleware": 540,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "govreports.middlewares.BackoffRetryMiddleware": 550,
     "govreports.middlewares.AntiBotMiddleware": 560,
     # After (closer to the download than) the RedirectMiddleware at 600.
     "govreports.middlewares.RedirectLoopMiddleware": 650,
+    # Scrapy's cookie handling, but public suffixes from the bundled list, never fetched.
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "govreports.middlewares.OfflineCookiesMiddleware": 700,
 }
 
 # Browser rendering only for requests that ask for it (meta "playwright"); Debian's
@@ -122,3 +126,5 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "govreports.extensions.CrawlSummary": 500,
 }
+# The end-of-crawl summary (printed and logged); the same numbers go to crawl_runs either way.
+GOVREPORTS_SUMMARY_ENABLED = True

@@ -1,10 +1,12 @@
-"""Dynamic parts of the simulated portals (served by :mod:`tests.portal_server`).
+"""The dynamic parts of the simulated portals, served by :mod:`tests.portal_server`.
 
-``DYNAMIC_ROUTES`` maps a path prefix to a handler ``handler(request_handler)``; the
-handler reads ``request_handler.path``, ``.headers``, ``.post_body`` (POST) and answers
-with ``request_handler._send(status, body, content_type, headers)``.  Static pages of
-the same portals live in ``tests/sites/<site>/``; the expected reports of every portal
-are written down by hand in ``tests/sites/PORTALS_MANIFEST.json``.
+:data:`ROUTES` maps a path prefix to a handler ``handler(request_handler)``; the
+handler reads ``request_handler.path``, ``.headers``, ``.command``, ``.post_body``
+(POST) and ``.server`` (its state), and answers with ``request_handler.send(status,
+body, content_type, headers)`` or ``request_handler.serve_file(path)``.  Static pages
+of the same portals live in ``tests/sites/<site>/``; the expected reports are written
+down by hand in ``tests/sites/MANIFEST.json`` and ``tests/sites/PORTALS_MANIFEST.json``
+(both read by :mod:`tests.harness`).
 
 Routes (each answers the way the real CMS does, including its failures):
 
@@ -25,14 +27,22 @@ Routes (each answers the way the real CMS does, including its failures):
     script, the real page only with the right cookies.
 ``/jsl_wait/``                              创宇盾 block page (200) for the first
     :data:`JSL_BLOCKED_TRIES` requests of each path, then the real page.
+``/faults/``                                fault injection (see :data:`FAULTS`): truncated,
+    failing, slow, looping, garbage, empty, oversized, look-alike, mis-declared pages.
+``/attach/files/``                          report attachments (see :data:`ATTACHMENTS`): the
+    real sample PDF, generated fixtures, a lying extension, a corrupt and an oversized
+    file, a hostile Content-Disposition.
+``/bulk/``                                  a large TRS-style portal generated on the fly
+    (``server.bulk_reports`` reports, ``server.bulk_per_page`` per list page), each report
+    page delayed by ``server.bulk_delay`` seconds: long enough to kill a crawl.
+``/session/``                               the guizhou_hc site behind a session cookie.
 """
-
 from __future__ import annotations
 
 import hashlib
 import json
-import mimetypes
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -218,24 +228,13 @@ def _params(handler) -> dict[str, str]:
     return params
 
 
-def _serve_static(handler, path: str | None = None) -> None:
-    path = path or urlsplit(handler.path).path
-    target = handler._file_for(path)
-    if target is None:
-        return handler._send(404, "<html><body><h1>404 页面不存在</h1></body></html>".encode())
-    body = target.read_bytes()
-    content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-    etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-    return handler._send(200, body, content_type, headers={"ETag": etag})
-
-
 def _json(handler, data, status: int = 200) -> None:
-    handler._send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"),
+    handler.send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"),
                   "application/json;charset=UTF-8")
 
 
 def _bad_request(handler, message: str) -> None:
-    handler._send(400, f"<html><body><h1>HTTP Status 400 – Bad Request</h1><p>{message}</p></body></html>"
+    handler.send(400, f"<html><body><h1>HTTP Status 400 – Bad Request</h1><p>{message}</p></body></html>"
                   .encode("utf-8"))
 
 
@@ -267,7 +266,7 @@ def hanweb_dataproxy(handler) -> None:
 </recordset>
 </datastore>
 """
-    handler._send(200, xml.encode("utf-8"), "text/xml;charset=UTF-8")
+    handler.send(200, xml.encode("utf-8"), "text/xml;charset=UTF-8")
 
 
 # ---------------------------------------------------------------------------------
@@ -276,7 +275,7 @@ def hanweb_dataproxy(handler) -> None:
 def gkmlpt_index(handler) -> None:
     # The catalogue page has no extension on real sites (/gkmlpt/index); send it as HTML.
     target = SITES / "gkmlpt_gd" / "gkmlpt" / "index.html"
-    handler._send(200, target.read_bytes(), "text/html")
+    handler.send(200, target.read_bytes(), "text/html")
 
 
 def _epoch(date: str) -> int:
@@ -321,7 +320,7 @@ def lonsun_label(handler) -> None:
     if missing:
         return _bad_request(handler, "label parameters missing: " + ", ".join(missing))
     if params["labelName"] != "publicInfoList":
-        return handler._send(200, b"")
+        return handler.send(200, b"")
     items = LONSUN_ITEMS if (params["siteId"], params["catId"]) == (LONSUN_SITE_ID, LONSUN_CAT_ID) else []
     size = int(params["pageSize"]) if params.get("pageSize", "").isdigit() and int(params["pageSize"]) > 0 \
         else 15
@@ -343,7 +342,7 @@ Ls.pagination("#page_{params['catId']}", function (pageIndex) {{
 }}, {{recordCount: {len(items)}, pageCount: {pages}, pageIndex: {index}, pageSize: {size}}});
 </script>
 """
-    handler._send(200, fragment.encode("utf-8"), "text/html;charset=UTF-8")
+    handler.send(200, fragment.encode("utf-8"), "text/html;charset=UTF-8")
 
 
 # ---------------------------------------------------------------------------------
@@ -359,7 +358,7 @@ def js_list_api(handler) -> None:
 def js_detail_api(handler) -> None:
     item_id = urlsplit(handler.path).path.rsplit("/", 1)[-1].removesuffix(".json")
     if item_id not in JS_DETAIL:
-        return handler._send(404, b"{}", "application/json")
+        return handler.send(404, b"{}", "application/json")
     _json(handler, {"code": 0, "data": JS_DETAIL[item_id]})
 
 
@@ -368,7 +367,7 @@ def js_detail_api(handler) -> None:
 # ---------------------------------------------------------------------------------
 def epoint_rest(handler) -> None:
     if handler.command != "POST":
-        return handler._send(405, b"method not allowed")
+        return handler.send(405, b"method not allowed")
     params = _params(handler)
     try:
         query = json.loads(params.get("params", ""))
@@ -399,8 +398,8 @@ def epoint_rest(handler) -> None:
 def epoint_showinfo(handler) -> None:
     guid = _params(handler).get("infoGuid", "")
     if not guid or not all(c in "0123456789abcdef-" for c in guid):
-        return handler._send(404, "<html><body><h1>404 页面不存在</h1></body></html>".encode())
-    return _serve_static(handler, f"/epoint_spa/showinfo/{guid}.html")
+        return handler.send(404, "<html><body><h1>404 页面不存在</h1></body></html>".encode())
+    return handler.serve_file(f"/epoint_spa/showinfo/{guid}.html")
 
 
 # ---------------------------------------------------------------------------------
@@ -446,12 +445,12 @@ def ruishu_gate(handler) -> None:
         pass
     s, t = cookies.get(RUISHU_S), cookies.get(RUISHU_T)
     if s is not None and t is not None and t.value == ruishu_token(s.value):
-        return _serve_static(handler)
+        return handler.serve_file()
     with _ruishu_lock:
         _ruishu_counter[0] += 1
         nonce = hashlib.sha1(f"ruishu-{_ruishu_counter[0]}".encode()).hexdigest()[:24]
     page = RUISHU_PAGE.format(s=RUISHU_S, t=RUISHU_T, nonce=nonce)
-    handler._send(412, page.encode("utf-8"), "text/html", headers={
+    handler.send(412, page.encode("utf-8"), "text/html", headers={
         "Set-Cookie": f"{RUISHU_S}={nonce}; Path=/; HttpOnly",
         "Server": "******",
     })
@@ -480,11 +479,210 @@ JSL_BLOCK_PAGE = """<!DOCTYPE html>
 
 def jsl_gate(handler) -> None:
     if handler.server.hit_count(handler.path) <= JSL_BLOCKED_TRIES:
-        return handler._send(200, JSL_BLOCK_PAGE.encode("utf-8"), "text/html")
-    return _serve_static(handler)
+        return handler.send(200, JSL_BLOCK_PAGE.encode("utf-8"), "text/html")
+    return handler.serve_file()
 
 
-DYNAMIC_ROUTES: list[tuple[str, object]] = [
+# ---------------------------------------------------------------------------------
+# Fault injection: /faults/… (a TRS-style list whose items each fail their own way)
+# ---------------------------------------------------------------------------------
+FAULT_REPORT = (REPO / "tests" / "sites" / "guizhou_hc" / "zwgk" / "xxgknb" / "202003" / "t20200325_212.html")
+FAULT_LIST_ITEMS = [
+    ("ok.html", "汇川区人民政府2019年政府信息公开工作年度报告"),
+    ("truncated.html", "汇川区人民政府2018年政府信息公开工作年度报告"),
+    ("burst500.html", "汇川区人民政府2017年政府信息公开工作年度报告"),
+    ("always500.html", "汇川区人民政府2016年政府信息公开工作年度报告"),
+    ("slow.html", "汇川区人民政府2015年政府信息公开工作年度报告"),
+    ("loop.html", "汇川区人民政府2014年政府信息公开工作年度报告"),
+    ("garbage.html", "汇川区人民政府2013年政府信息公开工作年度报告"),
+    ("empty.html", "汇川区人民政府2012年政府信息公开工作年度报告"),
+    ("huge.html", "汇川区人民政府2011年政府信息公开工作年度报告"),
+    ("lookalike.html", "汇川区人民政府2010年政府信息公开工作年度报告"),
+    ("wrong-charset.html", "汇川区人民政府2009年政府信息公开工作年度报告"),
+]
+
+
+def _fault_list(handler):
+    items = "\n".join(
+        f'<li><a href="{name}" title="{title}">{title}</a><span>2020-03-{25 - i:02d}</span></li>'
+        for i, (name, title) in enumerate(FAULT_LIST_ITEMS)
+    )
+    page = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开年报</title></head>
+<body><div class="position">您当前的位置：首页 &gt; 政务公开 &gt; 政府信息公开年报</div>
+<ul class="list">{items}</ul><script>createPageHTML(1, 0, "index", "html");</script></body></html>"""
+    handler.send(200, page.encode("utf-8"))
+
+
+def _fault_ok(handler):
+    handler.send(200, FAULT_REPORT.read_bytes())
+
+
+def _fault_truncated(handler):
+    body = FAULT_REPORT.read_bytes()
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body[: len(body) // 3])
+    handler.wfile.flush()
+    handler.close_connection = True
+    handler.connection.shutdown(2)
+
+
+def _fault_burst500(handler):
+    # 500 on the first two tries, then the page: retries with backoff get it.
+    if handler.server.hit_count(handler.path) <= 2:
+        return handler.send(500, b"<html><body>500 Internal Server Error</body></html>")
+    return handler.send(200, FAULT_REPORT.read_bytes())
+
+
+def _fault_always500(handler):
+    handler.send(503, b"<html><body>503 Service Unavailable</body></html>")
+
+
+def _fault_slow(handler):
+    time.sleep(handler.server.slow_seconds)
+    try:
+        handler.send(200, FAULT_REPORT.read_bytes())
+    except OSError:  # the crawler gave up first
+        pass
+
+
+def _fault_loop(handler):
+    handler.send(302, b"", headers={"Location": "/faults/loop.html"})
+
+
+def _fault_garbage(handler):
+    handler.send(200, bytes(range(256)) * 40, "text/html")
+
+
+def _fault_empty(handler):
+    handler.send(200, b"")
+
+
+def _fault_huge(handler):
+    handler.send(200, b"<html><body>" + "政府信息公开".encode() * 400_000 + b"</body></html>")
+
+
+def _fault_lookalike(handler):
+    page = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>汇川区2024年政务公开工作要点</title></head>
+<body><h1>汇川区2024年政务公开工作要点</h1><p>为深入贯彻落实……，现将2024年政务公开工作要点印发如下。</p></body></html>"""
+    handler.send(200, page.encode("utf-8"))
+
+
+def _fault_wrong_charset(handler):
+    # Declares UTF-8 in the header but sends GBK bytes, as misconfigured servers do.
+    handler.send(200, FAULT_REPORT.read_text(encoding="utf-8").replace('charset="utf-8"', "").encode("gbk", "replace"),
+                  "text/html; charset=utf-8")
+
+
+def fault(handler):
+    handler_of_name = FAULTS.get(urlsplit(handler.path).path[len("/faults/"):])
+    if handler_of_name is None:
+        return handler.send(404, b"not found")
+    return handler_of_name(handler)
+
+
+FAULTS = {
+    "index.html": _fault_list,
+    "ok.html": _fault_ok,
+    "truncated.html": _fault_truncated,
+    "burst500.html": _fault_burst500,
+    "always500.html": _fault_always500,
+    "slow.html": _fault_slow,
+    "loop.html": _fault_loop,
+    "garbage.html": _fault_garbage,
+    "empty.html": _fault_empty,
+    "huge.html": _fault_huge,
+    "lookalike.html": _fault_lookalike,
+    "wrong-charset.html": _fault_wrong_charset,
+}
+
+
+# ---------------------------------------------------------------------------------
+# Attachments: /attach/files/… (the static pages of the ``attach`` site link to them)
+# ---------------------------------------------------------------------------------
+SAMPLES = REPO.parent / "shared" / "samples"
+ATTACHMENT_FIXTURES = REPO / "tests" / "fixtures" / "attachments"
+PDF = "application/pdf"
+ATTACHMENTS = {
+    # name on the server: (file, content type, extra headers)
+    "P020250120386915421552.pdf": (SAMPLES / "huaian-city-2024-report.pdf", PDF, {}),
+    "P020240130777777777701.pdf": (ATTACHMENT_FIXTURES / "split-table.pdf", PDF, {}),
+    "P020130301412345678901.doc": (ATTACHMENT_FIXTURES / "statistics.doc", "application/msword", {}),
+    "P020130301412345678902.xls": (ATTACHMENT_FIXTURES / "statistics.xls", "application/vnd.ms-excel", {}),
+    "P020240201555555555501.pdf": (ATTACHMENT_FIXTURES / "image-only.pdf", PDF, {}),
+    # PDF bytes behind a .doc name and a Word content type: the extension lies.
+    "tongjibiao.doc": (ATTACHMENT_FIXTURES / "split-table.pdf", "application/msword", {}),
+    "download.do?fileId=7": (ATTACHMENT_FIXTURES / "statistics.xls", "application/octet-stream",
+                             {"Content-Disposition": 'attachment; filename="../../../../tmp/govreports-evil.xls"'}),
+    "P020240115000000000777.pdf": (ATTACHMENT_FIXTURES / "split-table.pdf", PDF, {}),
+}
+OVERSIZED = "P020240204999999999999.pdf"  # 3 MB
+CORRUPT = "P020240203000000000001.pdf"  # the first third of a PDF
+
+
+def attachment_file(handler):
+    name = handler.path[len("/attach/files/"):]  # with the query: download.do?fileId=7
+    if name == OVERSIZED:
+        return handler.send(200, b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024), PDF)
+    if name == CORRUPT:
+        data = (ATTACHMENT_FIXTURES / "split-table.pdf").read_bytes()
+        return handler.send(200, data[: len(data) // 3], PDF)
+    if name not in ATTACHMENTS or not ATTACHMENTS[name][0].exists():
+        return handler.send(404, b"not found")
+    path, content_type, headers = ATTACHMENTS[name]
+    return handler.send(200, path.read_bytes(), content_type, headers=headers)
+
+
+# ---------------------------------------------------------------------------------
+# A large TRS-style portal generated on the fly: /bulk/…
+# ---------------------------------------------------------------------------------
+BULK_REPORTS = 40
+BULK_PER_PAGE = 10
+BULK_TEMPLATE = REPO / "tests" / "sites" / "guizhou_hc" / "zwgk" / "xxgknb" / "202003" / "t20200325_212.html"
+BULK_BODY = "汇川区人民政府"
+
+
+def bulk_title(n: int) -> str:
+    return f"汇川区第{n}部门2019年政府信息公开工作年度报告"
+
+
+def bulk_portal(handler):
+    name = urlsplit(handler.path).path[len("/bulk/"):]
+    total, per_page = handler.server.bulk_reports, handler.server.bulk_per_page
+    pages = (total + per_page - 1) // per_page
+    if name in ("index.html", "") or (name.startswith("index_") and name.endswith(".html")):
+        page = 0 if name in ("index.html", "") else int(name[len("index_"):-len(".html")])
+        first = page * per_page
+        items = "\n".join(
+            f'<li><a href="t{n:04d}.html" title="{bulk_title(n)}">{bulk_title(n)}</a><span>2020-03-{1 + n % 28:02d}</span></li>'
+            for n in range(first, min(first + per_page, total)))
+        html = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>部门年报</title></head><body>
+<ul class="list">{items}</ul><script>createPageHTML({pages}, {page}, "index", "html");</script></body></html>"""
+        return handler.send(200, html.encode("utf-8"))
+    if name.startswith("t") and name.endswith(".html") and name[1:-5].isdigit() and int(name[1:-5]) < total:
+        n = int(name[1:-5])
+        time.sleep(handler.server.bulk_delay)
+        html = BULK_TEMPLATE.read_text(encoding="utf-8")
+        html = html.replace("汇川区人民政府2019年政府信息公开工作年度报告", bulk_title(n))
+        html = html.replace("009386521/2020-00018", f"009386521/2020-{n:05d}")
+        return handler.send(200, html.encode("utf-8"))
+    return handler.send(404, b"not found")
+
+
+# ---------------------------------------------------------------------------------
+# A portal that keeps a session cookie, as JSP portals do: /session/… serves the
+# guizhou_hc site's files with a ``Set-Cookie`` (for the cookie handling tests).
+# ---------------------------------------------------------------------------------
+def session_portal(handler) -> None:
+    path = urlsplit(handler.path).path[len("/session"):]
+    session = hashlib.sha1(handler.client_address[0].encode()).hexdigest()[:16]
+    handler.serve_file("/guizhou_hc" + path, headers={"Set-Cookie": f"JSESSIONID={session}; Path=/; HttpOnly"})
+
+
+# Path prefix -> handler; the first match answers (GET and POST alike).
+ROUTES: list[tuple[str, object]] = [
     ("/hanweb_zj/module/jpage/dataproxy.jsp", hanweb_dataproxy),
     ("/gkmlpt_gd/gkmlpt/api/all/", gkmlpt_api),
     ("/gkmlpt_gd/gkmlpt/index", gkmlpt_index),
@@ -495,4 +693,8 @@ DYNAMIC_ROUTES: list[tuple[str, object]] = [
     ("/epoint_spa/showinfo.html", epoint_showinfo),
     ("/ruishu/", ruishu_gate),
     ("/jsl_wait/", jsl_gate),
+    ("/faults/", fault),
+    ("/attach/files/", attachment_file),
+    ("/bulk/", bulk_portal),
+    ("/session/", session_portal),
 ]

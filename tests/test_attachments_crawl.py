@@ -4,12 +4,11 @@ the real 淮安 2024 PDF, generated fixtures, and bad files of every kind."""
 from __future__ import annotations
 
 import csv
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SHARED, crawl, scrapy_cmd, write_registry
+from tests.harness import SHARED, Database, crawl_portals, portal_row, scrapy_cmd
 from tests.portal_server import PortalServer
 
 HUAIAN_PDF = SHARED / "samples" / "huaian-city-2024-report.pdf"
@@ -57,23 +56,16 @@ def spec_keys_2021_tables() -> list[str]:
 
 @pytest.fixture(scope="module")
 def attach_crawl(tmp_path_factory):
-    server = PortalServer().start()
-    tmp = tmp_path_factory.mktemp("attach")
-    reg = write_registry(tmp / "portals.csv", [{
-        "region_code": "320800", "region_name": "淮安市", "portal_name": "淮安市人民政府",
-        "home_url": server.url("attach/index.html"), "list_urls": server.url("attach/zwgk/xxgknb/index.html"),
-        "platform": "trs", "render_js": "0", "portal_id": "attach",
-    }])
-    db = tmp / "a.db"
-    result = crawl("region=淮安市", db=db, settings={"PORTALS_FILE": str(reg),
-                                                  "GOVREPORTS_ATTACHMENT_MAXSIZE": str(1024 * 1024)})
-    yield server, db, result
-    server.stop()
+    with PortalServer() as server:
+        row = portal_row("attach", "320800", "淮安市", server.url("attach/zwgk/xxgknb/index.html"),
+                         portal_name="淮安市人民政府", home_url=server.url("attach/index.html"))
+        run = crawl_portals(tmp_path_factory.mktemp("attach"), [row], region="淮安市",
+                            settings={"GOVREPORTS_ATTACHMENT_MAXSIZE": str(1024 * 1024)})
+        yield server, run.db.path, run
 
 
 def rows(db: Path, sql: str, *params) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql, params).fetchall()
+    return Database(db).rows(sql, *params)
 
 
 def huaian_indicators(server, db) -> dict[str, tuple]:

@@ -4,38 +4,29 @@ crawl resumes from its JOBDIR."""
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAST_SETTINGS, REPO, crawl, write_registry
-from tests.portal_server import BULK_REPORTS, PortalServer
+from tests.harness import crawl, portal_row, start_crawl as start_harness_crawl, write_registry
+from tests.portal_server import PortalServer
+from tests.portal_sites import BULK_REPORTS
 
 BATCH = "3"  # small batches: commits happen all through the crawl
 
 
 def registry(server: PortalServer, path: Path) -> Path:
-    return write_registry(path, [{
-        "region_code": "520303", "region_name": "汇川区", "portal_name": "汇川区（部门年报）",
-        "home_url": server.url("bulk/index.html"), "list_urls": server.url("bulk/index.html"),
-        "platform": "trs", "render_js": "0", "portal_id": "bulk",
-    }])
+    return write_registry(path, [portal_row("bulk", "520303", "汇川区", server.url("bulk/index.html"),
+                                            portal_name="汇川区（部门年报）")])
 
 
 def start_crawl(reg: Path, db: Path, *extra: str) -> subprocess.Popen:
-    command = [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", "region=汇川区"]
-    for name, value in {**FAST_SETTINGS, "PORTALS_FILE": str(reg), "GOVREPORTS_BATCH_SIZE": BATCH,
-                        "CONCURRENT_REQUESTS_PER_DOMAIN": "2"}.items():
-        command += ["-s", f"{name}={value}"]
-    command += list(extra)
-    return subprocess.Popen(command, cwd=REPO, env={**os.environ, "GOVREPORTS_DB": str(db)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return start_harness_crawl("region=汇川区", db=db, extra=extra, settings={
+        "PORTALS_FILE": str(reg), "GOVREPORTS_BATCH_SIZE": BATCH, "CONCURRENT_REQUESTS_PER_DOMAIN": "2"})
 
 
 def report_pages_served(server: PortalServer) -> int:
@@ -64,10 +55,9 @@ def snapshot(db: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def bulk_server():
-    server = PortalServer().start()
-    server.bulk_delay = 0.05
-    yield server
-    server.stop()
+    with PortalServer() as server:
+        server.bulk_delay = 0.05
+        yield server
 
 
 @pytest.fixture(scope="module")

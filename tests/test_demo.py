@@ -4,11 +4,10 @@ stores exactly the reports of ``data/demo/MANIFEST.json``."""
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
-from tests.conftest import REPO, crawl, scrapy_cmd
+from tests.harness import REPO, Database, crawl, scrapy_cmd
 
 DEMO = REPO / "data" / "demo"
 MANIFEST = json.loads((DEMO / "MANIFEST.json").read_text(encoding="utf-8"))
@@ -28,8 +27,7 @@ def demo_crawl(tmp_path_factory):
 
 
 def rows(db, sql, *params):
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql, params).fetchall()
+    return Database(db).rows(sql, *params)
 
 
 def test_demo_stores_every_report(demo_crawl):

@@ -7,51 +7,47 @@ one revised in place, one removed (unlisted and 404).
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, crawl, scrapy_cmd, write_registry
-from tests.portal_server import FAULT_LIST_ITEMS, PortalServer
+from tests.harness import REPO, Database, crawl_portals, portal_row, scrapy_cmd
+from tests.portal_server import PortalServer
+from tests.portal_sites import FAULT_LIST_ITEMS
 
 EVOLVING = json.loads((REPO / "tests" / "sites" / "evolving" / "MANIFEST.json").read_text(encoding="utf-8"))
 LIST = EVOLVING["list"]
 
 
-def registry(server: PortalServer, tmp_path: Path) -> Path:
-    return write_registry(tmp_path / "portals.csv", [{
-        "region_code": "520302", "region_name": "红花岗区", "portal_name": "红花岗区（变化中的门户）",
-        "home_url": server.url("evolving/index.html"), "list_urls": server.url(f"evolving/{LIST}"),
-        "platform": "trs", "render_js": "0", "portal_id": "evolving",
-    }])
+def evolving_row(server: PortalServer) -> dict[str, str]:
+    return portal_row("evolving", "520302", "红花岗区", server.url(f"evolving/{LIST}"),
+                      portal_name="红花岗区（变化中的门户）", home_url=server.url("evolving/index.html"))
 
 
 def rows(db: Path, sql: str, *params) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql, params).fetchall()
+    return Database(db).rows(sql, *params)
 
 
 def url_of(server: PortalServer, path: str) -> str:
     return server.url(f"evolving/{path}")
 
 
+def crawl_evolving(server: PortalServer, tmp_path: Path, *args: str, db: Path | None = None):
+    return crawl_portals(tmp_path, [evolving_row(server)], *args, region="红花岗区", db=db)
+
+
 @pytest.fixture
-def evolving(tmp_path):
+def evolving(fresh_server, tmp_path):
     """A fresh server on v1 and a database holding a first crawl of it."""
-    server = PortalServer().start()
-    server.evolving_version = "v1"
-    reg = registry(server, tmp_path)
-    db = tmp_path / "g.db"
-    first = crawl("region=红花岗区", db=db, settings={"PORTALS_FILE": str(reg)})
+    fresh_server.evolving_version = "v1"
+    first = crawl_evolving(fresh_server, tmp_path)
     assert first.returncode == 0, first.stderr[-2000:]
-    yield server, reg, db, first
-    server.stop()
+    return fresh_server, tmp_path, first.db.path, first
 
 
-def recrawl(server, reg, db, *args):
+def recrawl(server, tmp_path, db, *args):
     server.reset_log()
-    return crawl("region=红花岗区", *args, db=db, settings={"PORTALS_FILE": str(reg)})
+    return crawl_evolving(server, tmp_path, *args, db=db)
 
 
 def report_row(db, server, path, column):
@@ -67,27 +63,27 @@ def test_first_crawl_stores_v1(evolving):
 
 
 def test_unchanged_recrawl_fetches_only_the_list(evolving):
-    server, reg, db, _ = evolving
-    recrawl(server, reg, db)
+    server, tmp, db, _ = evolving
+    recrawl(server, tmp, db)
     assert [path for _, path in server.requests if path != "/robots.txt"] == [f"/evolving/{LIST}"]
 
 
 def test_unchanged_recrawl_keeps_rows(evolving):
-    server, reg, db, _ = evolving
+    server, tmp, db, _ = evolving
     before = rows(db, "SELECT report_id, sha256, version FROM reports ORDER BY 1")
-    recrawl(server, reg, db)
+    recrawl(server, tmp, db)
     assert rows(db, "SELECT report_id, sha256, version FROM reports ORDER BY 1") == before
 
 
 def test_revalidation_uses_conditional_requests(evolving):
-    server, reg, db, _ = evolving
-    result = recrawl(server, reg, db, "revalidate_days=0")
+    server, tmp, db, _ = evolving
+    result = recrawl(server, tmp, db, "revalidate_days=0")
     assert f"{len(EVOLVING['v1']['reports'])} not modified" in result.stdout
 
 
 def test_full_recrawl_refetches_everything(evolving):
-    server, reg, db, _ = evolving
-    recrawl(server, reg, db, "full=1")
+    server, tmp, db, _ = evolving
+    recrawl(server, tmp, db, "full=1")
     fetched = {path for _, path in server.requests}
     assert {f"/evolving/{p}" for p in EVOLVING["v1"]["reports"]} <= fetched
 
@@ -97,16 +93,13 @@ def after_v2(tmp_path_factory):
     """A first crawl of v1, then the portal changes to v2 and is recrawled
     (revalidating every known page); shared by the assertions below."""
     tmp = tmp_path_factory.mktemp("v2")
-    server = PortalServer().start()
-    reg = registry(server, tmp)
-    db = tmp / "g.db"
-    first = crawl("region=红花岗区", db=db, settings={"PORTALS_FILE": str(reg)})
-    assert first.returncode == 0, first.stderr[-2000:]
-    server.evolving_version = "v2"
-    result = recrawl(server, reg, db, "revalidate_days=0")
-    assert result.returncode == 0, result.stderr[-2000:]
-    yield server, db, result
-    server.stop()
+    with PortalServer() as server:
+        first = crawl_evolving(server, tmp)
+        assert first.returncode == 0, first.stderr[-2000:]
+        server.evolving_version = "v2"
+        result = recrawl(server, tmp, first.db.path, "revalidate_days=0")
+        assert result.returncode == 0, result.stderr[-2000:]
+        yield server, first.db.path, result
 
 
 def test_new_report_is_stored(after_v2):
@@ -179,30 +172,22 @@ def test_export_history_adds_previous_versions(after_v2, tmp_path):
 
 
 def test_since_until_window(evolving, tmp_path):
-    server, reg, _, _ = evolving
+    server, _, _, _ = evolving
     server.evolving_version = "v2"
-    db = tmp_path / "window.db"
-    crawl("region=红花岗区", "since=2024-01-01", "until=2024-12-31", db=db, settings={"PORTALS_FILE": str(reg)})
-    assert {r[0] for r in rows(db, "SELECT report_year FROM reports")} == {2023}
+    run = crawl_evolving(server, tmp_path, "since=2024-01-01", "until=2024-12-31", db=tmp_path / "window.db")
+    assert {r[0] for r in run.db.rows("SELECT report_year FROM reports")} == {2023}
 
 
 # --- faults ------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def fault_crawl(tmp_path_factory):
-    server = PortalServer().start()
-    server.slow_seconds = 4
-    tmp = tmp_path_factory.mktemp("faults")
-    reg = write_registry(tmp / "portals.csv", [{
-        "region_code": "520303", "region_name": "汇川区", "portal_name": "汇川区（故障门户）",
-        "home_url": server.url("faults/index.html"), "list_urls": server.url("faults/index.html"),
-        "platform": "trs", "render_js": "0", "portal_id": "faults",
-    }])
-    db = tmp / "f.db"
-    result = crawl("region=汇川区", db=db, settings={
-        "PORTALS_FILE": str(reg), "DOWNLOAD_TIMEOUT": "2", "DOWNLOAD_MAXSIZE": str(1024 * 1024),
-        "RETRY_TIMES": "3", "DOWNLOAD_WARNSIZE": "0"})
-    server.stop()
-    return server, db, result
+    with PortalServer() as server:
+        server.slow_seconds = 4
+        row = portal_row("faults", "520303", "汇川区", server.url("faults/index.html"), portal_name="汇川区（故障门户）")
+        run = crawl_portals(tmp_path_factory.mktemp("faults"), [row], region="汇川区", settings={
+            "DOWNLOAD_TIMEOUT": "2", "DOWNLOAD_MAXSIZE": str(1024 * 1024), "RETRY_TIMES": "3",
+            "DOWNLOAD_WARNSIZE": "0"})
+    return server, run.db.path, run
 
 
 def test_faults_do_not_stop_the_crawl(fault_crawl):

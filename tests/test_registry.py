@@ -11,7 +11,7 @@ from govreports.registry import (
     load_portals,
     select_portals,
 )
-from tests.conftest import write_registry
+from tests.harness import write_registry
 
 REPO = Path(__file__).resolve().parent.parent
 

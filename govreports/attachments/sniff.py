@@ -17,7 +17,13 @@ import zipfile
 
 import olefile
 
-KINDS = ("pdf", "docx", "doc", "xlsx", "xls", "wps", "et", "zip", "html", "unknown")
+# The document kinds the extractors read; a list may link straight to one as the report.
+DOCUMENT_KINDS = ("pdf", "docx", "doc", "xlsx", "xls", "wps", "et", "zip")
+# Everything sniff_type answers.
+KINDS = (*DOCUMENT_KINDS, "html", "unknown")
+# Link extensions that make a link in a report page an attachment.  rar and ofd are
+# downloaded and recorded too (as unsupported), so the report says they exist.
+ATTACHMENT_LINK_EXTENSIONS = (*DOCUMENT_KINDS, "rar", "ofd")
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|table|div|script|p[\s>])", re.I | re.S)
@@ -116,8 +122,7 @@ def sniff_type(data: bytes, filename: str = "", content_type: str = "") -> str:
     return "unknown"
 
 
-_EXT = {"pdf": "pdf", "docx": "docx", "doc": "doc", "xlsx": "xlsx", "xls": "xls", "wps": "wps",
-        "et": "et", "zip": "zip", "html": "html", "unknown": "bin"}
+_EXT = {kind: kind for kind in KINDS} | {"unknown": "bin"}
 
 
 def safe_filename(data: bytes, kind: str) -> str:

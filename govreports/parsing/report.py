@@ -14,6 +14,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from govreports.attachments.sniff import ATTACHMENT_LINK_EXTENSIONS
+
 from . import html as htmlmod
 from .checks import check, coverage
 from .dates import is_date_line, parse_date
@@ -24,14 +26,12 @@ from .model import Flag, Indicator, Link, ParsedReport, Table
 from .normalize import clean_cell, fold_width, is_value_cell, to_simplified
 from .sections import split_body, split_sections
 from .tables import html_table, text_table_grids
-from .titles import is_annual_report_title, report_year
+from .titles import LOOK_ALIKE_TITLE, is_annual_report_title, report_year
 
-# A page titled as one of the look-alikes is not a report even if it quotes one.
-_LOOK_ALIKE_TITLE = re.compile(r"工作要点|工作计划|工作总结|落实情况|的通知$|的函$|统计年报|决算|预算")
 # PDF page furniture in attachment text: "— 3 —", "-12-", "第 3 页 共 10 页".
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)\s*$")
 _METADATA_HINT = re.compile(r"索\s*引\s*号|发布机构|发文机关|发布单位")
-ATTACHMENT_EXT = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|zip|rar|ofd)(?:$|[?#])", re.I)
+ATTACHMENT_EXT = re.compile(rf"\.(?:{'|'.join(ATTACHMENT_LINK_EXTENSIONS)})(?:$|[?#])", re.I)
 
 
 # ============================================================================ public
@@ -122,7 +122,8 @@ def _finish(report: ParsedReport, original: str, tables: list[Table], simplified
         or (parts.report_heading and numbered >= 2)
         or re.search(r"现将.{0,30}?信息公开.{0,12}?(?:报告如下|年度报告)", parts.report)
         or makes_report(tables)
-    ) and not (report.title and _LOOK_ALIKE_TITLE.search(report.title) and not is_annual_report_title(report.title))
+    ) and not (  # a page titled as a look-alike is not a report even if it quotes one
+        report.title and LOOK_ALIKE_TITLE.search(report.title) and not is_annual_report_title(report.title))
 
     if not report.is_report:
         # A list page or a look-alike: no era, and only the year its own title names.
@@ -277,9 +278,8 @@ def _simplified_metadata(metadata: dict[str, str]) -> dict[str, str]:
 
 
 def _attachments(tree: etree._Element, content: etree._Element, base: str) -> list[Link]:
-    """Links to pdf/doc/docx/wps/xls/xlsx/et/zip in the content, and in the page's
-    attachment blocks (TRS "appendix", Hanweb "fj"), resolved against the page's base
-    URL ``base``."""
+    """Links to attachments (:data:`ATTACHMENT_LINK_EXTENSIONS`) in the content, and in the page's
+    attachment blocks (TRS "appendix", Hanweb "fj"), resolved against the page's base URL ``base``."""
     links, seen = [], set()
     candidates = list(content.iter("a"))
     for a in tree.iter("a"):

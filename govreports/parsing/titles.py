@@ -22,10 +22,22 @@ _REPORT = re.compile(
 # A bare "<year>年(度)…年度报告" (some bodies drop 信息公开 from the title).
 _BARE_YEARLY = re.compile(rf"(?:{_YEAR_DIGITS}|{_YEAR_CN})\s*年度?(?:工作)?年度报告$")
 
+# The look-alikes: documents that sit in the report columns, often with the report
+# words in their titles, but are not reports (key points, plans, summaries,
+# implementation notes, statistical yearbooks, final accounts, budgets).  The one
+# list for titles, report pages and home-page discovery.
+LOOK_ALIKE_KINDS = ("工作要点", "工作计划", "工作总结", "落实情况", "统计年报", "决算", "预算")
+LOOK_ALIKE = re.compile("|".join(LOOK_ALIKE_KINDS))
+# A page titled as a look-alike, or as a cover note or letter.
+LOOK_ALIKE_TITLE = re.compile(rf"{LOOK_ALIKE.pattern}|的通知$|的函$")
+# Look-alikes that a real report's title may name too ("…年度报告及2013年工作计划").
+_ALSO_IN_REPORT_TITLES = ("工作计划", "工作总结")
+
 # Things that contain the report words but are not the report itself.
 _NOT_REPORT = re.compile(
-    r"关于(?:报送|印发|做好|开展|编制|上报|提交|转发|下发|加强|进一步|组织|填报|征集|报备)"
-    r"|统计年报|决算|预算|落实情况|的函$|工作要点|要点的通知|考核|测评|评估结果|评议|"
+    r"关于(?:报送|印发|做好|开展|编制|上报|提交|转发|下发|加强|进一步|组织|填报|征集|报备)|"
+    + "|".join(kind for kind in LOOK_ALIKE_KINDS if kind not in _ALSO_IN_REPORT_TITLES)
+    + r"|的函$|要点的通知|考核|测评|评估结果|评议|"
     r"图解|解读|一图读懂|通知$|通报$|目录$|指南$|企业年度报告|年报公示|企业年报"
 )
 

@@ -19,6 +19,18 @@ from govreports.platforms.trs import TRS
 # to an Epoint-built sister site (公共资源交易).
 PLATFORM_CLASSES: tuple[type[Platform], ...] = (Gkmlpt, Hanweb, Lonsun, TRS, Epoint, Generic)
 PLATFORMS: dict[str, type[Platform]] = {cls.name: cls for cls in PLATFORM_CLASSES}
+AUTO = "auto"  # detect the family from the page
+# What a registry row's ``platform`` column and the spider's ``-a platform=`` may say.
+PLATFORM_NAMES: tuple[str, ...] = (*PLATFORMS, AUTO)
+
+
+def platform_name(value: str | None) -> str:
+    """``value`` as a platform name (empty: ``auto``; any case); ValueError naming the
+    choices when it is none of :data:`PLATFORM_NAMES`."""
+    name = (value or AUTO).strip().lower()
+    if name not in PLATFORM_NAMES:
+        raise ValueError(f"platform {name!r} is not one of {', '.join(PLATFORM_NAMES)}")
+    return name
 
 
 def detect_platform(page: Page) -> Platform:
@@ -30,12 +42,15 @@ def detect_platform(page: Page) -> Platform:
 
 def get_platform(name: str, page: Page) -> Platform:
     """The named family's module, or the detected one for ``auto`` (or a family this
-    version does not know)."""
+    version does not know: names are checked where people give them, see
+    :func:`platform_name`)."""
     cls = PLATFORMS.get(name)
     return cls() if cls is not None else detect_platform(page)
 
 
 __all__ = [
+    "AUTO",
+    "PLATFORM_NAMES",
     "Candidate",
     "ListPage",
     "ListRequest",
@@ -43,4 +58,5 @@ __all__ = [
     "Platform",
     "detect_platform",
     "get_platform",
+    "platform_name",
 ]

@@ -33,16 +33,17 @@ from scrapy.http import Response, TextResponse
 
 from govreports.discovery import discovery_links, sublist_links
 from govreports.identity import canonical_url
-from govreports.incremental import RecrawlPolicy, paging_decision, truthy
+from govreports.flags import parse_flag
+from govreports.incremental import RecrawlPolicy, paging_decision
 from govreports.items import DiscoveredColumnItem, FetchFailureItem, GoneItem, ReportItem, SeenItem
 from govreports.browser import browser_meta
-from govreports.attachments.sniff import sniff_type
+from govreports.attachments.sniff import DOCUMENT_KINDS, sniff_type
 from govreports.ledger import CrawlLedger, CrawlRun, LedgerKeeper
 from govreports.parsing.model import ParsedReport
 from govreports.parsing.report import parse_report_html
 from govreports.failures import FailureKind, failure_reason
 from govreports.parsing.titles import is_report_link
-from govreports.platforms import Page, get_platform
+from govreports.platforms import Page, get_platform, platform_name
 from govreports.platforms.jsshell import render_js_needed
 from govreports.registry import Portal, load_portals, select_portals
 from govreports.responses import page_text, validators
@@ -50,7 +51,6 @@ from govreports.storage import ReportStore
 from govreports.storage.store import CrawlState
 from govreports.verdicts import NON_REPORT_FAILURES, FetchedPage, Verdict, VerdictKind, page_verdict
 
-DOCUMENT_KINDS = {"pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "zip"}
 LOCAL_FILES_SLOT = "local-files"  # see DOWNLOAD_SLOTS in settings
 
 
@@ -95,8 +95,8 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
             raise ValueError("say which portals to crawl: -a region=<name or code> or -a start_url=<URL>")
         self.region = region or ""
         self.start_url = start_url or ""
-        self.platform_arg = platform
-        self.render_js_arg = truthy(render_js)
+        self.platform_arg = platform_name(platform)
+        self.render_js_arg = parse_flag(render_js, name="render_js", default=False)
         self.policy = RecrawlPolicy.from_args(full=full, revalidate_days=revalidate_days, since=since,
                                               until=until, grace_days=grace_days)
         self.crawl_args = {"region": self.region, "start_url": self.start_url, "platform": platform,
@@ -113,7 +113,7 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         spider.portal_by_id = {p.portal_id: p for p in portals}
         spider.ledger = CrawlLedger(CrawlRun(region=spider.region, args=spider.crawl_args, portals=tuple(portals),
                                              windowed=bool(spider.policy.since or spider.policy.until)))
-        spider.max_list_pages = settings.getint("GOVREPORTS_MAX_LIST_PAGES", 200)
+        spider.max_list_pages = settings.getint("GOVREPORTS_MAX_LIST_PAGES")
         spider.discovery_budget = required_int(settings, "GOVREPORTS_DISCOVERY_BUDGET")
         spider.discovery_max_depth = required_int(settings, "GOVREPORTS_DISCOVERY_MAX_DEPTH")
         store = ReportStore(settings.get("GOVREPORTS_DB"))
