@@ -30,7 +30,7 @@ from scrapy.utils.test import get_crawler
 
 from govreports import settings as project_settings_module
 from govreports.spiders.portal import PortalSpider
-from tests.conftest import REPO, write_registry
+from tests.harness import REPO, write_registry
 
 SITES = REPO / "tests" / "sites"
 FIXTURES = REPO / "tests" / "fixtures"

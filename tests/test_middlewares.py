@@ -111,7 +111,7 @@ def test_redirect_to_itself_is_a_redirect_loop(redirects):
     request = Request(URL)
     with pytest.raises(RedirectLoop, match=f"redirect loop: {URL} -> {URL}") as raised:
         redirects.process_response(request, response(request, 302, b"", Location=URL))
-    assert failure_reason(Failure(raised.value)) == (None, f"redirect loop: {URL} -> {URL}")
+    assert failure_reason(Failure(raised.value)) == (None, FailureKind.REDIRECT_LOOP, f"redirect loop: {URL} -> {URL}")
     assert raised.value.kind == FailureKind.REDIRECT_LOOP
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from govreports import locations
-from tests.conftest import FAST_SETTINGS, REPO
+from tests.harness import FAST_SETTINGS, REPO
 
 DEMO = REPO / "data" / "demo"
 MANIFEST = json.loads((DEMO / "MANIFEST.json").read_text(encoding="utf-8"))

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from govreports.parsing.report import parse_report_html, parse_report_text
-from tests.conftest import SHARED
+from tests.harness import SHARED
 
 REAL_PAGES = SHARED / "samples" / "real-pages"
 EXPECTATIONS = Path(__file__).resolve().parent / "expectations"

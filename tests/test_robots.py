@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.conftest import crawl, write_registry
+from tests.harness import crawl, write_registry
 
 ROBOTS = b"User-agent: *\nDisallow: /private/\n"
 LISTS = 5

@@ -10,7 +10,7 @@ from govreports.encoding import decode_html
 from govreports.parsing.report import parse_report_html
 from govreports.verdicts import NON_REPORT_FAILURES, FetchedPage, VerdictKind, page_verdict
 from govreports.failures import NON_REPORT_KINDS
-from tests.conftest import REPO
+from tests.harness import REPO
 
 SITES = REPO / "tests" / "sites"
 REPORT = SITES / "guizhou_hhg/zwgk/xxgkndbg/202401/t20240126_83575412.html"
