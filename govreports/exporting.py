@@ -21,24 +21,16 @@ import sqlite_utils
 
 from govreports.schema import keys_for_era
 from govreports.storage import open_db
-from govreports.storage.store import report_urls_of
+from govreports.storage.store import REPORT_COLUMNS, report_urls_of
 
-REPORT_COLUMNS = [
-    "report_id",
-    "url",
-    "region_code",
-    "region_name",
-    "publisher",
-    "title",
-    "report_year",
-    "era",
-    "index_no",
-    "written_date",
-    "published_date",
-    "doc_no",
-    "source_format",
-    "attachment_urls",
-    "sha256",
+# The reports export: the stored report columns, but for the long texts and JSON (they stay
+# in the database, searchable through reports_fts), then when it was seen, its flags as
+# text, its portal, every URL it was seen at, and its counts and state.
+NOT_EXPORTED = frozenset({
+    "identity", "portal_id", "metadata", "body_text", "body_text_original", "cover_letter",
+    "next_year_plan", "sections", "flags", "attachment_text",
+})
+REPORT_EXPORT_COLUMNS = [c for c in REPORT_COLUMNS if c not in NOT_EXPORTED] + [
     "first_seen",
     "last_seen",
     "flags",
@@ -79,6 +71,7 @@ FAILURE_COLUMNS = [
     "portal_id",
     "url",
     "reason",
+    "kind",
     "http_status",
     "attempts",
     "last_error",
@@ -158,7 +151,7 @@ def _report_row(db: sqlite_utils.Database, report: dict) -> dict:
         (report["report_id"],),
     ).fetchone()[0]
     return {
-        **{c: report.get(c) for c in REPORT_COLUMNS if c in report},
+        **{c: report.get(c) for c in REPORT_EXPORT_COLUMNS if c in report},
         "first_seen": _date(report["first_seen"]),
         "last_seen": _date(report["last_seen"]),
         "removed_at": _date(report.get("removed_at")),
@@ -251,7 +244,7 @@ def failure_rows(db: sqlite_utils.Database, region: str | None, year: int | None
 
 
 EXPORTS = {
-    "reports": (REPORT_COLUMNS, report_rows),
+    "reports": (REPORT_EXPORT_COLUMNS, report_rows),
     "indicators": (INDICATOR_COLUMNS, indicator_rows),
     "tables": (TABLE_COLUMNS, table_rows),
     "failures": (FAILURE_COLUMNS, failure_rows),

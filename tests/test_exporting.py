@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from govreports.exporting import neutralise, write_rows
+from govreports.exporting import export, neutralise, write_rows
+from govreports.failures import FailureKind
+from govreports.storage import ReportStore
 
 COLUMNS = ["a", "b"]
 
@@ -60,3 +62,22 @@ def test_csv_neutralises_but_keeps_text(tmp_path):
     write_rows([{"a": "=1+1", "b": "x"}], COLUMNS, str(path))
     with path.open(encoding="utf-8", newline="") as f:
         assert next(csv.DictReader(f))["a"] == "'=1+1"
+
+
+def test_failures_export_says_the_kind_of_each_failure(tmp_path):
+    db = tmp_path / "g.db"
+    store = ReportStore(db)
+    run = store.start_run("demo", {}, [{"portal_id": "demo", "region_code": "demo", "region_name": "demo",
+                                        "portal_name": "示范县", "home_url": "", "list_urls": "", "platform": "trs",
+                                        "render_js": 0, "obey_robots": 1, "robots_note": ""}])
+    store.record_failures([
+        {"run_id": run, "portal_id": "demo", "url": f"http://a.gov.cn/{kind}", "reason": reason, "kind": kind,
+         "http_status": None, "attempts": 1, "last_error": "", "at": "2026-01-01T00:00:00Z"}
+        for reason, kind in [("forbidden by robots.txt", FailureKind.ROBOTS), ("empty page", FailureKind.EMPTY_PAGE)]])
+    store.close()
+    assert export(str(db), "failures", str(tmp_path / "f.csv")) == 2
+    with (tmp_path / "f.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["url"], r["reason"], r["kind"]) for r in rows] == [
+        ("http://a.gov.cn/robots", "forbidden by robots.txt", "robots"),
+        ("http://a.gov.cn/empty_page", "empty page", "empty_page")]

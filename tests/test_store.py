@@ -4,8 +4,9 @@ import sqlite3
 
 import pytest
 
+from govreports.failures import FailureKind
 from govreports.storage import ReportRecord, ReportStore, open_db
-from govreports.storage.migrations import MIGRATIONS, apply_migrations
+from govreports.storage.migrations import apply_migrations, migrations
 from govreports.storage.store import REPORT_COLUMNS
 
 
@@ -48,7 +49,8 @@ def test_migrations_run_once(tmp_path):
     open_db(path).conn.close()
     db = open_db(path)
     assert apply_migrations(db) == []
-    assert db["_migrations"].count == len(MIGRATIONS)
+    assert [m.name for m in migrations.applied(db)] == [
+        "m001_initial", "m002_incremental", "m003_attachment_text", "m004_failure_kind"]
 
 
 def test_first_save_is_new(store):
@@ -105,10 +107,40 @@ def test_batch_is_atomic(store):
     assert store.db["reports"].count == 0
 
 
+def failure(store, url="http://a/x", reason="HTTP 404", **extra):
+    return {"run_id": store.run, "portal_id": "demo", "url": url, "reason": reason, "http_status": 404,
+            "attempts": 1, "last_error": "", "at": "2026-01-01T00:00:00Z", **extra}
+
+
 def test_failures_recorded(store):
-    store.record_failures([{"run_id": store.run, "portal_id": "demo", "url": "http://a/x", "reason": "HTTP 404",
-                            "http_status": 404, "attempts": 1, "last_error": "", "at": "2026-01-01T00:00:00Z"}])
-    assert store.db["fetch_failures"].count == 1
+    store.record_failures([failure(store, kind=FailureKind.HTTP_ERROR)])
+    assert [(r["url"], r["reason"], r["kind"]) for r in store.db["fetch_failures"].rows] == [
+        ("http://a/x", "HTTP 404", "http_error")]
+
+
+def test_failure_kind_defaults_to_error(store):
+    store.record_failures([failure(store)])
+    assert [r["kind"] for r in store.db["fetch_failures"].rows] == ["error"]
+
+
+def test_unknown_failure_kind_is_refused(store):
+    with pytest.raises(ValueError, match="not_a_kind"):
+        store.record_failures([failure(store, kind="not_a_kind")])
+    assert store.db["fetch_failures"].count == 0
+
+
+def test_known_non_reports_are_chosen_by_kind_not_wording(store):
+    store.record_failures([
+        failure(store, "http://a/deleted", "the page says it was removed", kind=FailureKind.DELETED_PAGE),
+        failure(store, "http://a/empty", "empty page", kind=FailureKind.EMPTY_PAGE),
+        failure(store, "http://a/image", "not a page", kind=FailureKind.NOT_A_DOCUMENT),
+        failure(store, "http://a/notice", "a notice", kind=FailureKind.NOT_A_REPORT),
+        failure(store, "http://a/worded", "not a report: but an error", kind=FailureKind.ERROR),
+        failure(store, "http://a/404", "HTTP 404", kind=FailureKind.HTTP_ERROR),
+        {**failure(store, "http://a/other-portal", kind=FailureKind.EMPTY_PAGE), "portal_id": "other"},
+    ])
+    assert store.crawl_state(["demo"]).known_non_reports == {
+        "http://a/deleted", "http://a/empty", "http://a/image", "http://a/notice"}
 
 
 def test_finish_run(store):

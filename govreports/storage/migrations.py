@@ -1,27 +1,33 @@
-"""Schema changes, in order.  Each migration runs once, inside one transaction.
+"""Schema changes, in order, as a :class:`sqlite_utils.Migrations` set.
 
-Applied migrations are recorded in ``_migrations`` (name, applied_at), so a database
-written by an older version is upgraded in place when it is next opened.  Never edit a
-migration that has shipped: add a new one.
+sqlite-utils records the applied ones in ``_sqlite_migrations`` (set ``govreports``), so a
+database written by an older version is upgraded in place when it is next opened.  Never
+edit a migration that has shipped: add a new one.
+
+:func:`apply_migrations` applies every pending migration in one transaction that holds
+the write lock from its start, so that a process killed while migrating leaves the
+database as it was before, and a second process opening a new database at the same time
+waits, then finds the work done.  A migration must therefore not end the transaction
+(no ``VACUUM``, no journal-mode change; ``PRAGMA foreign_keys`` cannot change inside it).
+sqlite-utils' table operations (create, add_column, create_index, enable_fts, transform …)
+join the open transaction; :func:`apply_migrations` checks that it is still open.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timezone
+import re
 
 import sqlite_utils
+from sqlite_utils import Migrations
 
-Migration = Callable[[sqlite_utils.Database], None]
-MIGRATIONS: list[tuple[str, Migration]] = []
+migrations = Migrations("govreports")
+
+# Where the home-made runner used before sqlite-utils' Migrations recorded applied
+# migrations (name, applied_at).
+LEGACY_MIGRATIONS_TABLE = "_migrations"
 
 
-def migration(func: Migration) -> Migration:
-    MIGRATIONS.append((func.__name__, func))
-    return func
-
-
-@migration
+@migrations()
 def m001_initial(db: sqlite_utils.Database) -> None:
     db["portals"].create(
         {
@@ -170,25 +176,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-def apply_migrations(db: sqlite_utils.Database) -> list[str]:
-    """Apply the migrations this database has not had yet; return their names."""
-    if "_migrations" not in db.table_names():
-        db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
-    done = {row["name"] for row in db["_migrations"].rows}
-    applied = []
-    for name, func in MIGRATIONS:
-        if name in done:
-            continue
-        with db.conn:
-            func(db)
-            db["_migrations"].insert(
-                {"name": name, "applied_at": datetime.now(timezone.utc).isoformat()}
-            )
-        applied.append(name)
-    return applied
-
-
-@migration
+@migrations()
 def m002_incremental(db: sqlite_utils.Database) -> None:
     """Recrawl state: validators per URL, report versions, removal marks, list state."""
     urls = db["report_urls"]
@@ -229,7 +217,7 @@ def m002_incremental(db: sqlite_utils.Database) -> None:
     )
 
 
-@migration
+@migrations()
 def m003_attachment_text(db: sqlite_utils.Database) -> None:
     """Attachment text, and the report's full-text index over it too."""
     db["attachments"].add_column("text", str)
@@ -239,3 +227,99 @@ def m003_attachment_text(db: sqlite_utils.Database) -> None:
         ["title", "body_text", "attachment_text"], tokenize="trigram", create_triggers=True
     )
     db["reports"].rebuild_fts()
+
+
+# The reasons the crawler wrote before failures carried a kind, each with its kind (the
+# values of govreports.failures.FailureKind, spelt out: a shipped migration must not change
+# when that vocabulary does).  First match wins; anything else was "error".
+LEGACY_REASON_KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), kind)
+    for pattern, kind in (
+        (r"HTTP \d{3}$", "http_error"),
+        (r"timeout$", "timeout"),
+        (r"truncated response\b", "truncated"),
+        (r"response too large\b", "too_large"),
+        (r"DNS lookup failed$", "dns"),
+        (r"connection refused$", "refused"),
+        (r"redirect loop\b", "redirect_loop"),
+        (r"forbidden by robots\.txt$", "robots"),
+        (r"(ignored: )?anti-bot\b", "challenge"),
+        (r"ignored: ", "ignored"),
+        (r"list page is not text$", "list_not_text"),
+        (r"not a report: not a page or document\b", "not_a_document"),
+        (r"not a report: deleted page\b", "deleted_page"),
+        (r"not a report\b", "not_a_report"),
+        (r"empty page$", "empty_page"),
+        (r"invalid report\b", "invalid_report"),
+        (r"discovery found no\b", "discovery"),
+        # "not an HTML page (…)" (the first versions, before reports could be files),
+        # "download cancelled: …" and "<ExceptionType>: …" stay "error": fetched again.
+    )
+)
+
+
+def legacy_failure_kind(reason: str) -> str:
+    """The kind of a failure recorded before kinds were, from the wording of its reason."""
+    for pattern, kind in LEGACY_REASON_KINDS:
+        if pattern.match(reason):
+            return kind
+    return "error"
+
+
+@migrations()
+def m004_failure_kind(db: sqlite_utils.Database) -> None:
+    """``fetch_failures.kind``: recrawls and exports select failures by kind, never by
+    the wording of their reason.  Rows written before get theirs from that wording, once."""
+    db["fetch_failures"].add_column("kind", str)
+    rows = db.execute("SELECT id, reason FROM fetch_failures").fetchall()
+    db.conn.executemany(
+        "UPDATE fetch_failures SET kind = ? WHERE id = ?",
+        [(legacy_failure_kind(reason or ""), row_id) for row_id, reason in rows],
+    )
+    db["fetch_failures"].create_index(["kind"])
+
+
+def apply_migrations(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations this database has not had yet; return their names.
+
+    All in one transaction begun with ``BEGIN IMMEDIATE``: it takes the write lock
+    before reading what is pending, so two processes never both apply a migration (the
+    second waits, up to the connection's busy timeout, then finds nothing to do), and a
+    process killed half-way leaves the database as it was.  A database last written by
+    the home-made runner has its bookkeeping carried over first, in the same transaction.
+    """
+    if LEGACY_MIGRATIONS_TABLE not in db.table_names() and not migrations.pending(db):
+        return []  # the common case: no lock taken
+    if db.conn.in_transaction:
+        raise RuntimeError("apply_migrations() needs a connection with no open transaction")
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        bridge_legacy_bookkeeping(db)
+        applied = [m.name for m in migrations.pending(db)]
+        migrations.apply(db)
+        if not db.conn.in_transaction:
+            raise RuntimeError("a migration ended the transaction: it is no longer atomic")
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()
+    return applied
+
+
+def bridge_legacy_bookkeeping(db: sqlite_utils.Database) -> list[str]:
+    """Record the migrations listed in the old runner's ``_migrations`` table as applied
+    (with their times) in sqlite-utils' ``_sqlite_migrations``, then drop the old table:
+    they never run again.  Runs in the caller's transaction; returns the names carried over."""
+    if LEGACY_MIGRATIONS_TABLE not in db.table_names():
+        return []
+    migrations.ensure_migrations_table(db)
+    recorded = {m.name for m in migrations.applied(db)}
+    carried = []
+    for row in db[LEGACY_MIGRATIONS_TABLE].rows_where(order_by="rowid"):
+        if row["name"] not in recorded:
+            db[Migrations.migrations_table].insert(
+                {"migration_set": migrations.name, "name": row["name"], "applied_at": row["applied_at"]}
+            )
+            carried.append(row["name"])
+    db[LEGACY_MIGRATIONS_TABLE].drop()
+    return carried

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -16,8 +17,12 @@ from typing import Any
 
 import sqlite_utils
 
+from govreports.failures import NON_REPORT_KINDS, FailureKind
 from govreports.storage.migrations import apply_migrations
 
+# The columns of ``reports`` that a stored report brings (see records.record_from_item);
+# the store adds its bookkeeping (first_seen, last_seen, last_changed, run_id, version,
+# removed_at).  The one list of them: the store and the exports use it.
 REPORT_COLUMNS = (
     "report_id",
     "identity",
@@ -47,6 +52,9 @@ REPORT_COLUMNS = (
 )
 
 
+BUSY_TIMEOUT = 30  # seconds a connection waits for another one's write lock
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -62,16 +70,35 @@ def report_urls_of(conn: sqlite3.Connection, report_id: str) -> list[str]:
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating and migrating as needed) the database at ``path``."""
+    """Open (creating and migrating as needed) the database at ``path``.
+
+    Several processes may open the same database at once, even a new one: the busy
+    timeout makes one wait while another writes (or migrates).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=30)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT)
     db = sqlite_utils.Database(conn)
-    conn.execute("PRAGMA journal_mode=WAL")
+    enable_wal(conn)
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     apply_migrations(db)
     return db
+
+
+def enable_wal(conn: sqlite3.Connection, timeout: float = BUSY_TIMEOUT) -> None:
+    """Put the database in WAL mode (it stays so).  While another connection is creating
+    the same new database this fails at once with "database is locked" instead of waiting
+    out the busy timeout, so wait here."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+        time.sleep(0.01)
 
 
 @dataclass
@@ -170,15 +197,17 @@ class ReportStore:
             )
 
     def record_failures(self, failures: list[dict[str, Any]]) -> None:
+        """Write ``fetch_failures`` rows.  ``kind`` must be a FailureKind value (missing: ``error``)."""
         if not failures:
             return
         with self.conn:
             self.conn.executemany(
-                """INSERT INTO fetch_failures (run_id, portal_id, url, reason, http_status,
+                """INSERT INTO fetch_failures (run_id, portal_id, url, reason, kind, http_status,
                        attempts, last_error, at)
-                   VALUES (:run_id, :portal_id, :url, :reason, :http_status, :attempts,
+                   VALUES (:run_id, :portal_id, :url, :reason, :kind, :http_status, :attempts,
                        :last_error, :at)""",
-                failures,
+                [{**failure, "kind": str(FailureKind(failure.get("kind") or FailureKind.ERROR))}
+                 for failure in failures],
             )
 
     # --- reports ----------------------------------------------------------------
@@ -403,11 +432,12 @@ class ReportStore:
             portal_ids,
         ):
             state.newest_published[list_url] = newest
+        non_report_kinds = sorted(NON_REPORT_KINDS)
         state.known_non_reports = {
             row[0] for row in self.conn.execute(
                 f"""SELECT url FROM fetch_failures
-                    WHERE portal_id IN ({marks}) AND (reason LIKE 'not a report%' OR reason = 'empty page')""",
-                portal_ids)
+                    WHERE portal_id IN ({marks}) AND kind IN ({",".join("?" * len(non_report_kinds))})""",
+                [*portal_ids, *non_report_kinds])
         }
         state.complete_lists = {
             row[0] for row in self.conn.execute(

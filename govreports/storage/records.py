@@ -1,0 +1,106 @@
+"""From items to rows: what the store writes for a report item."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from govreports.identity import canonical_url, report_id, report_identity
+from govreports.items import ReportItem
+from govreports.storage.store import ReportRecord
+
+
+def content_sha256(item: ReportItem) -> str:
+    """Hash of what we store of a report, so that a recrawl can tell a revision."""
+    parsed = item.parsed
+    payload = json.dumps(
+        {
+            "title": parsed.title,
+            "metadata": parsed.metadata,
+            "body": parsed.body_text_original or parsed.body_text,
+            "tables": [t.grid for t in parsed.tables],
+            "attachments": [a.url for a in parsed.attachments],
+            "attachment_files": [a.get("sha256") for a in item.attachments],
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def record_from_item(item: ReportItem) -> ReportRecord:
+    """Flatten a report item into the rows the store writes."""
+    parsed = item.parsed
+    meta = parsed.metadata
+    identity = report_identity(parsed.index_no, item.url)
+    url = canonical_url(item.url)
+    indicators: dict[str, dict] = {}
+    for ind in parsed.indicators:
+        key = ind.key
+        n = 2
+        while key in indicators:  # an unknown label printed twice keeps both rows
+            key = f"{ind.key}#{n}"
+            n += 1
+        indicators[key] = {
+            "key": key,
+            "value": ind.value,
+            "raw": ind.raw,
+            "unit": ind.unit,
+            "source": ind.source,
+            "evidence": ind.evidence,
+        }
+    attachments = {a["url"]: a for a in item.attachments} or {
+        a.url: {"url": a.url, "link_text": a.text} for a in parsed.attachments
+    }
+    return ReportRecord(
+        report={
+            "report_id": report_id(identity),
+            "identity": identity,
+            "url": url,
+            "portal_id": item.portal_id,
+            "region_code": item.region_code or parsed.region_code,
+            "region_name": item.region_name,
+            "publisher": parsed.publisher or meta.get("publisher", ""),
+            "title": parsed.title,
+            "report_year": parsed.report_year,
+            "era": parsed.era or "",
+            "index_no": parsed.index_no,
+            "written_date": meta.get("written_date", ""),
+            "published_date": meta.get("published_date", "") or (item.list_date or ""),
+            "doc_no": meta.get("doc_no", ""),
+            "metadata": json.dumps(
+                {"block": meta, "block_as_printed": parsed.metadata_original, "page_meta": parsed.page_meta},
+                ensure_ascii=False,
+            ),
+            "body_text": parsed.body_text,
+            "body_text_original": parsed.body_text_original,
+            "cover_letter": parsed.cover_letter,
+            "next_year_plan": parsed.next_year_plan,
+            "sections": json.dumps(
+                [s.__dict__ for s in parsed.sections], ensure_ascii=False
+            ),
+            "source_format": item.source_format,
+            "attachment_urls": " ".join(attachments),
+            "sha256": content_sha256(item),
+            "flags": json.dumps([f.__dict__ for f in parsed.flags], ensure_ascii=False),
+            "attachment_text": item.attachment_text,
+        },
+        url=url,
+        list_url=canonical_url(item.list_url) if item.list_url else "",
+        indicators=list(indicators.values()),
+        tables=[
+            {
+                "table_index": t.index,
+                "kind": t.kind,
+                "caption": t.caption,
+                "n_rows": len(t.grid),
+                "n_cols": max((len(r) for r in t.grid), default=0),
+                "cells": json.dumps(t.grid, ensure_ascii=False),
+                "source": t.source,
+            }
+            for t in parsed.tables
+        ],
+        attachments=list(attachments.values()),
+        etag=item.etag,
+        last_modified=item.last_modified,
+    )

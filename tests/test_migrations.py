@@ -1,0 +1,354 @@
+"""Schema migrations: sqlite-utils' Migrations, atomic under SIGKILL, safe when several
+processes open a new database at once, and the bridge from the old home-made runner."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from govreports.failures import FailureKind
+from govreports.storage import open_db
+from govreports.storage import migrations as schema
+from govreports.storage.migrations import apply_migrations, legacy_failure_kind, migrations
+from govreports.storage.store import REPORT_COLUMNS
+from tests.conftest import REPO
+
+ALL_MIGRATIONS = ["m001_initial", "m002_incremental", "m003_attachment_text", "m004_failure_kind"]
+TABLES = {"portals", "crawl_runs", "reports", "report_urls", "indicators", "report_tables", "attachments",
+          "fetch_failures", "report_versions", "list_state", "reports_fts", "_sqlite_migrations"}
+FTS_TRIGGERS = {"reports_ai", "reports_ad", "reports_au"}
+
+
+def schema_of(path: Path) -> list[tuple]:
+    with sqlite3.connect(path) as conn:
+        return sorted(conn.execute("SELECT type, name, sql FROM sqlite_master"))
+
+
+def assert_fully_migrated(path: Path) -> None:
+    """What every database must look like once opened: the whole schema, sane."""
+    db = open_db(path)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert [m.name for m in migrations.applied(db)] == ALL_MIGRATIONS
+        assert migrations.pending(db) == []
+        assert TABLES <= set(db.table_names())
+        assert "_migrations" not in db.table_names()
+        assert FTS_TRIGGERS <= {t.name for t in db["reports"].triggers}
+        assert set(REPORT_COLUMNS) <= set(db["reports"].columns_dict)
+        assert {"etag", "last_modified", "last_fetched", "gone_at"} <= set(db["report_urls"].columns_dict)
+        assert "text" in db["attachments"].columns_dict
+        assert "kind" in db["fetch_failures"].columns_dict
+        assert ["kind"] in [index.columns for index in db["fetch_failures"].indexes]
+        fts_columns = [row[1] for row in db.execute("PRAGMA table_info(reports_fts)")]
+        assert fts_columns == ["title", "body_text", "attachment_text"]
+        db.execute("INSERT INTO reports_fts(reports_fts) VALUES ('integrity-check')")
+    finally:
+        db.close()
+
+
+# --- the old runner, as it was, to make databases written before Migrations ---------------
+def old_runner_apply(db: sqlite_utils.Database, functions) -> None:
+    """The home-made runner this project used before sqlite-utils' Migrations (verbatim,
+    but for taking the migration functions as an argument)."""
+    if "_migrations" not in db.table_names():
+        db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
+    done = {row["name"] for row in db["_migrations"].rows}
+    for func in functions:
+        name = func.__name__
+        if name in done:
+            continue
+        with db.conn:
+            func(db)
+            db["_migrations"].insert(
+                {"name": name, "applied_at": datetime.now(timezone.utc).isoformat()}
+            )
+
+
+OLD_FAILURES = [  # reason as the crawler wrote it, and the kind the backfill must give it
+    ("HTTP 404", "http_error"),
+    ("HTTP 503", "http_error"),
+    ("timeout", "timeout"),
+    ("truncated response: the connection closed before the whole body arrived", "truncated"),
+    ("response too large (over DOWNLOAD_MAXSIZE)", "too_large"),
+    ("DNS lookup failed", "dns"),
+    ("connection refused", "refused"),
+    ("redirect loop: http://a.gov.cn/x -> http://a.gov.cn/x", "redirect_loop"),
+    ("forbidden by robots.txt", "robots"),
+    ("ignored: anti-bot challenge (jsl) needs a browser, which is not available here", "challenge"),
+    ("ignored: anti-bot block (waf) still there after 2 waits", "challenge"),
+    ("ignored: anti-bot challenge not passed even in the browser (jsl)", "challenge"),
+    ("anti-bot challenge not passed even in the browser (jsl)", "challenge"),
+    ("ignored: offsite request", "ignored"),
+    ("list page is not text", "list_not_text"),
+    ("not a report: not a page or document (image/png)", "not_a_document"),
+    ("not a report: deleted page (meta refresh to http://a.gov.cn/404.html)", "deleted_page"),
+    ("not a report: 关于开展政务公开工作的通知", "not_a_report"),
+    ("not a report: a file listed as '2023年报'", "not_a_report"),
+    ("not a report: (no title)", "not_a_report"),
+    ("empty page", "empty_page"),
+    ("invalid report: report_year 1999 is before 2007", "invalid_report"),
+    ("discovery found no report column within 60 requests; set list_urls in the registry", "discovery"),
+    ("download cancelled: user asked", "error"),
+    ("not an HTML page (application/pdf)", "error"),
+    ("ValueError: odd", "error"),
+    ("", "error"),
+]
+
+
+def write_old_data(db: sqlite_utils.Database) -> None:
+    """Rows as the previous version wrote them (its schema: migrations m001-m003)."""
+    db["portals"].insert({"portal_id": "demo", "region_code": "520303", "region_name": "汇川区",
+                          "portal_name": "汇川区人民政府", "home_url": "http://a.gov.cn/"})
+    report = {c: "" for c in REPORT_COLUMNS} | {
+        "report_id": "r1", "identity": "url:http://a.gov.cn/t1.html", "url": "http://a.gov.cn/t1.html",
+        "portal_id": "demo", "title": "汇川区2023年政府信息公开工作年度报告", "report_year": 2023,
+        "body_text": "本年度主动公开政府信息4712条。", "sha256": "abc", "version": 1,
+        "attachment_text": "附件：依申请公开情况统计表"}
+    db["reports"].insert(report)
+    db["report_urls"].insert({"report_id": "r1", "url": "http://a.gov.cn/t1.html", "list_url": "http://a.gov.cn/",
+                              "etag": '"e1"'})
+    db["indicators"].insert({"report_id": "r1", "key": "headline.proactive_total", "value": 4712.0, "raw": "4712条"})
+    db["fetch_failures"].insert_all(
+        {"run_id": "run1", "portal_id": "demo", "url": f"http://a.gov.cn/f{i}.html", "reason": reason,
+         "http_status": None, "attempts": 1, "last_error": "", "at": "2026-01-01T00:00:00Z"}
+        for i, (reason, _) in enumerate(OLD_FAILURES))
+
+
+def make_old_database(path: Path, migrated: int = 3, data: bool = True) -> list[dict]:
+    """A database written by the old runner with its first ``migrated`` migrations;
+    returns its ``_migrations`` rows."""
+    conn = sqlite3.connect(str(path), timeout=30)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    db = sqlite_utils.Database(conn)
+    old_runner_apply(db, [schema.m001_initial, schema.m002_incremental, schema.m003_attachment_text][:migrated])
+    if data:
+        write_old_data(db)
+    rows = list(db["_migrations"].rows)
+    conn.close()
+    return rows
+
+
+def check_old_data_kept(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT report_id, title, body_text, version FROM reports").fetchall() == [
+            ("r1", "汇川区2023年政府信息公开工作年度报告", "本年度主动公开政府信息4712条。", 1)]
+        assert conn.execute("SELECT url, etag FROM report_urls").fetchall() == [("http://a.gov.cn/t1.html", '"e1"')]
+        assert conn.execute("SELECT key, value FROM indicators").fetchall() == [("headline.proactive_total", 4712.0)]
+        assert conn.execute(
+            "SELECT reason, kind FROM fetch_failures ORDER BY id").fetchall() == OLD_FAILURES
+        for word in ("主动公开", "依申请公开"):  # body and attachment text both still indexed
+            assert conn.execute("SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?", (word,)).fetchall() == [(1,)]
+
+
+# --- bridge ---------------------------------------------------------------------------
+@pytest.mark.parametrize("migrated", [0, 1, 2, 3])
+def test_old_runner_database_upgrades_through_the_bridge(tmp_path, monkeypatch, migrated):
+    path = tmp_path / "old.db"
+    old_rows = make_old_database(path, migrated, data=migrated == 3)
+    statements = []
+    connect = sqlite3.connect
+
+    def traced_connect(*args, **kwargs):
+        conn = connect(*args, **kwargs)
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", traced_connect)
+    db = open_db(path)
+    monkeypatch.undo()
+    applied = migrations.applied(db)
+    db.close()
+
+    assert [m.name for m in applied] == ALL_MIGRATIONS
+    # The old records were carried over, with their times, not applied again.
+    assert [(m.name, m.applied_at) for m in applied[:migrated]] == [(r["name"], r["applied_at"]) for r in old_rows]
+    if migrated == 3:
+        ddl = [s for s in statements if s.lstrip().upper().startswith(("CREATE", "ALTER", "DROP"))]
+        assert all("fetch_failures" in s or "_migrations" in s for s in ddl), ddl
+        assert not [s for s in statements if "rebuild" in s]
+        check_old_data_kept(path)
+    assert_fully_migrated(path)
+
+
+def test_bridge_is_atomic_with_the_migrations(tmp_path, monkeypatch):
+    """A failure after the bridge leaves the old bookkeeping in place for the next run."""
+    path = tmp_path / "old.db"
+    make_old_database(path, 3)
+    before = schema_of(path)
+
+    def broken(db):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(migrations._migrations[-1], "fn", broken)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        open_db(path)
+    assert schema_of(path) == before
+    monkeypatch.undo()
+    assert_fully_migrated(path)  # the next run: bridge and migrations, now whole
+    check_old_data_kept(path)
+
+
+# --- each migration atomic ---------------------------------------------------------------
+@pytest.mark.parametrize("name", ALL_MIGRATIONS)
+def test_each_migration_rolls_back_completely(tmp_path, name):
+    """Run inside a transaction then rolled back, a migration leaves no trace: it does not
+    commit (or leave the transaction) half-way, so a process killed in it loses nothing."""
+    path = tmp_path / "m.db"
+    conn = sqlite3.connect(str(path))
+    conn.execute("PRAGMA journal_mode=WAL")
+    db = sqlite_utils.Database(conn)
+    migrations.apply(db, stop_before=name)
+    if name == "m004_failure_kind":
+        write_old_data(db)  # rows for the backfill
+    before = schema_of(path)
+    migration = next(m for m in migrations._migrations if m.name == name)
+    db.conn.execute("BEGIN IMMEDIATE")
+    migration.fn(db)
+    assert db.conn.in_transaction
+    db.conn.rollback()
+    conn.close()
+    assert schema_of(path) == before
+
+
+# --- SIGKILL while migrating ---------------------------------------------------------------
+# A process that has imported the project once and forks a child per database, so that
+# thirty kills do not cost thirty interpreter start-ups.  Each child opens its database
+# with every statement of the data layer slowed down (and counted in a progress file),
+# so that the kill lands inside the migrations.
+FORKER = textwrap.dedent("""
+    import os, sys, time
+    import sqlite_utils
+    from govreports.storage import open_db
+
+    progress, delay = None, 0.0
+    for name in ("execute", "executescript"):
+        original = getattr(sqlite_utils.Database, name)
+        def slowed(self, *args, _original=original, **kwargs):
+            time.sleep(delay)
+            os.write(progress, b".")
+            return _original(self, *args, **kwargs)
+        setattr(sqlite_utils.Database, name, slowed)
+
+    print("ready", flush=True)
+    for line in sys.stdin:
+        path, delay = line.split()
+        delay = float(delay)
+        pid = os.fork()
+        if pid == 0:
+            progress = os.open(path + ".progress", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+            open_db(path).close()
+            os.write(progress, b"done")
+            time.sleep(60)  # until killed: the kill always finds this process
+            os._exit(0)
+        print(pid, flush=True)
+        print(os.waitpid(pid, 0)[1], flush=True)
+""")
+# Seconds each statement waits, so that migrating takes about half a second: a new
+# database takes some 230 statements, upgrading an old-runner one some 70.
+STATEMENT_DELAY = {"new": 0.002, "old": 0.007}
+KILL_WINDOW = 0.6  # s
+
+
+def test_sigkill_during_migrations_leaves_a_database_the_next_run_upgrades(tmp_path):
+    rng = random.Random()
+    interrupted = {"new": 0, "old": 0}
+    forker = subprocess.Popen([sys.executable, "-c", FORKER], cwd=REPO, text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert forker.stdout.readline() == "ready\n"
+        for i in range(30):
+            age = "old" if i % 3 == 2 else "new"  # every third: an old-runner database upgraded
+            path = tmp_path / f"k{i}.db"
+            if age == "old":
+                make_old_database(path)
+            forker.stdin.write(f"{path} {STATEMENT_DELAY[age]}\n")
+            forker.stdin.flush()
+            pid = int(forker.stdout.readline())
+            time.sleep(rng.uniform(0, KILL_WINDOW))
+            os.kill(pid, signal.SIGKILL)
+            status = int(forker.stdout.readline())
+            progress_file = Path(f"{path}.progress")  # none if killed right after the fork
+            progress = progress_file.read_text() if progress_file.exists() else ""
+            assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+            if "done" not in progress and progress.count(".") > 3:
+                interrupted[age] += 1
+            assert_fully_migrated(path)
+            if age == "old":
+                check_old_data_kept(path)
+    finally:
+        forker.stdin.close()
+        forker.wait(timeout=30)
+        forker.stdout.close()
+    # The test is only worth something if most kills landed inside the migrations.
+    assert interrupted["new"] >= 8 and interrupted["old"] >= 4, interrupted
+
+
+# --- several processes open a new database at once -------------------------------------------
+RACER = textwrap.dedent("""
+    import json, sys, time, traceback
+    from govreports.storage import open_db
+
+    print("ready", flush=True)
+    start, gap, paths = float(sys.stdin.readline()), float(sys.argv[1]), sys.argv[2:]
+    for i, path in enumerate(paths):
+        time.sleep(max(0.0, start + i * gap - time.time()))
+        try:
+            open_db(path).close()
+            print(json.dumps({"path": path, "ok": True}), flush=True)
+        except Exception:
+            print(json.dumps({"path": path, "ok": False, "error": traceback.format_exc()}), flush=True)
+""")
+
+
+def test_processes_opening_a_new_database_at_once_all_succeed(tmp_path):
+    paths = [str(tmp_path / f"race{i}.db") for i in range(30)]
+    gap = 0.15  # s between databases; each race is over in a fraction of that
+    racers = [subprocess.Popen([sys.executable, "-c", RACER, str(gap), *paths], cwd=REPO,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    for racer in racers:
+        assert racer.stdout.readline() == "ready\n"
+    start = time.time() + 0.2
+    for racer in racers:
+        racer.stdin.write(f"{start}\n")
+        racer.stdin.close()
+    results = []
+    for racer in racers:
+        results += [json.loads(line) for line in racer.stdout]
+        assert racer.wait(timeout=60) == 0
+        racer.stdout.close()
+    failed = [r for r in results if not r["ok"]]
+    assert not failed, failed[0]["error"]
+    assert len(results) == 3 * len(paths)
+    for path in paths:
+        assert_fully_migrated(Path(path))
+
+
+# --- failure kinds for rows written before they existed ---------------------------------------
+@pytest.mark.parametrize("reason, kind", OLD_FAILURES)
+def test_legacy_reasons_get_their_kind(reason, kind):
+    assert legacy_failure_kind(reason) == kind
+
+
+def test_legacy_kinds_are_failure_kinds():
+    assert {kind for _, kind in schema.LEGACY_REASON_KINDS} | {"error"} <= {k.value for k in FailureKind}
+
+
+def test_migrations_on_a_connection_in_a_transaction_are_refused(tmp_path):
+    db = sqlite_utils.Database(sqlite3.connect(str(tmp_path / "t.db")))
+    db.conn.execute("BEGIN")
+    with pytest.raises(RuntimeError, match="no open transaction"):
+        apply_migrations(db)
