@@ -23,7 +23,7 @@ from govreports.storage import open_db
 from govreports.storage import migrations as schema
 from govreports.storage.migrations import apply_migrations, legacy_failure_kind, migrations
 from govreports.storage.store import REPORT_COLUMNS
-from tests.conftest import REPO
+from tests.harness import REPO
 
 ALL_MIGRATIONS = ["m001_initial", "m002_incremental", "m003_attachment_text", "m004_failure_kind"]
 TABLES = {"portals", "crawl_runs", "reports", "report_urls", "indicators", "report_tables", "attachments",
