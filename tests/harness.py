@@ -22,6 +22,8 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pytest
+
 from govreports.identity import canonical_url
 from tests.offline import NETWORK_LOG_ENV
 
@@ -235,3 +237,18 @@ def start_crawl(*spider_args: str, db: Path, settings: dict[str, str] | None = N
     """The same crawl as :func:`crawl`, started in the background (to be killed)."""
     return subprocess.Popen([*crawl_command(*spider_args, settings=settings), *extra], cwd=REPO,
                             env=command_env(db), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def require_shared(path: Path) -> Path:
+    """``path`` under ``../shared``; the test fails (never skips) when it is not there."""
+    if not path.exists():
+        pytest.fail(f"{path} is missing: the tests read the project's shared material (spec, samples) from "
+                    "../shared beside the repository; CI always has it", pytrace=False)
+    return path
+
+
+def require_tool(found: object, what: str) -> None:
+    """Fail (never skip) when a program the test command installs is absent."""
+    if not found:
+        pytest.fail(f"{what} is not installed: `bash scripts/install.sh --test` installs it "
+                    "(scripts/apt-packages.txt)", pytrace=False)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import SHARED, Database, crawl_portals, portal_row, scrapy_cmd
+from tests.harness import SHARED, Database, crawl_portals, portal_row, require_shared, scrapy_cmd
 from tests.portal_server import PortalServer
 
 HUAIAN_PDF = SHARED / "samples" / "huaian-city-2024-report.pdf"
@@ -16,7 +16,10 @@ HUAIAN_PAGE = "attach/zwgk/xxgknb/202501/t20250120_7001.html"
 HUAIAN_SOURCE = "attachment:P020250120386915421552.pdf"
 SPEC = SHARED / "spec" / "indicators.csv"
 
-pytestmark = pytest.mark.skipif(not HUAIAN_PDF.exists(), reason="../shared/samples is not beside the repository")
+
+@pytest.fixture(autouse=True, scope="module")
+def _shared_samples():
+    require_shared(HUAIAN_PDF)
 
 # What the PDF prints (read off the PDF by eye, not by this code).
 HUAIAN_VALUES = {

@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 
 from govreports.attachments import extract
+from tests.harness import SHARED, require_shared
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "attachments"
-TEMPLATE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "blank-2021-template.docx"
+TEMPLATE = SHARED / "samples" / "blank-2021-template.docx"
 
 
 @pytest.fixture(scope="module")
 def template():
-    if not TEMPLATE.exists():
-        pytest.skip(f"sample not present: {TEMPLATE}")
+    require_shared(TEMPLATE)
     return extract(TEMPLATE.read_bytes(), filename=TEMPLATE.name)
 
 

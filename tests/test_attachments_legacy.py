@@ -8,12 +8,19 @@ from pathlib import Path
 import pytest
 
 from govreports.attachments import extract, legacy
+from tests.harness import require_tool
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "attachments"
 STAT_XLS = [["政府信息公开情况统计表"] * 3, ["统计指标", "单位", "统计数"], ["主动公开政府信息数", "条", "4712"],
             ["收费金额", "万元", "7730.28"], ["行政复议数", "件", "0"]]
-needs_soffice = pytest.mark.skipif(not legacy.soffice_binary(),
-                                   reason="LibreOffice absent: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui")
+
+
+@pytest.fixture
+def soffice():
+    require_tool(legacy.soffice_binary(), "LibreOffice")
+
+
+needs_soffice = pytest.mark.usefixtures("soffice")
 
 
 @needs_soffice
@@ -41,8 +48,8 @@ def test_et_converted():
     assert (res.kind, res.tables[0]) == ("et", STAT_XLS)
 
 
-@pytest.mark.skipif(not shutil.which("antiword"), reason="antiword absent: apt-get install antiword")
 def test_doc_via_antiword_when_no_libreoffice(monkeypatch):
+    require_tool(shutil.which("antiword"), "antiword")
     monkeypatch.setattr(legacy, "soffice_binary", lambda: None)
     res = extract((FIX / "statistics.doc").read_bytes())
     assert res.status == "parsed" and ["主动公开政府信息数", "条", "4712"] in res.tables[0]

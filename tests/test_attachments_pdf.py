@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 
 from govreports.attachments import extract
+from tests.harness import SHARED, require_shared, require_tool
 from govreports.attachments.grid import garbage_reason
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "attachments"
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+SAMPLES = SHARED / "samples"
 HUAIAN = SAMPLES / "huaian-city-2024-report.pdf"
 
 
 @pytest.fixture(scope="module")
 def huaian():
-    if not HUAIAN.exists():
-        pytest.skip(f"sample not present: {HUAIAN}")
+    require_shared(HUAIAN)
     return extract(HUAIAN.read_bytes(), filename=HUAIAN.name)
 
 
@@ -124,9 +124,8 @@ def test_mojibake_pdf_needs_ocr():
     assert res.status == "needs_ocr" and "Chinese" in res.error
 
 
-@pytest.mark.skipif(not (shutil.which("tesseract") and shutil.which("pdftoppm")),
-                    reason="OCR binaries absent: apt-get install tesseract-ocr tesseract-ocr-chi-sim poppler-utils")
 def test_image_only_pdf_ocr():
+    require_tool(shutil.which("tesseract") and shutil.which("pdftoppm"), "Tesseract OCR (and poppler's pdftoppm)")
     res = extract((FIX / "image-only.pdf").read_bytes(), ocr=True)
     assert res.status == "parsed" and "一、总体情况" in res.text
 

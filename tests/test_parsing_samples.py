@@ -5,12 +5,17 @@ from pathlib import Path
 import pytest
 
 from govreports.parsing.report import parse_report_text
+from tests.harness import SHARED, require_shared
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+SAMPLES = SHARED / "samples"
 HONGHUAGANG = SAMPLES / "honghuagang-2012-report.txt"
 XIACHUAN = SAMPLES / "xiachuan-town-2017-report.txt"
 
-pytestmark = pytest.mark.skipif(not HONGHUAGANG.exists() or not XIACHUAN.exists(), reason="samples absent")
+
+@pytest.fixture(autouse=True, scope="module")
+def _shared_samples():
+    require_shared(HONGHUAGANG)
+    require_shared(XIACHUAN)
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import pytest
 
 from govreports import settings
 from govreports.identity import canonical_url
-from tests.harness import CHALLENGE_SETTINGS, SITES, CrawlRun, crawl_portals, expected_urls, site_row
+from tests.harness import CHALLENGE_SETTINGS, SITES, CrawlRun, crawl_portals, expected_urls, require_tool, site_row
 
 # This module registers its own hooks (test modules are not plugins by themselves):
 # ``pytest_configure`` declares the ``browser`` marker, ``pytest_collection_modifyitems``
@@ -43,9 +43,15 @@ def pytest_collection_modifyitems(config, items):
 
 
 def browser(test):
-    """Mark ``test`` as a browser test (``browser`` marker; skipped without Chromium)."""
+    """Mark ``test`` as a browser test (``browser`` marker; it fails without Chromium,
+    which the test command installs)."""
     test.needs_browser = True
-    return pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium")(test)
+    return pytest.mark.usefixtures("chromium")(test)
+
+
+@pytest.fixture
+def chromium():
+    require_tool(CHROMIUM.exists(), f"Debian's Chromium ({CHROMIUM})")
 
 
 # --- helpers -------------------------------------------------------------------------
