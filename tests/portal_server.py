@@ -11,6 +11,9 @@ It serves, on 127.0.0.1 only:
 * ``/attach/files/…`` report attachments (see :data:`ATTACHMENTS`): the real sample
                     PDF, generated fixtures, a lying extension, a corrupt and an
                     oversized file, a hostile Content-Disposition
+* ``/limits/files/…`` hostile attachments built on first request (see
+                    :data:`HOSTILE_ATTACHMENTS`): decompression bombs, a line-grid PDF,
+                    a gzip bomb and a body without a length over the size cap
 * ``/bulk/…``       a large TRS-style portal generated on the fly (``server.bulk_reports``
                     reports, ``server.bulk_per_page`` per list page), each report page
                     delayed by ``server.bulk_delay`` seconds: long enough to kill a crawl
@@ -85,6 +88,8 @@ class PortalHandler(BaseHTTPRequestHandler):
             return _bulk(self, path[len("/bulk/"):])
         if path.startswith("/attach/files/"):
             return _attachment(self, self.path[len("/attach/files/"):])
+        if path.startswith("/limits/files/"):
+            return _hostile_attachment(self, path[len("/limits/files/"):])
         dynamic = dynamic_handler(path)
         if dynamic is not None:
             return dynamic(self)
@@ -292,6 +297,49 @@ def _attachment(handler: PortalHandler, name: str):
         return handler._send(404, b"not found")
     path, content_type, headers = ATTACHMENTS[name]
     return handler._send(200, path.read_bytes(), content_type, headers=headers)
+
+
+# --- hostile attachments ---------------------------------------------------------------
+def _hostile_files() -> dict[str, tuple[str, callable]]:
+    from tests import hostile_files as h
+
+    return {
+        # name: (what the crawl must record, builder)
+        "P020240302000000000001.pdf": ("timeout", h.line_grid_pdf),
+        "P020240302000000000002.docx": ("too_large", h.docx_bomb),  # document.xml: 1 GiB
+        "P020240302000000000003.pdf": ("too_large", h.pdf_inflating),  # content stream: 500 MiB
+        "P020240302000000000004.pdf": ("too_large", h.gzip_bomb),  # served gzip-encoded: 64 MiB
+        "P020240302000000000005.pdf": ("too_large", lambda: b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024)),  # no length
+        "P020240302000000000006.zip": ("too_large", h.zip_bomb),  # one member of 1 GiB
+        "P020240302000000000007.xls": ("parsed", lambda: (ATTACHMENT_FIXTURES / "statistics.xls").read_bytes()),
+        "P020240301000000000001.pdf": ("parsed", lambda: (ATTACHMENT_FIXTURES / "split-table.pdf").read_bytes()),
+    }
+
+
+HOSTILE_ATTACHMENTS = {name: status for name, (status, _) in _hostile_files().items()}
+_hostile_cache: dict[str, bytes] = {}
+
+
+def _hostile_attachment(handler: PortalHandler, name: str):
+    files = _hostile_files()
+    if name not in files:
+        return handler._send(404, b"not found")
+    if name not in _hostile_cache:
+        _hostile_cache[name] = files[name][1]()
+    body = _hostile_cache[name]
+    if name.endswith("04.pdf"):
+        return handler._send(200, body, PDF, headers={"Content-Encoding": "gzip"})
+    if name.endswith("05.pdf"):
+        # No Content-Length: the size shows only while the body arrives.
+        handler.send_response(200)
+        handler.send_header("Content-Type", PDF)
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.close_connection = True
+        if handler.command != "HEAD":
+            handler.wfile.write(body)
+        return None
+    return handler._send(200, body, PDF if name.endswith(".pdf") else "application/octet-stream")
 
 
 # --- a large portal ------------------------------------------------------------------
