@@ -62,6 +62,17 @@ def small_zip(members: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
+def test_settings_defaults_are_the_limits_defaults():
+    from scrapy.settings import Settings
+
+    from govreports import settings
+
+    project = Settings()
+    project.setmodule(settings)
+    assert Limits.from_settings(project) == Limits()
+    assert Limits.from_settings(Settings({"GOVREPORTS_ATTACHMENT_TIMEOUT": "7"})).timeout == 7
+
+
 # ---------------------------------------------------------------------------- in the worker
 
 def test_pdf_stream_inflating_to_500_mib_is_too_large_and_the_caller_stays_small(tmp_path):
