@@ -7,19 +7,22 @@ For every attachment link of a report (see
    never through the browser, capped at ``GOVREPORTS_ATTACHMENT_MAXSIZE`` bytes;
 2. stores it under ``GOVREPORTS_FILES_DIR`` named by its SHA-256 and the type its
    bytes show (never a name the server chose: no path can be smuggled in);
-3. extracts text and tables in a worker thread (:mod:`govreports.attachments`), with
-   OCR only when ``GOVREPORTS_OCR`` is on;
+3. extracts text and tables in a worker process under time, memory, page and
+   inflated-size limits (:mod:`govreports.attachments.worker`, settings
+   ``GOVREPORTS_ATTACHMENT_TIMEOUT``/``_MEMORY``/``_MAX_PAGES``/``_MAX_INFLATED``/
+   ``_MAX_INFLATED_MEMBER``/``_WORKERS``), with OCR only when ``GOVREPORTS_OCR`` is on;
 4. parses the text with the same functions as HTML pages, labels its indicators
    ``attachment:<file name>``, and merges it into the report: the richer source wins,
    disagreements are flagged (:mod:`govreports.parsing.merge`).
 
 Every attachment gets a row with its status (parsed, needs_ocr, failed, unsupported,
-too_large, download_failed) and error; a bad file never stops the crawl.
+too_large, timeout, download_failed) and error; a bad file never stops the crawl.
+``too_large``: over the download cap (also once decompressed), or over a limit while
+extracting (memory, inflated archive size); ``timeout``: over the time limit.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import os
@@ -29,8 +32,9 @@ from urllib.parse import unquote, urlsplit
 from scrapy import Request
 from scrapy.crawler import Crawler
 
-from govreports.attachments.extract import extract
 from govreports.attachments.sniff import safe_filename, sniff_type
+from govreports.attachments.worker import ExtractionWorkers
+from govreports.failures import FailureKind, size_limit_exceeded
 from govreports.flags import flag_setting
 from govreports.items import ReportItem
 from govreports.parsing.merge import merge_attachment
@@ -63,6 +67,7 @@ class AttachmentPipeline:
         self.ocr = flag_setting(settings, "GOVREPORTS_OCR")
         files_dir = settings.get("GOVREPORTS_FILES_DIR") or Path(settings.get("GOVREPORTS_DB")).parent / "files"
         self.files_dir = Path(files_dir)
+        self.extractor = ExtractionWorkers.from_settings(settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
@@ -90,9 +95,10 @@ class AttachmentPipeline:
         try:
             response = await self.crawler.engine.download_async(request)
         except Exception as exc:  # the downloader's errors are many; each becomes a status
-            message = str(exc) or type(exc).__name__
-            status = "too_large" if "size" in message and "max" in message.lower() else "download_failed"
-            return None, f"{type(exc).__name__}: {message}"[:500], status
+            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            if size_limit_exceeded(exc):
+                return None, f"over the size cap of {self.max_size} bytes ({error})"[:500], FailureKind.TOO_LARGE.value
+            return None, error[:500], "download_failed"
         if response.status != 200:
             return None, f"HTTP {response.status}", "download_failed"
         return response.body, "", "downloaded"
@@ -101,8 +107,8 @@ class AttachmentPipeline:
         name = display_name(url)
         kind = sniff_type(body, name)
         path = self.save(body, kind)
-        # Extraction is CPU work (and LibreOffice for .doc): off the reactor thread.
-        extraction = await asyncio.to_thread(extract, body, filename=name, ocr=self.ocr)
+        # In a separate process under limits: a hostile file costs at most that.
+        extraction = await self.extractor.extract(path, filename=name, ocr=self.ocr, kind=kind)
         row |= {"sha256": hashlib.sha256(body).hexdigest(), "size": len(body), "type": extraction.kind or kind, "pages": extraction.pages,
                 "path": str(path), "status": extraction.status, "error": extraction.error}
         self.crawler.stats.inc_value(f"govreports/attachments/{extraction.status}")

@@ -15,6 +15,10 @@ from scrapy.exceptions import (
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
+try:  # private in Scrapy 2.19; tests/test_attachments_limits.py checks it is still raised
+    from scrapy.utils._compression import _DecompressionMaxSizeExceeded
+except ImportError:  # pragma: no cover
+    _DecompressionMaxSizeExceeded = None
 
 class FailureKind(StrEnum):
     """What kind of failure a ``fetch_failures`` row records.
@@ -69,6 +73,23 @@ class ChallengeNotPassed(IgnoreRequest):
     kind = FailureKind.CHALLENGE
 
 
+def size_limit_exceeded(error: BaseException) -> bool:
+    """Was this download refused for its size (``DOWNLOAD_MAXSIZE`` or the request's
+    ``download_maxsize``)?  Decided by exception type, never by message text.
+
+    Scrapy 2.19 raises ``DownloadCancelledError`` when the announced or received body
+    passes the cap (a cancelled Twisted download also becomes one, but Scrapy cancels
+    downloads only for their size; timeouts are ``DownloadTimeoutError``), and
+    ``IgnoreRequest`` raised from ``_DecompressionMaxSizeExceeded`` when a compressed
+    body passes it while being decompressed (a gzip bomb).
+    """
+    if isinstance(error, DownloadCancelledError):
+        return True
+    cause = error.__cause__
+    return (isinstance(error, IgnoreRequest) and _DecompressionMaxSizeExceeded is not None
+            and isinstance(cause, _DecompressionMaxSizeExceeded))
+
+
 def failure_reason(failure) -> tuple[int | None, FailureKind, str]:
     """(HTTP status, kind, a short readable reason) for a failed request."""
     error = failure.value
@@ -78,12 +99,8 @@ def failure_reason(failure) -> tuple[int | None, FailureKind, str]:
         return None, FailureKind.TIMEOUT, "timeout"
     if failure.check(ResponseDataLossError):
         return None, FailureKind.TRUNCATED, "truncated response: the connection closed before the whole body arrived"
-    if failure.check(DownloadCancelledError):
-        # Scrapy cancels a download over DOWNLOAD_MAXSIZE with the same exception as
-        # any other cancelled download; only its message tells the two apart.
-        if "size" in str(error):
-            return None, FailureKind.TOO_LARGE, "response too large (over DOWNLOAD_MAXSIZE)"
-        return None, FailureKind.ERROR, f"download cancelled: {error}"
+    if size_limit_exceeded(error):
+        return None, FailureKind.TOO_LARGE, "response too large (over DOWNLOAD_MAXSIZE)"
     if failure.check(CannotResolveHostError, DNSLookupError):
         return None, FailureKind.DNS, "DNS lookup failed"
     if failure.check(DownloadConnectionRefusedError):

@@ -31,6 +31,14 @@ GOVREPORTS_BATCH_SIZE = 50
 GOVREPORTS_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024
 GOVREPORTS_FILES_DIR = ""
 GOVREPORTS_OCR = False
+# Extraction runs in a worker process per file (govreports.attachments.worker) under these
+# limits; a file over one is recorded as "timeout" or "too_large" and the crawl goes on.
+GOVREPORTS_ATTACHMENT_TIMEOUT = 120  # s of wall clock per file, LibreOffice/OCR included
+GOVREPORTS_ATTACHMENT_MEMORY = 1024  # MiB of address space per worker (RLIMIT_AS)
+GOVREPORTS_ATTACHMENT_MAX_PAGES = 300  # PDF pages read per file; the rest are only counted
+GOVREPORTS_ATTACHMENT_MAX_INFLATED = 256 * 1024 * 1024  # bytes all zip/DOCX/XLSX members of a file may inflate to
+GOVREPORTS_ATTACHMENT_MAX_INFLATED_MEMBER = 64 * 1024 * 1024  # bytes one archive member may inflate to
+GOVREPORTS_ATTACHMENT_WORKERS = 2  # worker processes at once (each may use the memory above)
 # How many list pages one column may have before we stop paging (runaway pagination guard).
 GOVREPORTS_MAX_LIST_PAGES = 200
 # Home-page discovery of a portal's report column (when the registry gives no list_urls):

@@ -32,6 +32,8 @@ Routes (each answers the way the real CMS does, including its failures):
 ``/attach/files/``                          report attachments (see :data:`ATTACHMENTS`): the
     real sample PDF, generated fixtures, a lying extension, a corrupt and an oversized
     file, a hostile Content-Disposition.
+``/limits/files/``                          hostile attachments (see :data:`HOSTILE_ATTACHMENTS`):
+    decompression bombs, a line-grid PDF, a gzip bomb, a body without a length.
 ``/bulk/``                                  a large TRS-style portal generated on the fly
     (``server.bulk_reports`` reports, ``server.bulk_per_page`` per list page), each report
     page delayed by ``server.bulk_delay`` seconds: long enough to kill a crawl.
@@ -636,6 +638,56 @@ def attachment_file(handler):
 
 
 # ---------------------------------------------------------------------------------
+# Hostile attachments: /limits/files/… (the ``limits`` site links to them), built on
+# first request: decompression bombs, a line-grid PDF, a gzip bomb, a body without a
+# length over the size cap.
+# ---------------------------------------------------------------------------------
+def _hostile_files() -> dict[str, tuple[str, object]]:
+    from tests import hostile_files as h
+
+    return {
+        # name: (what the crawl must record, builder)
+        "P020240302000000000001.pdf": ("timeout", h.line_grid_pdf),
+        "P020240302000000000002.docx": ("too_large", h.docx_bomb),  # document.xml: 1 GiB
+        "P020240302000000000003.pdf": ("too_large", h.pdf_inflating),  # content stream: 500 MiB
+        "P020240302000000000004.pdf": ("too_large", h.gzip_bomb),  # served gzip-encoded: 64 MiB
+        "P020240302000000000005.pdf": ("too_large", lambda: b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024)),  # no length
+        "P020240302000000000006.zip": ("too_large", h.zip_bomb),  # one member of 1 GiB
+        "P020240302000000000007.xls": ("parsed", lambda: (ATTACHMENT_FIXTURES / "statistics.xls").read_bytes()),
+        "P020240301000000000001.pdf": ("parsed", lambda: (ATTACHMENT_FIXTURES / "split-table.pdf").read_bytes()),
+    }
+
+
+HOSTILE_ATTACHMENTS = {name: status for name, (status, _) in _hostile_files().items()}
+_hostile_cache: dict[str, bytes] = {}
+_hostile_lock = threading.Lock()
+
+
+def hostile_attachment(handler):
+    name = urlsplit(handler.path).path[len("/limits/files/"):]
+    files = _hostile_files()
+    if name not in files:
+        return handler.send(404, b"not found")
+    with _hostile_lock:
+        if name not in _hostile_cache:
+            _hostile_cache[name] = files[name][1]()
+    body = _hostile_cache[name]
+    if name.endswith("04.pdf"):
+        return handler.send(200, body, PDF, headers={"Content-Encoding": "gzip"})
+    if name.endswith("05.pdf"):
+        # No Content-Length: the size shows only while the body arrives.
+        handler.send_response(200)
+        handler.send_header("Content-Type", PDF)
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.close_connection = True
+        if handler.command != "HEAD":
+            handler.wfile.write(body)
+        return None
+    return handler.send(200, body, PDF if name.endswith(".pdf") else "application/octet-stream")
+
+
+# ---------------------------------------------------------------------------------
 # A large TRS-style portal generated on the fly: /bulk/…
 # ---------------------------------------------------------------------------------
 BULK_REPORTS = 40
@@ -695,6 +747,7 @@ ROUTES: list[tuple[str, object]] = [
     ("/jsl_wait/", jsl_gate),
     ("/faults/", fault),
     ("/attach/files/", attachment_file),
+    ("/limits/files/", hostile_attachment),
     ("/bulk/", bulk_portal),
     ("/session/", session_portal),
 ]

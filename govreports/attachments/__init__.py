@@ -8,7 +8,9 @@ grids out.  Pure functions: no network, no Scrapy.
 
 Modules: :mod:`.sniff` (file type from magic numbers), :mod:`.pdf`, :mod:`.docx`,
 :mod:`.sheets` (xls/xlsx), :mod:`.legacy` (LibreOffice/antiword for doc/wps/et),
-:mod:`.extract` (the dispatcher, zip handling).
+:mod:`.extract` (the dispatcher, zip handling), :mod:`.limits` (time, memory, page and
+inflated-size limits), :mod:`.worker` (extraction in a child process under those
+limits: what the crawl uses for files from the web).
 """
 
 from .extract import Extraction, extract

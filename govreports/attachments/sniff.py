@@ -45,14 +45,32 @@ def _hints(filename: str, content_type: str) -> set[str]:
     return hints
 
 
+ZIP_SNIFF_MAX_ENTRIES = 10_000  # more names than any DOCX/XLSX has: not parsed here
+ZIP_SNIFF_READ = 200_000  # bytes of [Content_Types].xml read (it is a few KB)
+
+
+def _zip_entry_count(data: bytes) -> int:
+    """Entries the end-of-central-directory record announces (-1: not found / zip64)."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 22 > len(data):
+        return -1
+    total = struct.unpack_from("<H", data, end + 10)[0]
+    return -1 if total == 0xFFFF else total
+
+
 def _zip_kind(data: bytes) -> str:
+    # Runs on the crawl thread: reads the directory and at most ZIP_SNIFF_READ
+    # inflated bytes, never a whole member (a member may inflate to gigabytes).
+    if not 0 <= _zip_entry_count(data) <= ZIP_SNIFF_MAX_ENTRIES:
+        return "zip"  # let the extractor (in its worker, under limits) look closer
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
             types = ""
             if "[Content_Types].xml" in names:
-                types = zf.read("[Content_Types].xml")[:200_000].decode("utf-8", "replace")
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
+                with zf.open("[Content_Types].xml") as fh:
+                    types = fh.read(ZIP_SNIFF_READ).decode("utf-8", "replace")
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, EOFError):
         return "zip"  # PK header but unreadable: let the zip extractor report it
     if "word/document.xml" in names or "wordprocessingml.document.main" in types:
         return "docx"
