@@ -1,7 +1,6 @@
 """CSV / JSON Lines writing: formula neutralisation, quoting, encodings."""
 
 import csv
-import io
 import json
 
 import pytest

@@ -1,6 +1,5 @@
 """The real samples in ../shared/samples: legacy tables -> legacy.* and headline.*."""
 
-from pathlib import Path
 
 import pytest
 

@@ -13,6 +13,7 @@ import hashlib
 import io
 import os
 import re
+import struct
 import zipfile
 
 import olefile
