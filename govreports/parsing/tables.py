@@ -113,11 +113,15 @@ _CJK_END = re.compile(r"[\u4e00-\u9fff）)》”]$")
 _PLAIN_NUMBER = re.compile(r"[+\-]?\d[\d,]*(?:\.\d+)?")
 
 
+# A note printed inside a table ("注：行政复议、行政诉讼数量含上年度结转数量。").
+_NOTE = re.compile(r"^(?:注|说明|備註|备注)\s*[:：]")
+
+
 def _is_cell_line(line: str) -> bool:
     s = line.strip()
     if s == TABLE_BREAK_LINE:
         return False
-    if split_spaced_row(s):
+    if split_spaced_row(s) or (_NOTE.match(s) and len(s) <= 2 * MAX_CELL_LINE):
         return True
     return len(s) <= MAX_CELL_LINE and not _PROSE_END.search(s)
 

@@ -81,7 +81,7 @@ def group_split_tables(tables: list[Table]) -> list[list[Table]]:
 
 def makes_report(tables: list[Table]) -> bool:
     """Whether one of the tables is of a format that only annual reports print."""
-    return any((fmt := format_named(t.kind)) is not None and fmt.makes_report for t in tables)
+    return any((fmt := format_named(t.kind)) is not None and fmt.proves_report(t.grid) for t in tables)
 
 
 # ============================================================================ map

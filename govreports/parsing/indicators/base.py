@@ -63,6 +63,11 @@ class TableFormat:
         mapped as one, so a row's label path carries over)."""
         return False
 
+    def proves_report(self, grid: list[list[str]]) -> bool:
+        """Whether this grid (already of this format) shows that its page is a report;
+        by default a table of a format that :attr:`makes_report`."""
+        return self.makes_report
+
     def era_hint(self, grid: list[list[str]]) -> str | None:
         """The era the grid's own labels name, when they name one."""
         return None
