@@ -148,6 +148,7 @@ def _finish(report: ParsedReport, original: str, tables: list[Table], simplified
     report.report_year = (
         report_year(report.title) or report_year(parts.report_heading) or _year_from_text(parts.report)
         or _year_before(report.metadata.get("published_date") or report.page_meta.get("PubDate", ""))
+        or _year_stated(parts.report)
     )
     classify_tables(tables)
     report.tables = tables
@@ -161,6 +162,7 @@ def _finish(report: ParsedReport, original: str, tables: list[Table], simplified
         # full of report titles has none of these.
         or (parts.report_heading and numbered >= 2)
         or re.search(r"现将.{0,30}?信息公开.{0,12}?(?:报告如下|年度报告)", parts.report)
+        or re.search(r"本(?:年度)?报告(?:是)?(?:根据|依据|按照)", parts.report[:600])
         or makes_report(tables)
     ) and not (report.title and _LOOK_ALIKE_TITLE.search(report.title) and not is_annual_report_title(report.title))
 
@@ -222,6 +224,26 @@ _YEAR_SENTENCES = (
 def _year_from_text(text: str) -> int | None:
     head = fold_width(text[:3000])
     for pattern in _YEAR_SENTENCES:
+        m = pattern.search(head)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+# Title-less copies (an excerpt, a PDF page) name their year only in the text: the
+# period covered, "2021年，我局…" opening the body, a flip-book page title "2020年报".
+_STATED_YEAR = (
+    re.compile(r"统计(?:时限|期限|时间|周期|期间)?\s*(?:自|为|从|是)?\s*((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"),
+    re.compile(r"截[止至]\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日"),
+    re.compile(r"(?:^|\n)\s*((?:19|20)\d{2})\s*年度?\s*[,，]"),
+    re.compile(r"((?:19|20)\d{2})\s*年报"),
+    re.compile(r"我(?:镇|乡|街道|局|委|办|区|县|市|厅|单位)\s*((?:19|20)\d{2})\s*年度?(?:政府|政务)?信息公开工作"),
+)
+
+
+def _year_stated(text: str) -> int | None:
+    head = fold_width(text[:3000])
+    for pattern in _STATED_YEAR:
         m = pattern.search(head)
         if m:
             return int(m.group(1))

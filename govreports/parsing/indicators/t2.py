@@ -197,6 +197,13 @@ class T2(TableFormat):
     def era_hint(self, grid: list[list[str]]) -> str | None:
         return t2_era_hint(grid)
 
+    def proves_report(self, grid: list[list[str]]) -> bool:
+        # The form's own t2 — blocks headed by 第二十条, the columns of a report format —
+        # with numbers in it is the report's table.
+        text = squash("".join("".join(r) for r in grid[:60]))
+        return "第二十条" in text and t2_era_hint(grid) is not None and any(
+            parse_number(c)[0] is not None for row in grid for c in row[1:] if c)
+
     def map(self, grid: list[list[str]], era: str | None, caption: str) -> list[Indicator]:
         return map_t2(grid, era)
 
