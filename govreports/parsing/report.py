@@ -175,7 +175,7 @@ def _finish(report: ParsedReport, original: str, tables: list[Table], simplified
     indicators: list[Indicator] = []
     for group in group_split_tables(tables):
         rows = [row for t in group for row in ((unpadded or {}).get(t.index) or t.grid)]
-        indicators.extend(map_table(group[0], report.era, rows))
+        indicators.extend(map_table(group[0], report.era, rows, cut=not group[-1].complete))
     indicators.extend(derive(indicators))
     indicators, dup_flags = _dedupe(indicators)
     heads, head_flags = headline(indicators, parts.report)
@@ -328,8 +328,8 @@ def _html_caption(table: etree._Element) -> str:
     if cap is not None:
         return clean_cell(cap.text_content())
     prev = table.getprevious()
-    if prev is not None:
-        text = clean_cell(prev.text_content())
+    if prev is not None and prev.tag != "table" and next(prev.iter("table"), None) is None:
+        text = clean_cell(prev.text_content())  # a heading above it, never the table before
         if 0 < len(text) <= 60:
             return to_simplified(text)
     return ""

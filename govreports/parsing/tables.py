@@ -147,8 +147,8 @@ def split_spaced_row(line: str) -> list[str] | None:
     return ([label] if label else []) + values
 
 
-# Cells run together with no separator: "规章000", "行政事业性收费00".
-RUN_TOGETHER = re.compile(r"^(.*[\u4e00-\u9fff）)])(\d{2,})$")
+# Cells run together with no separator: "规章000", "行政事业性收费00", "行政许可1125".
+RUN_TOGETHER = re.compile(r"^(.*[\u4e00-\u9fff）)])(\d+(?:\.\d+)?)$")
 _MD_RULE = re.compile(r"^:?-{3,}:?$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _PIPES_ONLY = re.compile(r"^[|\s]+$")
@@ -292,7 +292,7 @@ def _region_table(lines: list[str], start: int, end: int, at_text_end: bool) -> 
                 has_values.append(False)
                 m = RUN_TOGETHER.match(text)
                 if m:
-                    values += len(m.group(2))
+                    values += len(m.group(2).replace(".", ""))
             pending, terminated = 0, piped
             continue
         pending, terminated = 0, True

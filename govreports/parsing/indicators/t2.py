@@ -143,11 +143,15 @@ def map_t2(grid: list[list[str]], era: str | None) -> list[Indicator]:
             if run and _t2_subject(run.group(1)):
                 subject, first = _t2_subject(run.group(1)), run.group(1)
                 width = len([h for h in headers if _t2_column(h)]) or len(T2_DEFAULT_COLUMNS.get((era, subject), ()))
-                if len(run.group(2)) != width:
-                    out.append(make_indicator(f"unknown:t2:{label_key(first)}/run_together", run.group(2),
+                digits = run.group(2)
+                if width == 1:
+                    cells = [digits]  # one column: the whole number is its value
+                elif len(digits) == width:
+                    cells = list(digits)  # one digit per column
+                else:
+                    out.append(make_indicator(f"unknown:t2:{label_key(first)}/run_together", digits,
                                               f"{block}/{clean_cell(first)} × cells run together".lstrip("/")))
                     continue
-                cells = list(run.group(2))
         if not subject:
             if not any(cells):
                 # a flattened copy prints each head on its own line, sometimes in pieces

@@ -239,7 +239,8 @@ def derive_t3_other_sum(indicators: list[Indicator]) -> list[Indicator]:
         values = [p.value for p in parts]
         value = sum(values) if all(v is not None for v in values) else None
         out.append(Indicator(
-            key=f"t3.result.other.{column}", raw="+".join(p.raw for p in parts), value=value, unit="件",
+            key=f"t3.result.other.{column}", raw="+".join(p.raw for p in parts) if any(p.raw for p in parts) else "",
+            value=value, unit="件",
             source=parts[0].source, evidence=f"（六）其他处理 = 1.+2.+3. (sum of sub-rows) × {column_label}",
         ))
     return out
