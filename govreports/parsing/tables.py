@@ -2,8 +2,10 @@
 
 * :func:`html_table_grid` expands rowspan/colspan so every cell of a merged region
   carries the merged text (row/column label paths then read straight across).
-* :func:`text_table_grids` recovers tables from text copies: " | "-separated rows, and
-  tables flattened one cell per line (label, then its values, then the next label).
+* :func:`text_table_grids` recovers tables printed as text — text copies, attachment
+  text, and the body lines of HTML pages without (all of) their <table>s: " | " rows
+  (markdown included), one cell per line (with or without pipes and blank lines, empty
+  cells kept in place), rows printed with spaces (PDF text), cells run together.
 """
 
 from __future__ import annotations

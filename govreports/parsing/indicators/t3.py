@@ -97,6 +97,19 @@ def is_t3_continuation(grid: list[list[str]]) -> bool:
     return len(rows) >= 2 and all(t3_row_key([c for c in r[:-7] if c]) for r in rows[:3])
 
 
+def _split_row(row: list[str]) -> tuple[list[str], list[str] | None]:
+    """(label cells, the 7 value cells) of a row: the values are the cells after its last
+    label, less blank cells trailing past the seventh (a closing "| |" of a text copy);
+    None when fewer than 7."""
+    last_label = max((n for n, c in enumerate(row) if c and not is_value_cell(c)), default=-1)
+    tail = row[last_label + 1:]
+    while len(tail) > 7 and not tail[-1].strip():
+        tail = tail[:-1]
+    if len(tail) < 7:
+        return row, None
+    return row[:len(row) - len(tail)] + tail[:-7], tail[-7:]
+
+
 def _has_t3_row(grid: list[list[str]]) -> bool:
     """A row of 7 values whose label names a row of the form ("四、结转下年度继续办理
     0 0 0 0 0 0 0" alone on a PDF page): a piece of a t3 even without its header."""
@@ -136,19 +149,6 @@ def t3_row_order(two_way_other: bool) -> tuple[str, ...]:
     """The rows of the form, top to bottom (（六） as three sub-rows in the 2021 form)."""
     other = T3_OTHER_SUB_ROWS if two_way_other else ("result.other",)
     return ("new", "carried_in", *T3_RESULT_ROWS, *other, "result.total", "carried_out")
-
-
-def _split_row(row: list[str]) -> tuple[list[str], list[str] | None]:
-    """(label cells, the 7 value cells) of a row: the values are the cells after its last
-    label, less blank cells trailing past the seventh (a closing "| |" of a text copy);
-    None when fewer than 7."""
-    last_label = max((n for n, c in enumerate(row) if c and not is_value_cell(c)), default=-1)
-    tail = row[last_label + 1:]
-    while len(tail) > 7 and not tail[-1].strip():
-        tail = tail[:-1]
-    if len(tail) < 7:
-        return row, None
-    return row[:len(row) - len(tail)] + tail[:-7], tail[-7:]
 
 
 def map_t3(grid: list[list[str]], era: str | None = None) -> list[Indicator]:
