@@ -274,6 +274,63 @@ def element_text(el: etree._Element, table_lines: dict | None = None) -> str:
     return tidy_text("".join(parts))
 
 
+# Blocks that print as a line of their own, even empty (an empty cell of a table printed
+# one cell per <p>).  Containers (tables, lists, sections) print only what they hold.
+_LINE_TAGS = {"p", "div", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "center", "pre", "blockquote"}
+
+
+def element_lines(el: etree._Element, table_break: str) -> list[str]:
+    """The element's text one line per block, for finding tables printed as text.
+
+    Unlike :func:`element_text`, empty blocks stay as empty lines (``<p></p>``,
+    ``<p>&nbsp;</p>``, a second ``<br>``): in a table printed one cell per line they
+    are its empty cells.  Each ``<table>`` (read as a grid elsewhere) is one
+    ``table_break`` line, so text around it is never joined into a table.  Lines are
+    returned as printed (spaces not collapsed); chrome elements are skipped."""
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> bool:
+        text = "".join(current)
+        current.clear()
+        if text.strip():
+            lines.append(text)
+            return True
+        return False
+
+    def walk(node: etree._Element) -> None:
+        if not isinstance(node.tag, str) or node.tag in _CHROME_TAGS:
+            if node.tail:
+                current.append(node.tail)
+            return
+        if node.tag == "table":
+            flush()
+            lines.append(table_break)
+        elif node.tag == "br":
+            if not flush():
+                lines.append("")
+        elif node.tag in BLOCK_TAGS:
+            flush()
+            before = len(lines)
+            if node.text:
+                current.append(node.text)
+            for child in node:
+                walk(child)
+            if not flush() and len(lines) == before and node.tag in _LINE_TAGS:
+                lines.append("")
+        else:
+            if node.text:
+                current.append(node.text)
+            for child in node:
+                walk(child)
+        if node.tail:
+            current.append(node.tail)
+
+    walk(el)
+    flush()
+    return lines
+
+
 def tidy_text(text: str) -> str:
     """Collapse spaces per line, drop empty lines and standalone chrome lines."""
     lines = []

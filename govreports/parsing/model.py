@@ -51,6 +51,7 @@ class Table:
     caption: str = ""
     kind: str = "other"  # the name of a registered table format (t2 | t3 | t4 | legacy …), or "other"
     source: str = "html"  # html | text | attachment:<filename>
+    complete: bool = True  # False: a table printed as text that the end of the text cut off
 
 
 @dataclass

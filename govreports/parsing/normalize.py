@@ -154,7 +154,7 @@ NOT_REPORTED = {"", "/", "／", "-", "—", "——", "－", "--", "---", "–",
 UNITS = ("人次", "万元", "件次", "千元", "亿元", "元", "条", "件", "项", "次", "篇", "个", "人", "家", "份", "场", "期", "批", "起", "宗", "户", "套", "天", "日", "%")
 _UNIT_RE = "|".join(map(re.escape, UNITS))
 _NUM_RE = re.compile(
-    rf"^(?P<sign>[+\-−]|增加|减少|增|减)?\s*(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>{_UNIT_RE})?$"
+    rf"^(?P<sign>[+\-−]|增加|减少|減少|增|减|減)?\s*(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>{_UNIT_RE})?$"
 )
 _CN_DIGIT_VALUES = {
     "〇": 0, "○": 0, "零": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "兩": 2, "贰": 2, "貳": 2, "三": 3, "叁": 3, "參": 3,
@@ -240,7 +240,7 @@ def _as_number(text: str) -> int | float:
 @lru_cache(maxsize=16384)
 def parse_number(raw: str) -> tuple[int | float | None, str]:
     """Read a printed cell: ``"78条" -> (78, "条")``, ``"０万元" -> (0, "万元")``,
-    ``"+3" -> (3, "")``, ``"-2"/"减少2" -> (-2, "")``, ``"7730.28" -> (7730.28, "")``,
+    ``"+3" -> (3, "")``, ``"-2"/"减少2" -> (-2, "")``, ``"減3" -> (-3, "")``, ``"7730.28" -> (7730.28, "")``,
     ``"十二件" -> (12, "件")``, ``"个" -> (None, "个")``, ``"/"``, ``"—"``, ``"不适用"``, ``""`` -> ``(None, "")``.
 
     Integral numbers come back as int.  Nothing that is not a number becomes 0.
@@ -254,7 +254,7 @@ def parse_number(raw: str) -> tuple[int | float | None, str]:
     m = _NUM_RE.match(s)
     if m:
         value = _as_number(m.group("num"))
-        if m.group("sign") in ("-", "−", "减少", "减"):
+        if m.group("sign") in ("-", "−", "减少", "減少", "减", "減"):
             value = -value
         return value, m.group("unit") or ""
     m = _CN_NUM_RE.match(s)

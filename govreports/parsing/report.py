@@ -20,12 +20,12 @@ from . import html as htmlmod
 from .checks import check, coverage
 from .dates import is_date_line, parse_date
 from .headline import headline
-from .indicators import classify_tables, derive, detect_era, group_split_tables, makes_report, map_table
+from .indicators import classify_grid, classify_tables, derive, detect_era, group_split_tables, makes_report, map_table
 from .metadata import metadata_from_html, metadata_from_text, read_tokens
 from .model import Flag, Indicator, Link, ParsedReport, Table
 from .normalize import clean_cell, fold_width, is_value_cell, to_simplified
 from .sections import split_body, split_sections
-from .tables import html_table, text_table_grids
+from .tables import TABLE_BREAK_LINE, html_table, text_table_grids
 from .titles import LOOK_ALIKE_TITLE, is_annual_report_title, report_year
 
 # PDF page furniture in attachment text: "— 3 —", "-12-", "第 3 页 共 10 页".
@@ -57,6 +57,14 @@ def parse_report_html(html: str, url: str) -> ParsedReport:
         if grid:
             tables.append(Table(index=len(tables), grid=grid, caption=_html_caption(table_el), source="html"))
     original = htmlmod.element_text(body_el, table_lines)
+    # Many pages print the form's tables as text (one <p> per cell or per row): read
+    # them when the page's <table>s do not already give the tables of a report.
+    kinds = {classify_grid(t.grid, t.caption) for t in tables}
+    unpadded: dict[int, list[list[str]]] = {}
+    if "legacy" not in kinds and not set(_FORM_TABLES) <= kinds:
+        more, unpadded = _text_tables(htmlmod.element_lines(body_el, TABLE_BREAK_LINE), "html",
+                                      first_index=len(tables), present=kinds)
+        tables += more
 
     # The page's meta tags fill what the visible block left out (page_meta keeps them as printed).
     if not metadata.get("published_date") and meta.get("PubDate"):
@@ -68,7 +76,7 @@ def parse_report_html(html: str, url: str) -> ParsedReport:
                           metadata_original=metadata if simplified != metadata else {})
     report.title = _html_title(tree, meta)
     report.attachments = _attachments(tree, body_el, htmlmod.base_url(url, html))
-    _finish(report, original, tables)
+    _finish(report, original, tables, unpadded=unpadded)
     if unread:
         report.flags.append(Flag("page_unreadable", unread))
     return report
@@ -77,22 +85,54 @@ def parse_report_html(html: str, url: str) -> ParsedReport:
 def parse_report_text(text: str, url: str, *, source: str = "text", title: str = "") -> ParsedReport:
     """Parse a text copy of a report page (or the text of a PDF/DOCX attachment;
     ``source`` then says "attachment:<filename>")."""
-    lines = [l for l in htmlmod.tidy_text(text or "").split("\n") if not _PAGE_NUMBER.match(l)]
+    text = text or ""
+    lines = [l for l in htmlmod.tidy_text(text).split("\n") if not _PAGE_NUMBER.match(l)]
     metadata, meta_lines = metadata_from_text("\n".join(lines))
     if not title:
         title = next((l.strip() for l in lines[:12] if len(l.strip()) <= 80 and is_annual_report_title(l)), "")
     body_lines = [l for n, l in enumerate(lines) if n not in meta_lines and not (title and l.strip() == title.strip())]
     original = "\n".join(body_lines)
     simplified = to_simplified(original)
-    text_tables = text_table_grids(simplified)
-    tables = [Table(index=n, grid=t.grid, caption=t.caption, source=source) for n, t in enumerate(text_tables)]
-    unpadded = {n: t.rows for n, t in enumerate(text_tables) if t.rows is not None}
+    # Tables are looked for in the lines as given (blank lines can be empty cells),
+    # without the metadata block and the title.
+    not_body = {lines[n].strip() for n in meta_lines} | ({title.strip()} if title else set())
+    given = [line for line in re.split(r"\r\n|\r|\n", text) if not line.strip() or line.strip() not in not_body]
+    tables, unpadded = _text_tables(given, source)
     report = ParsedReport(url=url, metadata=metadata, title=clean_cell(title))
     _finish(report, original, tables, simplified=simplified, unpadded=unpadded)
     return report
 
 
 # ============================================================================ shared
+
+_FORM_TABLES = ("t2", "t3", "t4")
+
+
+def _text_tables(lines: list[str], source: str, *, first_index: int = 0,
+                 present: set[str] | None = None) -> tuple[list[Table], dict[int, list[list[str]]]]:
+    """Tables printed as text in ``lines`` — the one finder for HTML pages, text copies
+    and attachment text: labels in Simplified, values exactly as printed.  With
+    ``present`` (the kinds a page's <table>s already gave), only tables of a form kind
+    not among them are kept.  Returns the tables (indexed from ``first_index``) and,
+    by index, the rows of those flattened one cell per line (their grids are padded)."""
+    cleaned = []
+    for line in lines:
+        s = re.sub(r"[ \t\u3000\xa0]+", " ", line).strip()
+        if s and (htmlmod.is_chrome_line(s) or _PAGE_NUMBER.match(s)):
+            continue  # page furniture is not part of any table (nor a break in one)
+        cleaned.append(s)
+    found = text_table_grids(cleaned)
+    tables = [Table(index=n, grid=[[_simplified_cell(c) for c in row] for row in t.grid], caption=to_simplified(t.caption),
+                    source=source, complete=t.complete) for n, t in enumerate(found)]
+    rows = {n: [[_simplified_cell(c) for c in row] for row in t.rows] for n, t in enumerate(found) if t.rows is not None}
+    if present is not None:
+        classify_tables(tables)
+        keep = [n for n, t in enumerate(tables) if t.kind != "other" and t.kind not in present]
+        tables, rows = [tables[n] for n in keep], {new: rows[n] for new, n in enumerate(keep) if n in rows}
+    for n, table in enumerate(tables):
+        table.index = first_index + n
+    return tables, {first_index + n: r for n, r in rows.items()}
+
 
 def _finish(report: ParsedReport, original: str, tables: list[Table], simplified: str | None = None,
             unpadded: dict[int, list[list[str]]] | None = None) -> None:
@@ -108,6 +148,7 @@ def _finish(report: ParsedReport, original: str, tables: list[Table], simplified
     report.report_year = (
         report_year(report.title) or report_year(parts.report_heading) or _year_from_text(parts.report)
         or _year_before(report.metadata.get("published_date") or report.page_meta.get("PubDate", ""))
+        or _year_stated(parts.report)
     )
     classify_tables(tables)
     report.tables = tables
@@ -121,6 +162,7 @@ def _finish(report: ParsedReport, original: str, tables: list[Table], simplified
         # full of report titles has none of these.
         or (parts.report_heading and numbered >= 2)
         or re.search(r"现将.{0,30}?信息公开.{0,12}?(?:报告如下|年度报告)", parts.report)
+        or re.search(r"本(?:年度)?报告(?:是)?(?:根据|依据|按照)", parts.report[:600])
         or makes_report(tables)
     ) and not (  # a page titled as a look-alike is not a report even if it quotes one
         report.title and LOOK_ALIKE_TITLE.search(report.title) and not is_annual_report_title(report.title))
@@ -134,12 +176,14 @@ def _finish(report: ParsedReport, original: str, tables: list[Table], simplified
     indicators: list[Indicator] = []
     for group in group_split_tables(tables):
         rows = [row for t in group for row in ((unpadded or {}).get(t.index) or t.grid)]
-        indicators.extend(map_table(group[0], report.era, rows))
+        indicators.extend(map_table(group[0], report.era, rows, cut=not group[-1].complete))
     indicators.extend(derive(indicators))
     indicators, dup_flags = _dedupe(indicators)
     heads, head_flags = headline(indicators, parts.report)
     report.indicators = indicators + heads
     report.flags = check(indicators) + head_flags + dup_flags + coverage(indicators, report.era, [t.kind for t in tables])
+    report.flags += [Flag("table_incomplete", f"the {t.kind} table is cut off by the end of the text; its values so far are kept",
+                          {"table_index": t.index}) for t in tables if not t.complete and t.kind != "other"]
 
     report.publisher = _publisher(report, parts.report)
     site_id = report.page_meta.get("SiteIDCode", "")
@@ -181,6 +225,26 @@ _YEAR_SENTENCES = (
 def _year_from_text(text: str) -> int | None:
     head = fold_width(text[:3000])
     for pattern in _YEAR_SENTENCES:
+        m = pattern.search(head)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+# Title-less copies (an excerpt, a PDF page) name their year only in the text: the
+# period covered, "2021年，我局…" opening the body, a flip-book page title "2020年报".
+_STATED_YEAR = (
+    re.compile(r"统计(?:时限|期限|时间|周期|期间)?\s*(?:自|为|从|是)?\s*((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"),
+    re.compile(r"截[止至]\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日"),
+    re.compile(r"(?:^|\n)\s*((?:19|20)\d{2})\s*年度?\s*[,，]"),
+    re.compile(r"((?:19|20)\d{2})\s*年报"),
+    re.compile(r"我(?:镇|乡|街道|局|委|办|区|县|市|厅|单位)\s*((?:19|20)\d{2})\s*年度?(?:政府|政务)?信息公开工作"),
+)
+
+
+def _year_stated(text: str) -> int | None:
+    head = fold_width(text[:3000])
+    for pattern in _STATED_YEAR:
         m = pattern.search(head)
         if m:
             return int(m.group(1))
@@ -265,8 +329,8 @@ def _html_caption(table: etree._Element) -> str:
     if cap is not None:
         return clean_cell(cap.text_content())
     prev = table.getprevious()
-    if prev is not None:
-        text = clean_cell(prev.text_content())
+    if prev is not None and prev.tag != "table" and next(prev.iter("table"), None) is None:
+        text = clean_cell(prev.text_content())  # a heading above it, never the table before
         if 0 < len(text) <= 60:
             return to_simplified(text)
     return ""

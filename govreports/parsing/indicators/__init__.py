@@ -19,7 +19,7 @@ changed: ``raw`` is the cell as printed, ``value`` its number or None.
 from __future__ import annotations
 
 from ..model import ERAS, Indicator, Table
-from ..normalize import squash
+from ..normalize import parse_number, squash
 from . import formats
 from .base import TableFormat, default_unit, make_indicator
 from .formats import format_named, register, unregister
@@ -81,24 +81,39 @@ def group_split_tables(tables: list[Table]) -> list[list[Table]]:
 
 def makes_report(tables: list[Table]) -> bool:
     """Whether one of the tables is of a format that only annual reports print."""
-    return any((fmt := format_named(t.kind)) is not None and fmt.makes_report for t in tables)
+    return any((fmt := format_named(t.kind)) is not None and fmt.proves_report(t.grid) for t in tables)
 
 
 # ============================================================================ map
 
-def map_table(table: Table, era: str | None, rows: list[list[str]] | None = None) -> list[Indicator]:
+def map_table(table: Table, era: str | None, rows: list[list[str]] | None = None, *, cut: bool = False) -> list[Indicator]:
     """Indicators of one classified table (``table.kind`` set by :func:`classify_grid`).
 
     ``rows``: the unpadded rows of a table flattened one cell per line (its grid is
-    padded with blanks that were never printed)."""
+    padded with blanks that were never printed).  ``cut``: the text ends inside the
+    last row; its cells so far are read from the left, the rest left blank (not printed)."""
     fmt = format_named(table.kind)
     if fmt is None:
         return []
-    found = fmt.map(rows if rows is not None else table.grid, era, table.caption)
+    rows = rows if rows is not None else table.grid
+    if cut:
+        rows = _pad_cut_row(rows)
+    found = fmt.map(rows, era, table.caption)
     for ind in found:
         if table.source != "html":
             ind.source = "table" if table.source == "text" else table.source
     return found
+
+
+def _pad_cut_row(rows: list[list[str]]) -> list[list[str]]:
+    """The last row, cut short by the end of the text, padded with blank cells to the
+    length of the row with values above it."""
+    if len(rows) < 2:
+        return rows
+    above = next((r for r in reversed(rows[:-1]) if any(c and parse_number(c)[0] is not None for c in r)), None)
+    if above is None or len(rows[-1]) >= len(above):
+        return rows
+    return rows[:-1] + [rows[-1] + [""] * (len(above) - len(rows[-1]))]
 
 
 def derive(indicators: list[Indicator]) -> list[Indicator]:

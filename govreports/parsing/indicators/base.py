@@ -63,6 +63,12 @@ class TableFormat:
         mapped as one, so a row's label path carries over)."""
         return False
 
+    def proves_report(self, grid: list[list[str]]) -> bool:
+        """Whether this grid (already of this format) shows that its page is a report: by
+        default a table of a format that :attr:`makes_report` holding a number (a blank
+        template, as the format notices print it, proves nothing)."""
+        return self.makes_report and any(parse_number(c)[0] is not None for row in grid for c in row if c)
+
     def era_hint(self, grid: list[list[str]]) -> str | None:
         """The era the grid's own labels name, when they name one."""
         return None

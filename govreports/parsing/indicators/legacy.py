@@ -84,10 +84,15 @@ def legacy_key_for(label: str, context: str) -> str | None:
     return legacy_variants().get(mk)
 
 
-def _legacy_value(cells: list[str]) -> tuple[str, str]:
+def _legacy_value(cells: list[str], coded: bool = False) -> tuple[str, str]:
     """(raw, unit cell) from the cells after a legacy label: the number cell wins; a
-    lone unit ("人次", "个") is the unit column, not the value."""
+    lone unit ("人次", "个") is the unit column, not the value.  ``coded``: the first
+    number is the row's code (see :func:`_has_code_column`), not a value."""
     cells = [clean_cell(c) for c in cells]
+    if coded:
+        first = next((n for n, c in enumerate(cells) if parse_number(c)[0] is not None), None)
+        if first is not None:
+            cells = cells[:first] + cells[first + 1:]
     unit_cell = next((c for c in cells if c in UNITS), "")
     for c in cells:
         if parse_number(c)[0] is not None:
@@ -115,17 +120,33 @@ def _legacy_row_label(row: list[str]) -> str:
     return labels[-1] if labels else ""
 
 
+def _has_code_column(grid: list[list[str]]) -> bool:
+    """Statistics forms (统计报表) give each row a code after its unit: 01, 02, … 35.
+    Counted values are never printed zero-padded and never run 1, 2, 3 down a table."""
+    firsts = []
+    for row in grid:
+        labels, cells = _split_legacy_row(row)
+        number = next((clean_cell(c) for c in cells if parse_number(c)[0] is not None), None)
+        if labels and number is not None:
+            firsts.append(number)
+    padded = sum(1 for c in firsts if re.fullmatch(r"0\d", c))
+    codes = [int(c) for c in firsts if c.isdigit()]
+    steps = sum(1 for a, b in zip(codes, codes[1:]) if b == a + 1)
+    return padded >= 3 and steps >= 0.8 * (len(codes) - 1)
+
+
 def map_legacy(grid: list[list[str]]) -> list[Indicator]:
     """Legacy 统计表 rows.  复议/诉讼 sub-rows that read the same ("被依法纠错数") take
     their meaning from the last group total above them."""
     out: list[Indicator] = []
     context = ""
+    coded = _has_code_column(grid)
     for row in grid:
         labels, cells = _split_legacy_row(row)
         if not labels:
             continue
         label = labels[-1]
-        raw, unit_cell = _legacy_value(cells)
+        raw, unit_cell = _legacy_value(cells, coded)
         key = legacy_key_for(label, context) or (legacy_key_for("".join(labels), context) if len(labels) > 1 else None)
         if key in ("legacy.review.total", "legacy.litigation.total"):
             context = key.split(".")[1]
@@ -151,6 +172,10 @@ class Legacy(TableFormat):
 
     def map(self, grid: list[list[str]], era: str | None, caption: str) -> list[Indicator]:
         return map_legacy(grid)
+
+    def proves_report(self, grid: list[list[str]]) -> bool:
+        # A blank 统计表 (a form to fill in, a sample attached to rules) is no report.
+        return any(i.value is not None and not i.key.startswith("unknown:") for i in map_legacy(grid))
 
 
 FORMAT = Legacy()

@@ -12,6 +12,7 @@ import re
 
 from ..model import Indicator
 from ..normalize import clean_cell, is_value_cell, label_key, parse_number, squash
+from ..tables import RUN_TOGETHER
 from .base import TableFormat, is_canonical, make_indicator
 
 T2_SUBJECTS = (
@@ -68,49 +69,106 @@ def t2_era_hint(grid: list[list[str]]) -> str | None:
     return None
 
 
+def run_together_columns(text: str) -> list[str]:
+    """Column heads printed with no separator ("本年新制作数量本年新公开数量对外公开总数量"),
+    split into the names the form uses, in order; unknown stretches are skipped."""
+    key = label_key(text)
+    names = sorted({name for name, _ in T2_COLUMNS}, key=len, reverse=True)
+    found, i = [], 0
+    while i < len(key):
+        name = next((n for n in names if key.startswith(n, i)), None)
+        if name:
+            found.append(name)
+            i += len(name)
+        else:
+            i += 1
+    return found
+
+
+def _pairs(subject: str, era: str, headers: list[str], cells: list[str]) -> list[tuple[str, str, str]] | None:
+    """(column, header, cell) of one subject row; None when the cells cannot be placed
+    under the columns (fewer values than the columns the header names)."""
+    defaults = T2_DEFAULT_COLUMNS.get((era, subject), ())
+    if headers and len(headers) == len(cells):
+        while headers and not headers[-1] and not cells[-1]:
+            headers, cells = headers[:-1], cells[:-1]  # padding of a text copy's grid
+        columns = [_t2_column(h) for h in headers]
+        known = [(n, c) for n, c in enumerate(columns) if c]
+        if any(h and not c for h, c in zip(headers, columns)) and len(defaults) == len(cells) \
+                and all(defaults[n] == c for n, c in known):
+            # Heads cut short ("本年新 | 本年新 | 对外公开总数量"): the form's order.
+            return [(col, col, cell) for col, cell in zip(defaults, cells)]
+        pairs, seen = [], set()
+        for column, header, cell in zip(columns, headers, cells):
+            if column and column not in seen:  # a colspan repeats the same cell
+                seen.add(column)
+                pairs.append((column, header, cell))
+        return pairs
+    values = [c for c in cells if c] or cells[:1]
+    named = [(_t2_column(h), h) for h in headers if h]
+    if named and len(named) == len(values):
+        return [(col, h, val) for (col, h), val in zip(named, values)]
+    if len([c for c in named if c[0]]) > len(values) > 0:
+        return None  # a column was dropped (or left blank and lost): which one is not printed
+    return [(col, col, val) for col, val in zip(defaults, values)]
+
+
 def map_t2(grid: list[list[str]], era: str | None) -> list[Indicator]:
+    """t2 rows by subject (规章, 行政许可 …), columns by the block's head row — or, in text
+    copies, by heads printed one per line (even split: "本年新" / "制作数量"), run
+    together ("信息内容本年制发件数本年废止件数现行有效件数"), cut short, or lost (then the
+    form's order).  Cells run together ("规章000") are split only when there is one
+    digit per column; values that cannot be placed are kept as ``unknown:t2:…``."""
     era = t2_era_hint(grid) or era or "2021"
     out: list[Indicator] = []
     headers: list[str] = []
+    fragment = ""  # a head split over lines, so far
     block = ""
     for row in grid:
-        first = row[0] if row else ""
-        if "第二十条" in squash(first):
-            block, headers = clean_cell(first), []
+        at = next((n for n, c in enumerate(row) if c), None)
+        if at is None:
             continue
-        if label_key(first) == "信息内容":
-            headers = row[1:] if any(row[1:]) else []
+        first, cells = row[at], row[at + 1:]
+        if "第二十条" in squash(first):
+            block, headers, fragment = clean_cell(first), [], ""
+            continue
+        key = label_key(first)
+        if key.startswith("信息内容"):
+            headers = run_together_columns(key[4:]) if key != "信息内容" else (cells if any(cells) else [])
+            fragment = ""
             continue
         subject = _t2_subject(first)
+        if not subject and not any(cells):
+            run = RUN_TOGETHER.match(first)
+            if run and _t2_subject(run.group(1)):
+                subject, first = _t2_subject(run.group(1)), run.group(1)
+                width = len([h for h in headers if _t2_column(h)]) or len(T2_DEFAULT_COLUMNS.get((era, subject), ()))
+                digits = run.group(2)
+                if width == 1:
+                    cells = [digits]  # one column: the whole number is its value
+                elif len(digits) == width:
+                    cells = list(digits)  # one digit per column
+                else:
+                    out.append(make_indicator(f"unknown:t2:{label_key(first)}/run_together", digits,
+                                              f"{block}/{clean_cell(first)} × cells run together".lstrip("/")))
+                    continue
         if not subject:
-            if _t2_column(first) and not any(row[1:]):
-                headers.append(first)  # a flattened copy prints each header on its own line
-            elif first and not is_value_cell(first) and any(c.strip() and parse_number(c)[0] is not None for c in row[1:]):
-                emitted = set()
-                for n, cell in enumerate(row[1:]):
-                    header = headers[n] if n < len(headers) else str(n + 1)
-                    key = f"unknown:t2:{label_key(first)}/{label_key(header)}"
-                    if cell.strip() and key not in emitted:
-                        emitted.add(key)
-                        out.append(make_indicator(key, cell,
-                                                  f"{block}/{clean_cell(first)} × {clean_cell(header)}".lstrip("/")))
+            if not any(cells):
+                # a flattened copy prints each head on its own line, sometimes in pieces
+                joined = fragment + first
+                if _t2_column(joined) or _t2_column(first):
+                    headers.append(joined if _t2_column(joined) else first)
+                    fragment = ""
+                else:
+                    fragment = joined if len(joined) <= 20 else ""
+            elif not is_value_cell(first) and any(c.strip() and parse_number(c)[0] is not None for c in cells):
+                _unknown(out, block, first, headers, cells)
             continue
-        cells = row[1:]
-        if headers and len(headers) == len(cells):
-            pairs, seen = [], set()
-            for header, cell in zip(headers, cells):
-                column = _t2_column(header)
-                if column and column not in seen:  # a colspan repeats the same cell
-                    seen.add(column)
-                    pairs.append((column, header, cell))
-        else:
-            values = [c for c in cells if c] or cells[:1]
-            named = [(_t2_column(h), h) for h in headers if h]
-            if named and len(named) == len(values):
-                pairs = [(col, h, val) for (col, h), val in zip(named, values)]
-            else:
-                columns = T2_DEFAULT_COLUMNS.get((era, subject), ())
-                pairs = [(col, col, val) for col, val in zip(columns, values)]
+        fragment = ""
+        pairs = _pairs(subject, era, headers, cells)
+        if pairs is None:
+            _unknown(out, block, first, [], cells)
+            continue
         for column, header, cell in pairs:
             key = f"t2.{subject}.{column}"
             evidence = "/".join(x for x in (block, clean_cell(first)) if x) + f" × {clean_cell(header)}"
@@ -118,6 +176,17 @@ def map_t2(grid: list[list[str]], era: str | None) -> list[Indicator]:
                 key = f"unknown:t2:{label_key(first)}/{label_key(header)}"
             out.append(make_indicator(key, cell, evidence, unit="万元" if "万元" in header else ""))
     return out
+
+
+def _unknown(out: list[Indicator], block: str, first: str, headers: list[str], cells: list[str]) -> None:
+    """Keep the printed values of a row that maps to no canonical key."""
+    emitted = set()
+    for n, cell in enumerate(cells):
+        header = headers[n] if n < len(headers) else str(n + 1)
+        key = f"unknown:t2:{label_key(first)}/{label_key(header)}"
+        if cell.strip() and key not in emitted:
+            emitted.add(key)
+            out.append(make_indicator(key, cell, f"{block}/{clean_cell(first)} × {clean_cell(header)}".lstrip("/")))
 
 
 class T2(TableFormat):
@@ -131,6 +200,13 @@ class T2(TableFormat):
 
     def era_hint(self, grid: list[list[str]]) -> str | None:
         return t2_era_hint(grid)
+
+    def proves_report(self, grid: list[list[str]]) -> bool:
+        # The form's own t2 — blocks headed by 第二十条, the columns of a report format —
+        # with numbers in it is the report's table.
+        text = squash("".join("".join(r) for r in grid[:60]))
+        return "第二十条" in text and t2_era_hint(grid) is not None and any(
+            parse_number(c)[0] is not None for row in grid for c in row[1:] if c)
 
     def map(self, grid: list[list[str]], era: str | None, caption: str) -> list[Indicator]:
         return map_t2(grid, era)

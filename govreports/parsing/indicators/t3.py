@@ -97,6 +97,30 @@ def is_t3_continuation(grid: list[list[str]]) -> bool:
     return len(rows) >= 2 and all(t3_row_key([c for c in r[:-7] if c]) for r in rows[:3])
 
 
+def _split_row(row: list[str]) -> tuple[list[str], list[str] | None]:
+    """(label cells, the 7 value cells) of a row: the values are the cells after its last
+    label, less blank cells trailing past the seventh (a closing "| |" of a text copy);
+    None when fewer than 7."""
+    last_label = max((n for n, c in enumerate(row) if c and not is_value_cell(c)), default=-1)
+    tail = row[last_label + 1:]
+    while len(tail) > 7 and not tail[-1].strip():
+        tail = tail[:-1]
+    if len(tail) < 7:
+        return row, None
+    return row[:len(row) - len(tail)] + tail[:-7], tail[-7:]
+
+
+def _has_t3_row(grid: list[list[str]]) -> bool:
+    """A row of 7 values whose label names a row of the form ("四、结转下年度继续办理
+    0 0 0 0 0 0 0" alone on a PDF page): a piece of a t3 even without its header."""
+    for row in grid[:40]:
+        head, values = _split_row(row)
+        labels = [c for c in head if c and not is_value_cell(c)]
+        if values is not None and labels and t3_row_key(labels) not in (None, "result.total"):
+            return True
+    return False
+
+
 def has_t3_header(grid: list[list[str]]) -> bool:
     return any("申请人情况" in c or "本年新收" in c for row in grid[:4] for c in row)
 
@@ -121,30 +145,44 @@ def _t3_first_value_column(grid: list[list[str]]) -> int | None:
     return None
 
 
-def map_t3(grid: list[list[str]]) -> list[Indicator]:
+def t3_row_order(two_way_other: bool) -> tuple[str, ...]:
+    """The rows of the form, top to bottom (（六） as three sub-rows in the 2021 form)."""
+    other = T3_OTHER_SUB_ROWS if two_way_other else ("result.other",)
+    return ("new", "carried_in", *T3_RESULT_ROWS, *other, "result.total", "carried_out")
+
+
+def map_t3(grid: list[list[str]], era: str | None = None) -> list[Indicator]:
     """t3 rows by label path.  The path is tracked across rows by numbering level
     (一、 > （一） > 1.), so a parent printed once (rowspan, or a line of its own in a
     flattened copy) and a label split over two lines ("（四）无" / "法提供") still
-    reach the right key."""
+    reach the right key.  A row of values whose label was lost (copies that print the
+    labels apart from the numbers) or says too little ("3.其他" without its （六）) is
+    the form's next row after the one above it."""
     out: list[Indicator] = []
     levels = ["", "", ""]
     previous_was_label_only = False
     first_value_column = _t3_first_value_column(grid)
+    text = squash("".join("".join(r) for r in grid))
+    order = t3_row_order(bool(_WORDS_2021.search(text)) or (era == "2021" and "其他处理" not in text))
+    last_row: int | None = None  # position in ``order`` of the row mapped last
+    mapped: set[str] = set()
     for row in grid:
-        values = trailing_values(row, 7)
+        head, values = _split_row(row)
         if first_value_column is not None and len(row) >= first_value_column + 7:
             # Aligned grid: take the 7 columns under the header, whatever trails them.
             aligned = row[first_value_column:first_value_column + 7]
             if all(is_value_cell(c) for c in aligned) and not all(is_value_cell(c) for c in row[:first_value_column]):
-                values = aligned
-                row = row[:first_value_column] + aligned
+                head, values = row[:first_value_column], aligned
+        if values is not None and not any(c.strip() for c in values) \
+                and any(w in squash("".join(head)) for w in _T3_HEADER_WORDS):
+            values = None  # a head row closed by empty cells ("申请人情况 | ||||||||")
         if values is None:
             if any(c.strip() and is_value_cell(c) for c in row):
                 previous_was_label_only = False
                 continue  # a mis-shaped data row: not mapped (kept in the table grid)
             labels = dedupe_labels([c for c in row if c])
         else:
-            labels = dedupe_labels(row[: len(row) - 7])
+            labels = dedupe_labels([c for c in head if not is_value_cell(c)])
         if values is None and (not labels or any(w in squash("".join(labels)) for w in _T3_HEADER_WORDS)
                                or label_key(labels[-1]) in ("其他", "其它", "总计", "合计", "申请人情况")):
             continue  # column headers
@@ -169,8 +207,16 @@ def map_t3(grid: list[list[str]]) -> list[Indicator]:
         if values is None:
             continue
         path = [l for l in levels if l]
-        row_key = t3_row_key(path)
-        evidence_path = "/".join(clean_cell(p) for p in path)
+        row_key = t3_row_key(path) if labels or last_row is None else None
+        evidence_path = "/".join(clean_cell(p) for p in path) if labels else ""
+        if (row_key is None or row_key in mapped) and last_row is not None and last_row + 1 < len(order) \
+                and order[last_row + 1] not in mapped:
+            row_key = order[last_row + 1]
+            evidence_path = f"{'/'.join(clean_cell(l) for l in labels) or '(no label)'} = row after {order[last_row]}"
+        if row_key in order:
+            last_row = order.index(row_key)
+        if row_key:
+            mapped.add(row_key)
         for column, column_label, cell in zip(T3_COLUMNS, T3_COLUMN_LABELS, values):
             key = f"t3.{row_key}.{column}" if row_key else ""
             if not is_canonical(key):
@@ -193,7 +239,8 @@ def derive_t3_other_sum(indicators: list[Indicator]) -> list[Indicator]:
         values = [p.value for p in parts]
         value = sum(values) if all(v is not None for v in values) else None
         out.append(Indicator(
-            key=f"t3.result.other.{column}", raw="+".join(p.raw for p in parts), value=value, unit="件",
+            key=f"t3.result.other.{column}", raw="+".join(p.raw for p in parts) if any(p.raw for p in parts) else "",
+            value=value, unit="件",
             source=parts[0].source, evidence=f"（六）其他处理 = 1.+2.+3. (sum of sub-rows) × {column_label}",
         ))
     return out
@@ -234,7 +281,8 @@ class T3(TableFormat):
     name = "t3"
 
     def matches(self, grid: list[list[str]], text: str) -> bool:
-        return "申请人情况" in text or "本年新收" in text or ("予以公开" in text and "不予处理" in text)
+        return ("申请人情况" in text or "本年新收" in text or ("予以公开" in text and "不予处理" in text)
+                or _has_t3_row(grid))
 
     def is_headerless_part(self, grid: list[list[str]]) -> bool:
         return is_t3_continuation(grid)
@@ -246,7 +294,7 @@ class T3(TableFormat):
         return "2021" if _WORDS_2021.search(squash("".join("".join(r) for r in grid))) else None
 
     def map(self, grid: list[list[str]], era: str | None, caption: str) -> list[Indicator]:
-        return map_t3(grid)
+        return map_t3(grid, era)
 
     def derive(self, indicators: list[Indicator]) -> list[Indicator]:
         return derive_t3_other_sum(indicators)
