@@ -19,7 +19,7 @@ import pytest
 from govreports.parsing.html import element_lines, parse_html
 from govreports.parsing.normalize import parse_number
 from govreports.parsing.report import parse_report_html, parse_report_text
-from tests.conftest import SHARED
+from tests.harness import SHARED, require_shared
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "parsing" / "text-tables"
 URL = "http://www.example.gov.cn/zwgk/t20240101_1.html"
@@ -74,10 +74,7 @@ HONGHUAGANG = {
 
 @pytest.fixture(scope="module")
 def honghuagang_text() -> str:
-    path = SHARED / "samples" / "honghuagang-2012-report.txt"
-    if not path.exists():
-        pytest.fail(f"{path} is missing: the shared samples live in ../shared beside the repository", pytrace=False)
-    return path.read_text(encoding="utf-8")
+    return require_shared(SHARED / "samples" / "honghuagang-2012-report.txt").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("served", SERVED)
