@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
-from govreports.failures import NON_REPORT_KINDS, FailureKind
+from govreports.failure_kinds import NON_REPORT_KINDS, FailureKind
 from govreports.storage.migrations import apply_migrations
 
 # The columns of ``reports`` that a stored report brings (see records.record_from_item);
