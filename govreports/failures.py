@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -20,39 +18,17 @@ try:  # private in Scrapy 2.19; tests/test_attachments_limits.py checks it is st
 except ImportError:  # pragma: no cover
     _DecompressionMaxSizeExceeded = None
 
-class FailureKind(StrEnum):
-    """What kind of failure a ``fetch_failures`` row records.
+from govreports.failure_kinds import NON_REPORT_KINDS, FailureKind
 
-    Recrawl decisions and exports select failures by kind, never by the wording of
-    their ``reason`` (which is for people and may change).
-    """
-
-    HTTP_ERROR = "http_error"  # an HTTP error status that retries did not lift
-    TIMEOUT = "timeout"
-    TRUNCATED = "truncated"  # the connection closed before the whole body arrived
-    TOO_LARGE = "too_large"  # over DOWNLOAD_MAXSIZE or the attachment cap
-    DNS = "dns"  # the host name does not resolve
-    REFUSED = "refused"  # connection refused
-    NETWORK = "network"  # another connection-level error
-    REDIRECT_LOOP = "redirect_loop"
-    ROBOTS = "robots"  # forbidden by robots.txt
-    CHALLENGE = "challenge"  # an anti-bot page that would not lift
-    IGNORED = "ignored"  # another request dropped by a component
-    LIST_NOT_TEXT = "list_not_text"  # a list page that is not text
-    NOT_A_REPORT = "not_a_report"  # listed as a report, but a look-alike page or file
-    NOT_A_DOCUMENT = "not_a_document"  # listed as a report, but neither a page nor a document
-    EMPTY_PAGE = "empty_page"
-    DELETED_PAGE = "deleted_page"  # a 200 page saying the report was deleted
-    INVALID_REPORT = "invalid_report"  # parsed, but failed the report schema
-    DISCOVERY = "discovery"  # the home page led to no report column
-    ERROR = "error"  # anything else (the reason says what)
-
-
-# Listed under a report title, fetched, and found not to be a report: a recrawl does
-# not fetch these again (unless ``full=1``).
-NON_REPORT_KINDS = frozenset({
-    FailureKind.NOT_A_REPORT, FailureKind.NOT_A_DOCUMENT, FailureKind.EMPTY_PAGE, FailureKind.DELETED_PAGE,
-})
+__all__ = [
+    "NON_REPORT_KINDS",
+    "ChallengeNotPassed",
+    "FailureKind",
+    "RedirectLoop",
+    "RobotsForbidden",
+    "failure_reason",
+    "size_limit_exceeded",
+]
 
 
 class RedirectLoop(IgnoreRequest):

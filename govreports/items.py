@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from govreports.failures import FailureKind
+from govreports.failure_kinds import FailureKind
 from govreports.schema import CANONICAL_KEYS
 from govreports.parsing.dates import is_iso_date
 from govreports.parsing.model import ERAS, ParsedReport

@@ -26,6 +26,13 @@ GOVREPORTS_DB = os.environ.get("GOVREPORTS_DB", str(locations.default_database()
 GOVREPORTS_CONTACT_URL = "https://github.com/govreports/govreports"
 # Rows written to SQLite per transaction.
 GOVREPORTS_BATCH_SIZE = 50
+# Another process holding the database's write lock: a write waits this long (seconds,
+# blocking), then the transaction is tried again after a wait (base, doubling, capped)
+# that does not block the crawl; after GIVE_UP seconds the crawl stops and fails.
+GOVREPORTS_DB_BUSY_TIMEOUT = 5.0
+GOVREPORTS_DB_LOCK_BACKOFF_BASE = 1.0
+GOVREPORTS_DB_LOCK_BACKOFF_MAX = 30.0
+GOVREPORTS_DB_LOCK_GIVE_UP = 300.0
 # Attachments: size cap, where files are kept (default: "files" beside the database),
 # and OCR of image-only PDFs with Tesseract (slow; off unless asked for).
 GOVREPORTS_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024

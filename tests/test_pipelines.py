@@ -4,6 +4,7 @@ on saved pages)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sqlite3
@@ -31,14 +32,18 @@ def hhg_spider(tmp_path, **args):
 
 def open_pipeline(spider) -> SQLitePipeline:
     pipeline = SQLitePipeline.from_crawler(spider.crawler)
-    pipeline.open_spider()
+    asyncio.run(pipeline.open_spider())
     return pipeline
+
+
+def process(pipeline: SQLitePipeline, item):
+    return asyncio.run(pipeline.process_item(item))
 
 
 def close(pipeline: SQLitePipeline, reason: str = "finished") -> None:
     """As the engine does: the pipelines' close_spider, then the spider_closed signal."""
-    pipeline.close_spider()
-    pipeline.spider_closed(reason)
+    asyncio.run(pipeline.close_spider())
+    asyncio.run(pipeline.spider_closed(reason))
 
 
 def rows(spider, sql: str, *params) -> list[tuple]:
@@ -101,7 +106,7 @@ def test_run_records_the_ledgers_region_arguments_and_portals(tmp_path):
 def test_run_finished_with_its_counts(tmp_path):
     spider = hhg_spider(tmp_path)
     pipeline = open_pipeline(spider)
-    pipeline.process_item(report_item(spider))
+    process(pipeline, report_item(spider))
     close(pipeline)
     assert rows(spider, "SELECT status, reports_new FROM crawl_runs") == [("finished", 1)]
 
@@ -109,7 +114,7 @@ def test_run_finished_with_its_counts(tmp_path):
 def test_report_stored(tmp_path):
     spider = hhg_spider(tmp_path)
     pipeline = open_pipeline(spider)
-    pipeline.process_item(validate(spider, report_item(spider)))
+    process(pipeline, validate(spider, report_item(spider)))
     close(pipeline)
     assert rows(spider, "SELECT title, report_year, portal_id FROM reports") == [(REPORT_TITLE, 2023, HHG)]
 
@@ -131,7 +136,7 @@ def test_failure_stored_with_its_reason_and_handed_over_with_its_kind(tmp_path):
     spider = hhg_spider(tmp_path)
     pipeline = open_pipeline(spider)
     pipeline.store.record_failures = recorded = RecordedFailures(pipeline.store)
-    pipeline.process_item(FetchFailureItem(portal_id=HHG, url=site_url(HHG, "x.html"), reason="HTTP 404",
+    process(pipeline, FetchFailureItem(portal_id=HHG, url=site_url(HHG, "x.html"), reason="HTTP 404",
                                            http_status=404, attempts=2, kind=FailureKind.HTTP_ERROR))
     close(pipeline)
     assert (rows(spider, "SELECT url, reason, http_status, attempts, portal_id FROM fetch_failures"),
@@ -163,7 +168,7 @@ def crawl_storing_the_report(tmp_path):
     spider = hhg_spider(tmp_path)
     pipeline = open_pipeline(spider)
     read_list(spider)
-    pipeline.process_item(report_item(spider))
+    process(pipeline, report_item(spider))
     close(pipeline)
 
 
@@ -199,7 +204,7 @@ def test_gone_report_is_marked_removed(tmp_path):
     crawl_storing_the_report(tmp_path)
     spider = hhg_spider(tmp_path)
     pipeline = open_pipeline(spider)
-    pipeline.process_item(GoneItem(portal_id=HHG, url=site_url(HHG, REPORT), reason="HTTP 404"))
+    process(pipeline, GoneItem(portal_id=HHG, url=site_url(HHG, REPORT), reason="HTTP 404"))
     close(pipeline, "shutdown")
     assert (rows(spider, "SELECT count(*) FROM reports WHERE removed_at IS NOT NULL"),
             spider.crawler.stats.get_value("govreports/reports_gone")) == ([(1,)], 1)
@@ -217,8 +222,8 @@ def test_a_spider_without_a_ledger_is_said_to_store_nothing(tmp_path, caplog):
     pipeline = SQLitePipeline.from_crawler(crawler)
     item = FetchFailureItem(portal_id="p", url="http://a.gov.cn/", reason="HTTP 404")
     with caplog.at_level(logging.WARNING, logger="govreports.pipelines"):
-        pipeline.open_spider()
-        passed = pipeline.process_item(item)
+        asyncio.run(pipeline.open_spider())
+        passed = process(pipeline, item)
         close(pipeline)
     assert (passed is item, (tmp_path / "inprocess.db").exists(),
             any("LedgerlessSpider keeps no crawl ledger" in r.getMessage() for r in caplog.records)) == (
@@ -230,6 +235,85 @@ def test_closing_a_pipeline_that_stored_nothing_is_harmless(tmp_path, reason):
     crawler = get_crawler(LedgerlessSpider, project_settings(tmp_path))
     crawler.spider = LedgerlessSpider.from_crawler(crawler)
     pipeline = SQLitePipeline.from_crawler(crawler)
-    pipeline.open_spider()
+    asyncio.run(pipeline.open_spider())
     close(pipeline, reason)
     assert not (tmp_path / "inprocess.db").exists()
+
+
+# --- a locked database -------------------------------------------------------------------------
+# Short waits: a write waits 0.05 s for the lock, then is tried again every 0.05 s … 0.2 s.
+LOCK_SETTINGS = {"GOVREPORTS_BATCH_SIZE": 1, "GOVREPORTS_DB_BUSY_TIMEOUT": 0.05,
+                 "GOVREPORTS_DB_LOCK_BACKOFF_BASE": 0.05, "GOVREPORTS_DB_LOCK_BACKOFF_MAX": 0.2}
+
+
+def hold_lock(spider) -> sqlite3.Connection:
+    """Another connection holding the database's write lock until it commits."""
+    conn = sqlite3.connect(spider.crawler.settings["GOVREPORTS_DB"], isolation_level=None)
+    conn.execute("BEGIN EXCLUSIVE")
+    return conn
+
+
+class EngineStandIn:
+    """What the pipeline asks of the engine (there is none without a crawl): to close the
+    spider, with a reason.  The crawl tests (tests/test_database_lock.py) run the real one."""
+
+    def __init__(self):
+        self.close_reasons: list[str] = []
+
+    async def close_spider_async(self, *, reason: str) -> None:
+        self.close_reasons.append(reason)
+
+
+def locked_spider(tmp_path, give_up: float):
+    spider = make_spider(tmp_path, [portal_row(HHG, lists=[LIST])], region="遵义市红花岗区",
+                         settings={**LOCK_SETTINGS, "GOVREPORTS_DB_LOCK_GIVE_UP": give_up})
+    spider.crawler.engine = EngineStandIn()
+    return spider
+
+
+def test_a_batch_waits_out_a_locked_database_and_is_stored(tmp_path):
+    spider = locked_spider(tmp_path, give_up=30)
+    pipeline = open_pipeline(spider)
+    holder = hold_lock(spider)
+
+    async def store_while_locked():
+        asyncio.get_running_loop().call_later(0.5, holder.commit)
+        await pipeline.process_item(report_item(spider))
+
+    asyncio.run(store_while_locked())
+    stats = spider.crawler.stats
+    assert (rows(spider, "SELECT count(*) FROM reports"), stats.get_value("govreports/reports_new"),
+            stats.get_value("govreports/db_lock_waits", 0) > 1, stats.get_value("govreports/storage_error")) == (
+        [(1,)], 1, True, None)
+    close(pipeline)
+
+
+def test_giving_up_on_a_locked_database_counts_only_what_was_stored(tmp_path):
+    spider = locked_spider(tmp_path, give_up=0.3)
+    pipeline = open_pipeline(spider)
+    holder = hold_lock(spider)
+    process(pipeline, report_item(spider))
+    process(pipeline, FetchFailureItem(portal_id=HHG, url=site_url(HHG, "x.html"), reason="HTTP 404"))
+    close(pipeline)  # still locked: the last try fails too
+    holder.commit()
+    stats = spider.crawler.stats
+    assert (rows(spider, "SELECT count(*) FROM reports"), rows(spider, "SELECT count(*) FROM fetch_failures"),
+            stats.get_value("govreports/reports_new", 0), stats.get_value("govreports/failures", 0),
+            rows(spider, "SELECT status FROM crawl_runs"), spider.crawler.engine.close_reasons) == (
+        [(0,)], [(0,)], 0, 0, [("running",)], ["database_unavailable"])
+    assert "locked by another process" in stats.get_value("govreports/storage_error")
+
+
+def test_a_crawl_that_gave_up_on_the_database_marks_nothing_removed(tmp_path):
+    crawl_storing_the_report(tmp_path)
+    spider = locked_spider(tmp_path, give_up=0.3)
+    pipeline = open_pipeline(spider)
+    read_list(spider)  # the whole list was read …
+    holder = hold_lock(spider)
+    process(pipeline, report_item(spider))  # … and its report seen, but not stored: given up
+    holder.commit()
+    close(pipeline)  # the last try stores it
+    assert (rows(spider, "SELECT count(*) FROM reports WHERE removed_at IS NOT NULL"),
+            rows(spider, "SELECT status FROM crawl_runs ORDER BY started_at"),
+            spider.crawler.stats.get_value("govreports/reports_unchanged")) == (
+        [(0,)], [("finished",), ("database_unavailable",)], 1)

@@ -1,13 +1,19 @@
 """The SQLite store: migrations, batched writes, recrawl outcomes, full-text search."""
 
+import asyncio
+import itertools
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
 from govreports.failures import FailureKind
 from govreports.storage import ReportRecord, ReportStore, open_db
 from govreports.storage.migrations import apply_migrations, migrations
+from govreports.storage.locking import LockPatience, is_locked, write_patiently
 from govreports.storage.store import REPORT_COLUMNS
+from tests.harness import REPO
 
 
 def record(report_id="r1", sha="a", url="http://a.gov.cn/t1.html", title="示范县2023年政府信息公开工作年度报告",
@@ -152,3 +158,44 @@ def test_finish_run(store):
 def test_same_report_twice_in_one_run_is_seen_again(store):
     store.save_reports([record(url="http://a.gov.cn/x/t1.html")], store.run)
     assert store.save_reports([record(url="http://a.gov.cn/y/t1.html")], store.run) == ["seen_again"]
+
+
+# --- a locked database ----------------------------------------------------------------------
+def test_a_locked_database_is_recognised_and_other_errors_are_not(tmp_path):
+    path = tmp_path / "g.db"
+    ReportStore(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    store = ReportStore(path, busy_timeout=0.05)
+    try:
+        with pytest.raises(sqlite3.OperationalError) as locked:
+            store.interrupt_stale_runs()
+        with pytest.raises(sqlite3.OperationalError) as other:
+            store.conn.execute("SELECT * FROM nowhere")
+    finally:
+        store.close()
+        holder.rollback()
+    assert (is_locked(locked.value), is_locked(other.value)) == (True, False)
+
+
+def test_only_a_locked_database_is_tried_again(tmp_path):
+    tries = []
+
+    def broken_write():
+        tries.append(1)
+        sqlite3.connect(":memory:").execute("SELECT * FROM nowhere")
+
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        asyncio.run(write_patiently(broken_write, LockPatience(first_wait=0.01), asyncio.sleep))
+    assert tries == [1]
+
+
+def test_waits_grow_up_to_the_longest():
+    assert list(itertools.islice(LockPatience(first_wait=1, longest_wait=5).waits(), 5)) == [1, 2, 4, 5, 5]
+
+
+def test_storage_and_exports_do_not_import_the_crawler():
+    code = ("import sys, govreports.storage, govreports.storage.records, govreports.exporting; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'scrapy', 'twisted'}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert result.stdout.strip() == "[]"

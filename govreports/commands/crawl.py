@@ -12,6 +12,7 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
+from govreports.pipelines import storage_error
 from govreports.regions import RegionError
 from govreports.registry import NoPortalsError, RegistryError, load_portals, select_portals
 
@@ -34,3 +35,15 @@ class Command(ScrapyCrawlCommand):
                     self.exitcode = 2
                     return
         super().run(args, opts)
+        self._exit_status_of_storage()
+
+    # A crawl that could not store what it found (its database stayed locked by another
+    # process, see govreports.pipelines.SQLitePipeline) exits with status 1.
+    def _create_crawler(self, spidercls):
+        self.crawler = super()._create_crawler(spidercls)
+        return self.crawler
+
+    def _exit_status_of_storage(self) -> None:
+        crawler = getattr(self, "crawler", None)
+        if self.exitcode == 0 and crawler is not None and storage_error(crawler.stats):
+            self.exitcode = 1

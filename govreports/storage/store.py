@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
-from govreports.failures import NON_REPORT_KINDS, FailureKind
+from govreports.failure_kinds import NON_REPORT_KINDS, FailureKind
 from govreports.storage.migrations import apply_migrations
 
 # The columns of ``reports`` that a stored report brings (see records.record_from_item);
@@ -69,20 +69,25 @@ def report_urls_of(conn: sqlite3.Connection, report_id: str) -> list[str]:
     ]
 
 
-def open_db(path: str | Path) -> sqlite_utils.Database:
+def open_db(path: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> sqlite_utils.Database:
     """Open (creating and migrating as needed) the database at ``path``.
 
     Several processes may open the same database at once, even a new one: the busy
-    timeout makes one wait while another writes (or migrates).
+    timeout (seconds) makes one wait while another writes (or migrates); after it, a
+    write fails with "database is locked" (see :mod:`govreports.storage.locking`).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT)
+    conn = sqlite3.connect(str(path), timeout=busy_timeout)
     db = sqlite_utils.Database(conn)
-    enable_wal(conn)
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    apply_migrations(db)
+    try:
+        enable_wal(conn, busy_timeout)
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        apply_migrations(db)
+    except BaseException:
+        conn.close()
+        raise
     return db
 
 
@@ -141,9 +146,9 @@ class CrawlState:
 class ReportStore:
     """Reads and writes the govreports database."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, busy_timeout: float = BUSY_TIMEOUT):
         self.path = Path(path)
-        self.db = open_db(self.path)
+        self.db = open_db(self.path, busy_timeout)
         self.conn = self.db.conn
 
     def close(self) -> None:
