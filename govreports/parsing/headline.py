@@ -227,8 +227,15 @@ _CARRIED_OUT_BARE = re.compile(r"[，,]\s*(?:均|全部|已)?(?:结转|转)(?:�
 
 # ============================================================================ reviews, lawsuits, fees
 
-_REVIEW_COUNT = re.compile(r"行政复议(?:案件|申请|案)?(?:共计?|为)?\s*" + _NUM + r"(?P<unit>件|起|宗|次)")
-_LAWSUIT_COUNT = re.compile(r"(?<!经)行政诉讼(?:案件|案)?(?:共计?|为)?\s*" + _NUM + r"(?P<unit>件|起|宗|次)")
+_REVIEW_COUNT = (
+    re.compile(r"行政复议(?:案件|申请|案)?(?:共计?|为)?\s*" + _NUM + r"(?P<unit>件|起|宗|次)"),
+    # "发生1起因政府信息公开引起的行政复议"
+    re.compile(r"(?:发生|有|收到|涉及|被申请)(?:了)?\s*" + _NUM + r"(?P<unit>件|起|宗)[^。；;，,\n\d]{0,12}?行政复议"),
+)
+_LAWSUIT_COUNT = (
+    re.compile(r"(?<!经)行政诉讼(?:案件|案)?(?:共计?|为)?\s*" + _NUM + r"(?P<unit>件|起|宗|次)"),
+    re.compile(r"(?:发生|有|收到|涉及|被提起|被起诉)(?:了)?\s*" + _NUM + r"(?P<unit>件|起|宗)[^。；;，,\n\d]{0,12}?行政诉讼"),
+)
 # One count for both ("发生行政复议、行政诉讼案件0件"): only a 0 can be given to each.
 _BOTH_COUNT = re.compile(r"(?:行政)?复议(?:案件|案)?[、和及与或]\s*(?:提起)?(?:行政)?诉讼(?:案件|案)?(?:均为|都为|共计?|为|均)?\s*"
                          + _NUM + r"(?P<unit>件|起|宗|次)?")
@@ -313,8 +320,10 @@ def statements(report_text: str) -> dict[str, Indicator]:
         if both and not both.group("approx") and _number(both) == 0:
             put("headline.admin_reviews", _printed(both), 0, s)
             put("headline.lawsuits", _printed(both), 0, s)
-        count("headline.admin_reviews", _REVIEW_COUNT, s)
-        count("headline.lawsuits", _LAWSUIT_COUNT, s)
+        for pattern in _REVIEW_COUNT:
+            count("headline.admin_reviews", pattern, s)
+        for pattern in _LAWSUIT_COUNT:
+            count("headline.lawsuits", pattern, s)
         if "headline.fees" not in found and "行政事业性" not in s.text:
             for m in _FEES_AMOUNT.finditer(s.text):
                 if m.group("approx"):

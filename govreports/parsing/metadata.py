@@ -114,7 +114,7 @@ def read_tokens(tokens: list[str]) -> dict[str, str]:
         label = _canonical_label(_norm(tok))
         value = ""
         if i + 1 < len(expanded) and not _is_label(expanded[i + 1]):
-            value = clean_cell(expanded[i + 1])
+            value = clean_cell(expanded[i + 1]).strip(" |")
             i += 1
         i += 1
         if label not in _LABEL_TO_FIELD:
@@ -207,6 +207,21 @@ def _is_bare_label(text: str) -> bool:
     return bool(text) and _canonical_label(_norm(text)) in _LABEL_TO_FIELD
 
 
+def _plausible_value(field: str, text: str) -> bool:
+    """Whether the line under a label standing alone is that label's value, judged by
+    its shape (the next line may as well be the title or the text)."""
+    t = _norm(text)
+    if field == "index_no":
+        return bool(re.fullmatch(r"[\w\-/〔〕\[\]()（）.·]{4,60}", t)) and bool(re.search(r"\d", t))
+    if field in DATE_FIELDS:
+        return len(t) <= 25 and bool(parse_date(t))
+    if field == "doc_no":
+        return len(t) <= 30 and "号" in t
+    if field == "publisher":
+        return len(t) <= 30 and not re.search(r"\d{4}|[，,。；;：:]", t)
+    return len(t) <= 20 and not re.search(r"\d{4}|[，,。；;]", t)
+
+
 def metadata_from_text(text: str, max_lines: int = 15) -> tuple[dict[str, str], set[int]]:
     """Metadata from the head of a text copy; also returns the indexes of the lines it
     read (so the caller can leave them out of the body).
@@ -235,7 +250,9 @@ def metadata_from_text(text: str, max_lines: int = 15) -> tuple[dict[str, str], 
             tokens.append(stripped)
             used.add(n)
             following = lines[n + 1].strip() if n + 1 < len(lines) else ""
-            if following and len(following) <= 60 and not _is_label(following) and not _LABEL_ANYWHERE.search(_norm(following)):
+            field = _LABEL_TO_FIELD[_canonical_label(_norm(stripped))][0]
+            if following and not _is_label(following) and not _LABEL_ANYWHERE.search(_norm(following)) \
+                    and _plausible_value(field, following):
                 tokens.append(following)
                 used.add(n + 1)
                 n += 1

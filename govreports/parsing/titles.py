@@ -26,7 +26,8 @@ _BARE_YEARLY = re.compile(rf"(?:{_YEAR_DIGITS}|{_YEAR_CN})\s*年度?(?:工作)?�
 _NOT_REPORT = re.compile(
     r"关于(?:报送|印发|做好|开展|编制|上报|提交|转发|下发|加强|进一步|组织|填报|征集|报备)"
     r"|统计年报|决算|预算|落实情况|的函$|工作要点|要点的通知|考核|测评|评估结果|评议|"
-    r"图解|解读|一图读懂|通知$|通报$|目录$|指南$|格式$|企业年度报告|年报公示|企业年报"
+    r"图解|解读|一图读懂|通知$|通报$|目录$|指南$|格式$|格式》|制度$|办法$|规定$|模板|样表|样本|统计表$|报表$"
+    r"|企业年度报告|年报公示|企业年报"
 )
 
 
@@ -85,10 +86,36 @@ def report_year(title: str) -> int | None:
     return years[0][1]
 
 
-def is_report_link(title: str) -> bool:
+def names_its_body(title: str) -> bool:
+    """An annual report title without a year that still names whose report it is
+    ("XX街道办事处政府信息公开工作年度报告"), unlike the column's own name
+    ("政府信息公开年报", "政府信息公开工作年度报告")."""
+    t = _prepare(title)
+    if not is_annual_report_title(t):
+        return False
+    m = _REPORT.search(t)
+    body = t[:m.start()] if m else ""
+    # "政府信息公开…" leaves "政府": the body must be named beyond it ("河包镇政府")
+    return len(re.sub(r"(?:人民)?政府$", "", body)) >= 2 and bool(_BODY_NAME_END.search(body))
+
+
+def is_report_link(title: str, *, report_column: bool = False) -> bool:
     """A list item worth fetching: its title names an annual report *for a year*.
-    "政府信息公开年报" without a year is the column, not a report."""
-    return is_annual_report_title(title) and report_year(title) is not None
+    "政府信息公开年报" without a year is the column, not a report.  In a report column
+    (``report_column``) a title without a year that names its body is one too: the page
+    then says which year it reports on."""
+    if is_annual_report_title(title) and report_year(title) is not None:
+        return True
+    return report_column and names_its_body(title)
+
+
+def is_report_column(column_title: str, item_titles: list[str]) -> bool:
+    """Whether a list page is an annual-report column: its own title names the reports
+    ("政府信息公开年报", "…年度报告") or it lists reports for a year."""
+    t = _prepare(column_title)
+    if re.search(r"年报|年度报告|工作报告", t) and not _NOT_REPORT.search(t):
+        return True
+    return any(is_report_link(title) for title in item_titles)
 
 
 # ---------------------------------------------------------------------------- text copies
@@ -167,7 +194,9 @@ def title_from_lines(lines: list[str], skip: set[int] = frozenset(), head: int =
                     return joined, {n, nxt[0]}
             elif _is_titled_report(joined):
                 return joined, {n, nxt[0]}
-            elif _OTHER_DOCUMENT.search(joined) and not _OTHER_DOCUMENT.search(text) and not _OTHER_DOCUMENT.search(second):
+            elif _OTHER_DOCUMENT.search(joined) and not _OTHER_DOCUMENT.search(text) and (
+                    "关于" in text or not _OTHER_DOCUMENT.search(second)):
+                # "…关于做好2013年" / "…工作的通知"; not "附件3" above a form's own title
                 fallback = fallback or (joined, {n, nxt[0]})
                 continue
         if _is_titled_report(text):
