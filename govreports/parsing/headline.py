@@ -135,7 +135,9 @@ def _number(m: re.Match) -> int | float | None:
 
 
 def _printed(m: re.Match) -> str:
-    return re.sub(r"\s+", "", m.group(0)[m.start("num") - m.start():])
+    """The figure as printed: number, 万, unit ("62.73万条", "3件")."""
+    end = m.end("unit") if m.groupdict().get("unit") else m.end()
+    return re.sub(r"\s+", "", m.string[m.start("num"):end])
 
 
 def _clause_before(text: str, pos: int) -> str:
