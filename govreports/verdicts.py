@@ -70,6 +70,7 @@ class FetchedPage:
     document_type: str = ""
     content_type: str = ""
     list_title: str = ""  # the title the list printed beside the link
+    from_report_column: bool = False  # listed in an annual-report column (a title without a year may be a report)
     list_date: str | None = None  # the date the list printed
     revalidating: bool = False  # a conditional GET of a known report page
     in_browser: bool = False  # already rendered by the headless browser
@@ -95,7 +96,7 @@ def page_verdict(page: FetchedPage, parsed: ParsedReport | None = None) -> Verdi
         if page.status in (404, 410) or deleted_page_target(text, page.url):
             return Verdict(VerdictKind.GONE, f"HTTP {page.status}" if page.status != 200 else "deleted page")
     if page.document_type:
-        if not is_report_link(page.list_title):
+        if not is_report_link(page.list_title, report_column=page.from_report_column):
             return Verdict(VerdictKind.NOT_A_REPORT, f"not a report: a file listed as {page.list_title!r}")
         return Verdict(VerdictKind.DOCUMENT, page.document_type,
                        file_report(page.url, page.list_title, page.list_date))

@@ -445,3 +445,71 @@ def test_failed_list_page_leaves_its_list_and_portal_incomplete(spider):
 
 def test_failure_of_a_request_of_no_portal_is_not_recorded(spider):
     assert fail(spider, Request("http://elsewhere.test/x.html")) == []
+
+
+# --- report titles without a year -------------------------------------------------------------
+YEARLESS_COLUMN = "zwgk/xxgkndbg/yaljd/index.html"
+YEARLESS_LIST = FIXTURES / "spider/yearless_list.html"
+YEARLESS_REPORTS = {  # the list's reports; the rest are look-alikes and the column's own name
+    "zwgk/xxgkndbg/yaljd/202401/t20240129_90000001.html",  # …街道办事处政府信息公开工作年度报告
+    "zwgk/xxgkndbg/yaljd/202301/t20230130_90000004.html",  # …2022年政府信息公开工作年度报告
+    "zwgk/xxgkndbg/yaljd/202101/t20210120_90000009.html",  # …街道办事处政府信息公开年报
+}
+
+
+def requested_reports(spider, out) -> set[str]:
+    return {r.url for r in of_type(out, Request) if r.callback == spider.parse_report}
+
+
+def test_report_column_follows_report_titles_without_a_year(spider):
+    out = read_list(spider, YEARLESS_COLUMN, column=YEARLESS_COLUMN, body=YEARLESS_LIST.read_bytes(),
+                    headers={"Content-Type": "text/html"})
+    assert requested_reports(spider, out) == {site_url(HHG, p) for p in YEARLESS_REPORTS}
+
+
+def test_yearless_report_request_says_it_came_from_a_report_column(spider):
+    out = read_list(spider, YEARLESS_COLUMN, column=YEARLESS_COLUMN, body=YEARLESS_LIST.read_bytes(),
+                    headers={"Content-Type": "text/html"})
+    [request] = [r for r in of_type(out, Request) if r.url.endswith("t20240129_90000001.html")]
+    assert (request.meta["list_title"], request.meta["report_column"]) == ("延安路街道办事处政府信息公开工作年度报告", True)
+
+
+def adhoc_list(tmp_path, page: bytes):
+    url = site_url(HHG, YEARLESS_COLUMN)
+    spider = make_spider(tmp_path, [], start_url=url)
+    portal = spider.portal_by_id[f"adhoc:{spider.portals[0].portal_name}"]
+    request = spider.list_request(portal, url, column=url, platform="auto")
+    return spider, run_callback(request, saved_response(request, body=page, headers={"Content-Type": "text/html"}))
+
+
+def test_adhoc_list_is_a_report_column_when_it_says_so(tmp_path):
+    spider, out = adhoc_list(tmp_path, YEARLESS_LIST.read_bytes())
+    assert requested_reports(spider, out) == {site_url(HHG, p) for p in YEARLESS_REPORTS}
+
+
+def test_adhoc_list_of_other_documents_does_not_follow_yearless_titles(tmp_path):
+    # A column named for something else, listing no report for a year: a yearless
+    # "…年度报告" there is not taken on its title.
+    page = YEARLESS_LIST.read_text(encoding="utf-8")
+    page = page.replace("_政府信息公开年报_", "_通知公告_").replace("2022年政府信息公开工作年度报告", "2022年工作总结")
+    spider, out = adhoc_list(tmp_path, page.encode("utf-8"))
+    assert requested_reports(spider, out) == set()
+
+
+def test_yearless_report_page_takes_its_year_from_the_page(spider):
+    path = "zwgk/xxgkndbg/yaljd/202401/t20240129_90000001.html"
+    [item] = read_report(spider, path, file=FIXTURES / "spider/yearless_report.html",
+                         title="延安路街道办事处政府信息公开工作年度报告")
+    assert (type(item), item.parsed.title, item.parsed.report_year, item.parsed.publisher) == (
+        ReportItem, "延安路街道办事处政府信息公开工作年度报告", 2023, "延安路街道办事处")
+
+
+def test_yearless_report_file_from_a_report_column_is_a_report(spider):
+    pdf = FIXTURES / "attachments/split-table.pdf"
+    portal = spider.portal_by_id[HHG]
+    request = spider.report_request(portal, site_url(HHG, "zwgk/xxgkndbg/yaljd/report.pdf"),
+                                    column=site_url(HHG, YEARLESS_COLUMN),
+                                    title="延安路街道办事处政府信息公开工作年度报告", report_column=True)
+    [item] = run_callback(request, saved_response(request, pdf))
+    assert (type(item), item.source_format, item.parsed.title) == (
+        ReportItem, "pdf", "延安路街道办事处政府信息公开工作年度报告")

@@ -14,8 +14,10 @@ Modules, one job each:
 - ``tables``     HTML tables (merged cells expanded) and text-copy tables -> grids
 - ``indicators`` grids -> canonical keys of ``schema/indicators.csv``: one module per table
                  format (t2/t3/t4/legacy) and the registry of formats (``indicators.formats``)
-- ``headline``   headline.* from the tables, else from sentences
+- ``headline``   headline.* from the tables, else from sentences (and the era's own keys the
+                 sentences state when no table gives them)
 - ``checks``     every format's 勾稽 rules and coverage -> flags (values are never changed)
-- ``sections``   cover letter / report / next-year plan; numbered sections
+- ``sections``   cover letter / report / next-year plan; numbered sections; whether a
+                 title-less body reads like a report or like a notice
 - ``report``     orchestration (era, year, publisher, attachments)
 """

@@ -18,11 +18,12 @@ THIN_PAGE_CHARS = 300
 
 
 def canonical_count(report: ParsedReport) -> int:
-    """Numbers a report gives under table keys (t2/t3/t4/legacy), headlines aside."""
+    """Numbers a report's tables give under canonical keys (t2/t3/t4/legacy): headlines
+    and the era keys read from sentences aside."""
     return sum(
         1
         for i in report.indicators
-        if i.value is not None and not i.key.startswith(("unknown:", "headline."))
+        if i.value is not None and i.source != "text" and not i.key.startswith(("unknown:", "headline."))
     )
 
 

@@ -22,7 +22,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "index_no": ("索引号", "索取号", "信息索引号"),
     "publisher": ("发布机构", "发布单位", "发文机关", "发文机构", "发布主体", "公开主体", "信息来源", "来源", "文章来源"),
     "written_date": ("成文日期", "生成日期", "发文日期", "成文时间", "印发日期"),
-    "published_date": ("发布日期", "发布时间", "公开日期", "上载日期", "公开时间", "发文时间", "更新日期"),
+    # A byline's bare "日期:" / "时间:" (…办公室 时间:2017-01-12 10:01) last.
+    "published_date": ("发布日期", "发布时间", "公开日期", "上载日期", "公开时间", "发文时间", "更新日期", "日期", "时间"),
     "doc_no": ("发文字号", "文件编号", "发布文号", "文号"),
     "subject": ("主题分类", "组配分类", "体裁分类", "信息分类", "分类"),
     "disclosure_mode": ("公开方式", "公开形式"),
@@ -32,19 +33,32 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
 }
 # Labels that are not stored but must stop a value from running on.
 OTHER_LABELS = (
-    "浏览次数", "访问量", "点击数", "点击率", "阅读次数", "文章字号", "字号", "作者", "编辑", "责任编辑", "名称", "标题",
-    "规范性文件登记", "登记号", "公开时限", "统一编号", "废止日期", "失效日期", "所属机构", "内容概述", "摘要", "分享到",
+    "浏览次数", "访问量", "点击数", "点击率", "阅读次数", "文章字号", "字号", "字体", "人气", "作者", "编辑", "责任编辑",
+    "名称", "标题", "规范性文件登记", "登记号", "公开时限", "统一编号", "废止日期", "失效日期", "所属机构", "内容概述",
+    "摘要", "分享到", "公开目录", "文件下载", "文件分类", "效力属性", "信息名称",
 )
+# What bylines print where a publisher belongs but is none ("来源：本站原创").
+NOT_A_PUBLISHER = re.compile(r"^(?:本站原创|原创|本站|本网|admin|管理员|网站管理员|系统管理员)$", re.I)
 
 _LABEL_TO_FIELD: dict[str, tuple[str, int]] = {}
 for _field, _labels in FIELD_LABELS.items():
     for _rank, _label in enumerate(_labels):
         _LABEL_TO_FIELD[_label] = (_field, _rank)
 _ALL_LABELS = sorted(list(_LABEL_TO_FIELD) + list(OTHER_LABELS), key=len, reverse=True)
-# A label may be printed with spaces between its characters ("索 引 号").
-_LABEL_ALT = "|".join("\\s*".join(map(re.escape, lbl)) for lbl in _ALL_LABELS)
+
+
+def _label_pattern(label: str) -> str:
+    # A label may be printed with spaces between its characters ("索 引 号").  A two-character
+    # label only starts where a word does: "文件分类" is one label, not 文件 + "分类".
+    body = "\\s*".join(map(re.escape, label))
+    return body if len(label) > 2 else rf"(?<![\u3400-\u9fff]){body}"
+
+
+_LABEL_ALT = "|".join(_label_pattern(lbl) for lbl in _ALL_LABELS)
 _LABEL_AT = re.compile(rf"(?:^|(?<=[\s|】\]）)]))(?:{_LABEL_ALT})\s*[:：]|^(?:{_LABEL_ALT})\s*$")
 _LABEL_ANYWHERE = re.compile(rf"(?:{_LABEL_ALT})\s*[:：]")
+# "发布机构 宿迁市人民政府办公室 发文日期 2018-02-26": labels without colons, between spaces.
+_SPACED_LABEL = re.compile(rf"(?:^|(?<=\s))(?:{_LABEL_ALT})(?=\s|$)")
 DATE_FIELDS = ("written_date", "published_date")
 
 
@@ -100,7 +114,7 @@ def read_tokens(tokens: list[str]) -> dict[str, str]:
         label = _canonical_label(_norm(tok))
         value = ""
         if i + 1 < len(expanded) and not _is_label(expanded[i + 1]):
-            value = clean_cell(expanded[i + 1])
+            value = clean_cell(expanded[i + 1]).strip(" |")
             i += 1
         i += 1
         if label not in _LABEL_TO_FIELD:
@@ -108,8 +122,12 @@ def read_tokens(tokens: list[str]) -> dict[str, str]:
         field, rank = _LABEL_TO_FIELD[label]
         if field in DATE_FIELDS and value:
             value = parse_date(value) or value
+            if field == "written_date" and re.match(r"\d{4}-\d{2}-\d{2} ", value):
+                value = value[:10]  # the day a document was written carries no time
         if field == "publisher":
-            value = re.sub(r"\s*(?:作者|点击|浏览|字号).*$", "", value)
+            value = re.sub(r"\s*(?:作者|点击|浏览|字号|字体|人气|分享).*$", "", value)
+            if NOT_A_PUBLISHER.match(value):
+                value = ""
         previous = found.get(field)
         # Higher-priority label wins; a filled value beats an empty one of the same label.
         if previous is None or rank < previous[0] or (not previous[1] and value and rank == previous[0]):
@@ -173,21 +191,73 @@ def metadata_from_html(root: etree._Element, content: etree._Element | None) -> 
 
 # ---------------------------------------------------------------------------- text
 
+def _split_spaced(line: str) -> list[str]:
+    """"索引号 0001/2018-42 分类 年报" -> label/value tokens (labels without colons)."""
+    cuts = [(m.start(), m.end()) for m in _SPACED_LABEL.finditer(line)]
+    tokens = []
+    for n, (a, b) in enumerate(cuts):
+        tokens.append(line[a:b])
+        value = line[b:cuts[n + 1][0] if n + 1 < len(cuts) else len(line)].strip()
+        if value:
+            tokens.append(value)
+    return tokens
+
+
+def _is_bare_label(text: str) -> bool:
+    return bool(text) and _canonical_label(_norm(text)) in _LABEL_TO_FIELD
+
+
+def _plausible_value(field: str, text: str) -> bool:
+    """Whether the line under a label standing alone is that label's value, judged by
+    its shape (the next line may as well be the title or the text)."""
+    t = _norm(text)
+    if field == "index_no":
+        return bool(re.fullmatch(r"[\w\-/〔〕\[\]()（）.·]{4,60}", t)) and bool(re.search(r"\d", t))
+    if field in DATE_FIELDS:
+        return len(t) <= 25 and bool(parse_date(t))
+    if field == "doc_no":
+        return len(t) <= 30 and "号" in t
+    if field == "publisher":
+        return len(t) <= 30 and not re.search(r"\d{4}|[，,。；;：:]", t)
+    return len(t) <= 20 and not re.search(r"\d{4}|[，,。；;]", t)
+
+
 def metadata_from_text(text: str, max_lines: int = 15) -> tuple[dict[str, str], set[int]]:
     """Metadata from the head of a text copy; also returns the indexes of the lines it
-    read (so the caller can leave them out of the body)."""
+    read (so the caller can leave them out of the body).
+
+    Lines read: "label：value" runs (several on a line end at each other's labels),
+    " | " cells, "label value label value" lines without colons (each value ends at the
+    next label), and a label alone on its line with its value on the next one."""
     lines = text.split("\n")
     tokens: list[str] = []
     used: set[int] = set()
-    for n, line in enumerate(lines[:max_lines]):
-        stripped = line.strip()
+    n = 0
+    while n < min(len(lines), max_lines):
+        stripped = lines[n].strip()
+        norm = _norm(stripped) if stripped else ""
         if not stripped:
+            n += 1
             continue
-        is_meta = _LABEL_ANYWHERE.search(_norm(stripped)) or ("|" in stripped and any(_is_label(c) for c in stripped.split("|")))
+        is_meta = _LABEL_ANYWHERE.search(norm) or ("|" in stripped and any(_is_label(c) for c in stripped.split("|")))
         if len(stripped) > 80 and not is_meta:
             break
         if is_meta:
             cells = [c.strip() for c in stripped.split("|")] if "|" in stripped else [stripped]
             tokens.extend(cells)
             used.add(n)
+        elif _is_bare_label(stripped):
+            tokens.append(stripped)
+            used.add(n)
+            following = lines[n + 1].strip() if n + 1 < len(lines) else ""
+            field = _LABEL_TO_FIELD[_canonical_label(_norm(stripped))][0]
+            if following and not _is_label(following) and not _LABEL_ANYWHERE.search(_norm(following)) \
+                    and _plausible_value(field, following):
+                tokens.append(following)
+                used.add(n + 1)
+                n += 1
+        elif len(stripped) <= 120 and _SPACED_LABEL.match(norm):
+            tokens.extend(_split_spaced(norm))
+            used.add(n)
+        n += 1
     return read_tokens(tokens), used

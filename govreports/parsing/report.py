@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections import Counter
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -22,15 +23,19 @@ from .dates import is_date_line, parse_date
 from .headline import headline
 from .indicators import classify_grid, classify_tables, derive, detect_era, group_split_tables, makes_report, map_table
 from .metadata import metadata_from_html, metadata_from_text, read_tokens
-from .model import Flag, Indicator, Link, ParsedReport, Table
+from .model import Flag, Indicator, Link, ParsedReport, Section, Table
 from .normalize import clean_cell, fold_width, is_value_cell, to_simplified
-from .sections import split_body, split_sections
+from .sections import reads_like_notice, reads_like_report, split_body, split_sections
 from .tables import TABLE_BREAK_LINE, html_table, text_table_grids
-from .titles import LOOK_ALIKE_TITLE, is_annual_report_title, report_year
+from .titles import LOOK_ALIKE_TITLE, is_annual_report_title, report_year, title_from_lines
 
 # PDF page furniture in attachment text: "— 3 —", "-12-", "第 3 页 共 10 页".
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)\s*$")
 _METADATA_HINT = re.compile(r"索\s*引\s*号|发布机构|发文机关|发布单位")
+# Mirror copies gloss characters with pinyin: "統(tǒng)計", "公(gong)開(kai)".  Tone-marked
+# glosses are unambiguous; toneless ones are taken for glosses only when a page has many.
+_PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[(（](?P<py>[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6})[)）]")
+_TONE_MARKS = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ")
 ATTACHMENT_EXT = re.compile(rf"\.(?:{'|'.join(ATTACHMENT_LINK_EXTENSIONS)})(?:$|[?#])", re.I)
 
 
@@ -56,7 +61,7 @@ def parse_report_html(html: str, url: str) -> ParsedReport:
         grid = [[_simplified_cell(c) for c in row] for row in grid]
         if grid:
             tables.append(Table(index=len(tables), grid=grid, caption=_html_caption(table_el), source="html"))
-    original = htmlmod.element_text(body_el, table_lines)
+    original = strip_pinyin_glosses(htmlmod.element_text(body_el, table_lines))
     # Many pages print the form's tables as text (one <p> per cell or per row): read
     # them when the page's <table>s do not already give the tables of a report.
     kinds = {classify_grid(t.grid, t.caption) for t in tables}
@@ -85,20 +90,29 @@ def parse_report_html(html: str, url: str) -> ParsedReport:
 def parse_report_text(text: str, url: str, *, source: str = "text", title: str = "") -> ParsedReport:
     """Parse a text copy of a report page (or the text of a PDF/DOCX attachment;
     ``source`` then says "attachment:<filename>")."""
-    text = text or ""
-    lines = [l for l in htmlmod.tidy_text(text).split("\n") if not _PAGE_NUMBER.match(l)]
+    text = strip_pinyin_glosses(text or "")
+    # Chrome lines are dropped from the body only after the metadata is read: a byline
+    # ("作者：… 来源：… 时间：… 分享到：") is both.
+    lines = [l for l in _tidy_lines(text) if not _PAGE_NUMBER.match(l)]
     metadata, meta_lines = metadata_from_text("\n".join(lines))
+    title_lines: set[int] = set()
     if not title:
-        title = next((l.strip() for l in lines[:12] if len(l.strip()) <= 80 and is_annual_report_title(l)), "")
-    body_lines = [l for n, l in enumerate(lines) if n not in meta_lines and not (title and l.strip() == title.strip())]
+        title, title_lines = title_from_lines(lines, meta_lines)
+    title = to_simplified(clean_cell(title))
+    body_lines = [l for n, l in enumerate(lines)
+                  if n not in meta_lines and n not in title_lines and not htmlmod.is_chrome_line(l)
+                  and not (title and to_simplified(l.strip()) == title)]
     original = "\n".join(body_lines)
     simplified = to_simplified(original)
     # Tables are looked for in the lines as given (blank lines can be empty cells),
     # without the metadata block and the title.
-    not_body = {lines[n].strip() for n in meta_lines} | ({title.strip()} if title else set())
-    given = [line for line in re.split(r"\r\n|\r|\n", text) if not line.strip() or line.strip() not in not_body]
+    not_body = {lines[n].strip() for n in meta_lines | title_lines} | ({title} if title else set())
+    given = [line for line in re.split(r"\r\n|\r|\n", text)
+             if not line.strip() or to_simplified(line.strip()) not in not_body and line.strip() not in not_body]
     tables, unpadded = _text_tables(given, source)
-    report = ParsedReport(url=url, metadata=metadata, title=clean_cell(title))
+    simplified_meta = _simplified_metadata(metadata)
+    report = ParsedReport(url=url, metadata=simplified_meta, title=title,
+                          metadata_original=metadata if simplified_meta != metadata else {})
     _finish(report, original, tables, simplified=simplified, unpadded=unpadded)
     return report
 
@@ -134,6 +148,21 @@ def _text_tables(lines: list[str], source: str, *, first_index: int = 0,
     return tables, {first_index + n: r for n, r in rows.items()}
 
 
+def _tidy_lines(text: str) -> list[str]:
+    """Lines with runs of spaces collapsed, empty lines dropped (chrome kept)."""
+    lines = (re.sub(r"[ \t\u3000\xa0]+", " ", line).strip() for line in text.replace("\r", "\n").split("\n"))
+    return [line for line in lines if line]
+
+
+def strip_pinyin_glosses(text: str) -> str:
+    """"報(bào)告" -> "報告"; toneless "(gong)" only on a page with at least three."""
+    glosses = [m for m in _PINYIN_GLOSS.finditer(text)]
+    if not glosses:
+        return text
+    many = len(glosses) >= 3
+    return _PINYIN_GLOSS.sub(lambda m: "" if many or _TONE_MARKS & set(m.group("py")) else m.group(0), text)
+
+
 def _finish(report: ParsedReport, original: str, tables: list[Table], simplified: str | None = None,
             unpadded: dict[int, list[list[str]]] | None = None) -> None:
     report.body_text_original = original
@@ -154,18 +183,26 @@ def _finish(report: ParsedReport, original: str, tables: list[Table], simplified
     report.tables = tables
     report.era = detect_era(tables, report.report_year, parts.report)
     numbered = sum(1 for s in report.sections if s.number)
+    titled = bool(is_annual_report_title(report.title) and report_year(report.title))
+    notice = reads_like_notice(parts.report)
     report.is_report = bool(
         # The page's own title names a report for a year …
-        (is_annual_report_title(report.title) and report_year(report.title))
-        # … or (title-less text copies) the body reads like one: its heading plus numbered
-        # sections, the "现将…报告如下" formula, or the report's own tables.  A list page
-        # full of report titles has none of these.
+        titled
+        # … or (title-less text copies, titles without a year) the body reads like one:
+        # its heading plus numbered sections, the "现将…报告如下" formula, the report's
+        # own tables, or its preamble formulas and sections.  A list page full of report
+        # titles has none of these.
         or (parts.report_heading and numbered >= 2)
         or re.search(r"现将.{0,30}?信息公开.{0,12}?(?:报告如下|年度报告)", parts.report)
         or re.search(r"本(?:年度)?报告(?:是)?(?:根据|依据|按照)", parts.report[:600])
         or makes_report(tables)
+        or reads_like_report(parts.report)
     ) and not (  # a page titled as a look-alike is not a report even if it quotes one
-        report.title and LOOK_ALIKE_TITLE.search(report.title) and not is_annual_report_title(report.title))
+        report.title and LOOK_ALIKE_TITLE.search(report.title) and not is_annual_report_title(report.title)) \
+        and not (notice and not titled)
+    if report.is_report and report.era in ("2019", "2021") and not any(t.kind != "other" for t in tables) \
+            and _legacy_layout(report.sections, parts.report):
+        report.era = "legacy"  # a report for 2019 or later written in the old layout
 
     if not report.is_report:
         # A list page or a look-alike: no era, and only the year its own title names.
@@ -179,7 +216,7 @@ def _finish(report: ParsedReport, original: str, tables: list[Table], simplified
         indicators.extend(map_table(group[0], report.era, rows, cut=not group[-1].complete))
     indicators.extend(derive(indicators))
     indicators, dup_flags = _dedupe(indicators)
-    heads, head_flags = headline(indicators, parts.report)
+    heads, head_flags = headline(indicators, parts.report, report.era if report.is_report else None)
     report.indicators = indicators + heads
     report.flags = check(indicators) + head_flags + dup_flags + coverage(indicators, report.era, [t.kind for t in tables])
     report.flags += [Flag("table_incomplete", f"the {t.kind} table is cut off by the end of the text; its values so far are kept",
@@ -215,11 +252,21 @@ def _dedupe(indicators: list[Indicator]) -> tuple[list[Indicator], list[Flag]]:
     return out, flags
 
 
+_YEAR = r"((?:19|20)\d{2})"
 _YEAR_SENTENCES = (
-    re.compile(r"现将\s*((?:19|20)\d{2})\s*年度?.{0,12}?信息公开"),
-    re.compile(r"((?:19|20)\d{2})\s*年度?(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:报告|年报)"),
-    re.compile(r"统计(?:时限|期限|时间)?(?:自|为|从)\s*((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"),
+    re.compile(r"现将\s*" + _YEAR + r"\s*年度?.{0,12}?信息公开"),
+    re.compile(_YEAR + r"\s*年度?(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:报告|年报)"),
+    # "现发布《辽宁省2019年度政府信息公开工作报告》"
+    re.compile(r"《[^》]{0,30}?" + _YEAR + r"\s*年度?[^》]{0,24}?(?:报告|年报)》"),
+    # "现将我局2014年政府信息公开情况报告如下", "特向社会公布我旗2021年度信息公开年度报告"
+    re.compile(r"(?:现将|现公布|现发布|现公开|向社会公布|向社会公开|编制形成|编制了)[^。]{0,20}?" + _YEAR
+               + r"\s*年度?[^。]{0,24}?(?:报告|年报)"),
+    # the statistical period: "统计期限为：2016年1月1日", "2011年1月1日至12月31日", "20241月1日至…"
+    re.compile(r"统计(?:时限|期限|时间|期间)?[^。\d]{0,6}?" + _YEAR + r"\s*年?\s*0?1\s*月\s*0?1\s*日"),
+    re.compile(r"(?<!\d)" + _YEAR + r"\s*年?\s*0?1\s*月\s*0?1\s*日\s*起?\s*(?:至|到|—|-|~)"),
 )
+# "2012年，我局…" opening sentences: the year the report speaks of.
+_OPENING_YEAR = re.compile(r"(?:^|[。\n])\s*" + _YEAR + r"\s*年")
 
 
 def _year_from_text(text: str) -> int | None:
@@ -228,7 +275,20 @@ def _year_from_text(text: str) -> int | None:
         m = pattern.search(head)
         if m:
             return int(m.group(1))
-    return None
+    opening = Counter(int(y) for y in _OPENING_YEAR.findall(fold_width(text[:8000])))
+    return opening.most_common(1)[0][0] if opening else None
+
+
+# What only reports in the 2019/2021 forms print: the t2 block heads, the notices, the 2019 Regulation.
+_NEW_FORM = re.compile(r"第二十条|本年新制作数量|本年制发件数|〔2019〕60号|〔2021〕30号|第?711号")
+
+
+def _legacy_layout(sections: list[Section], text: str) -> bool:
+    """The pre-2019 layout (引言 / 一、概述 or 基本概况 …) rather than 一、总体情况."""
+    headings = " ".join(s.heading for s in sections if s.number)
+    if re.search(r"总体情况|收到和处理", headings) or _NEW_FORM.search(text):
+        return False
+    return bool(re.search(r"概\s*述|基本概况", headings) or re.search(r"(?m)^\s*引\s*言\s*$", text))
 
 
 # Title-less copies (an excerpt, a PDF page) name their year only in the text: the

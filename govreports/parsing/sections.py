@@ -102,3 +102,74 @@ def split_sections(report_text: str) -> list[Section]:
     if current.heading or current.text:
         sections.append(current)
     return sections
+
+
+# ---------------------------------------------------------------------------- what the body is
+
+# The preamble formulas of a report ("本年度报告根据…编制", "统计期限自…", "现将…报告如下").
+_PREAMBLE = tuple(re.compile(p) for p in (
+    r"(?:本|此)(?:年度)?(?:报告|年报)(?:是)?(?:根据|依据|按照|依照|由)",
+    r"(?:编制|制作|制定|形成|发布|公布|公开)(?:了|并公布)?(?:本|此)(?:年度)?报告",
+    r"统计(?:期限|时限|期间|时间)|所列数据|数据统计",
+    r"现将.{0,40}?(?:报告如下|公布如下|公开如下|情况报告)",
+    r"(?:现|特)(?:向社会)?(?:公布|发布|公开|编制)(?:了)?[^。]{0,30}?(?:年度报告|工作报告|年报)",
+    r"(?:19|20)\d{2}\s*年[^。]{0,12}?情况(?:报告)?如下",
+    r"《中华人民共和国政府信息公开条例》[^。]{0,40}?(?:以下简称|实施以来|规定|要求)",
+))
+# The sections every era's report has, by what they are about.
+_REPORT_HEADINGS = tuple(re.compile(p) for p in (
+    r"总体情况|概\s*述|概况|基本情况|情况概述|引\s*言",
+    r"主动公开",
+    r"依申请公开|收到和处理政府信息公开申请",
+    r"行政复议|行政诉讼",
+    r"收费(?:及|和)减免|收费情况",
+    r"存在的?(?:主要)?问题|改进(?:情况|措施)",
+    r"其他需要报告的事项",
+    r"政府信息公开|信息公开",
+))
+_HEADING_LINE = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）]|[㈠-㈩]|\d{1,2}\s*[、.．](?!\d))"
+)
+_FIRST_SECTION = re.compile(r"^一\s*[、.．]\s*(?:总体情况|概\s*述)\s*$")
+# What notices, rules and explanations say and reports do not.
+_NOTICE = re.compile(r"通知如下|印发给你们|请认真贯彻执行|请结合实际|现就有关事项|起草背景|起草过程|本(?:制度|办法|规定)自")
+_SALUTATION = re.compile(r"^各[^。]{2,60}[:：]$")
+# "第三条 各镇（街）负责编制…"; not the t2 block heads "第二十条第（一）项" / "第二十条(五)项".
+_ARTICLE = re.compile(r"^\s*第[一二三四五六七八九十百]+条\s*(?![第(（])[^项]{6,}")
+
+
+def report_signals(text: str, head: int = 6000) -> tuple[int, int]:
+    """(preamble formulas, kinds of report section headings) in the body's head."""
+    text = text[:head]
+    preamble = sum(1 for p in _PREAMBLE if p.search(text))
+    kinds = set()
+    for line in text.split("\n"):
+        s = line.strip()
+        if "|" in s or not _HEADING_LINE.match(s):
+            continue
+        heading = re.split(r"[。:：]", s, maxsplit=1)[0][:40]
+        kinds.update(n for n, p in enumerate(_REPORT_HEADINGS) if p.search(heading))
+    return preamble, len(kinds)
+
+
+def reads_like_report(text: str) -> bool:
+    """A body without a title that reads as an annual report: its preamble formula and
+    report sections, or several of the report's sections."""
+    preamble, headings = report_signals(text)
+    if (preamble >= 1 and headings >= 2) or (preamble >= 2 and headings >= 1) or preamble >= 3 or headings >= 3:
+        return True
+    # A copy that starts at the report's first section ("一、概述" / "一、总体情况") and is
+    # about disclosure work.
+    first = next((l.strip() for l in text.split("\n") if l.strip()), "")
+    return bool(_FIRST_SECTION.match(first)) and len(re.findall(r"(?:政府信息|政务)公开", text[:6000])) >= 3
+
+
+def reads_like_notice(text: str) -> bool:
+    """A notice, a set of rules or a policy explanation: its salutation ("各县（区）人民
+    政府…："), its formulas ("通知如下", "请认真贯彻执行"), numbered articles."""
+    lines = [l.strip() for l in text[:6000].split("\n")]
+    return bool(
+        _NOTICE.search(text[:6000])
+        or any(_SALUTATION.match(l) for l in lines[:40])
+        or sum(1 for l in lines if _ARTICLE.match(l)) >= 2
+    )

@@ -24,6 +24,8 @@ says what a fetched report page is.  Items go to the pipelines; how the crawl we
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,7 +44,7 @@ from govreports.ledger import CrawlLedger, CrawlRun, LedgerKeeper
 from govreports.parsing.model import ParsedReport
 from govreports.parsing.report import parse_report_html
 from govreports.failures import FailureKind, failure_reason
-from govreports.parsing.titles import is_report_link
+from govreports.parsing.titles import is_report_column, is_report_link
 from govreports.platforms import Page, get_platform, platform_name
 from govreports.platforms.jsshell import render_js_needed
 from govreports.registry import Portal, load_portals, select_portals
@@ -52,6 +54,15 @@ from govreports.storage.store import CrawlState
 from govreports.verdicts import NON_REPORT_FAILURES, FetchedPage, Verdict, VerdictKind, page_verdict
 
 LOCAL_FILES_SLOT = "local-files"  # see DOWNLOAD_SLOTS in settings
+
+
+_TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+
+
+def _html_title(text: str) -> str:
+    """A list page's <title> (the column's name, usually), cheaply."""
+    m = _TITLE_TAG.search(text[:20000])
+    return html.unescape(m.group(1)).strip() if m else ""
 
 
 def required_int(settings, name: str) -> int:
@@ -161,7 +172,9 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
 
     def list_request(self, portal: Portal, url: str, *, column: str, platform: str, method: str = "GET",
                      formdata: tuple[tuple[str, str], ...] = (), first: bool = False) -> scrapy.Request:
-        meta = self._meta(portal, column=column, platform=platform)
+        # The registry's lists, the columns discovery finds and their sub-columns are
+        # annual-report columns; an ad-hoc start_url list is judged by its page.
+        meta = self._meta(portal, column=column, platform=platform, report_column=not self.start_url)
         if portal.render_js:
             meta.update(browser_meta())
         callback = self.parse_start if first and self.start_url else self.parse_list
@@ -171,12 +184,12 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
 
     def report_request(self, portal: Portal, url: str, *, column: str, title: str = "",
-                       date: str | None = None) -> scrapy.Request:
+                       date: str | None = None, report_column: bool = False) -> scrapy.Request:
         return scrapy.Request(
             url,
             callback=self.parse_report,
             errback=self.on_error,
-            meta=self._meta(portal, column=column, list_title=title, list_date=date),
+            meta=self._meta(portal, column=column, list_title=title, list_date=date, report_column=report_column),
         )
 
     def revalidation_request(self, portal: Portal, url: str, known, *, column: str) -> scrapy.Request:
@@ -271,8 +284,12 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
                 self._count(portal.portal_id, "sublists")
                 yield self.list_request(portal, sub.url, column=sub.url, platform=portal.platform)
         known_flags = []
+        # In a report column a title without a year that names its body is a report too
+        # ("XX街道办事处政府信息公开工作年度报告"): its page says the year.
+        report_column = bool(response.meta.get("report_column")) or is_report_column(
+            _html_title(page.text), [c.title for c in listing.candidates])
         for candidate in listing.candidates:
-            if not is_report_link(candidate.title):
+            if not is_report_link(candidate.title, report_column=report_column):
                 continue
             if not self.policy.in_window(candidate.published):
                 self._count(portal.portal_id, "outside_window")
@@ -286,8 +303,8 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
                 continue
             known_flags.append(known is not None)
             if known is None or self.policy.full:
-                yield self.report_request(portal, candidate.url, column=column,
-                                          title=candidate.title, date=candidate.published)
+                yield self.report_request(portal, candidate.url, column=column, title=candidate.title,
+                                          date=candidate.published, report_column=report_column)
             elif self.policy.revalidation_due(known):
                 yield self.revalidation_request(portal, candidate.url, known, column=column)
             else:
@@ -359,6 +376,7 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
             document_type=document_type if document_type in DOCUMENT_KINDS else "",
             content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
             list_title=response.meta.get("list_title", ""),
+            from_report_column=bool(response.meta.get("report_column")),
             list_date=response.meta.get("list_date"),
             revalidating=bool(response.meta.get("revalidate")),
             in_browser=bool(response.meta.get("playwright")),
