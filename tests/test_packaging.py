@@ -292,3 +292,16 @@ def test_a_project_registry_is_preferred_to_the_shipped_one(tmp_path, monkeypatc
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "portals.csv").write_text("region_code\n", encoding="utf-8")
     assert locations.default_registry() == tmp_path / "data" / "portals.csv"
+
+
+def test_ci_runs_the_readme_test_command():
+    """CI runs exactly what the README tells a new user to run for the tests."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    quick_start = readme[readme.index("## Quick start"):readme.index("## Crawling")]
+    commands = [line.strip() for line in quick_start.splitlines()
+                if line.strip().startswith("bash scripts/install.sh")]
+    assert len(commands) == 2, commands  # one runs the demo, one runs the tests
+    test_command = next(c for c in commands if "pytest" in c)
+    ci = [line.strip() for line in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+          if line.strip() and not line.startswith("#") and not line.startswith(("set ", "cd "))]
+    assert ci == [test_command]
