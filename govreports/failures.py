@@ -41,6 +41,9 @@ class FailureKind(StrEnum):
     DELETED_PAGE = "deleted_page"  # a 200 page saying the report was deleted
     INVALID_REPORT = "invalid_report"  # parsed, but failed the report schema
     DISCOVERY = "discovery"  # the home page led to no report column
+    # A URL that is not http/https (file:, data:, ftp: …), or a local portal's file
+    # outside its own directory: never requested (see govreports.schemes).
+    UNSUPPORTED_SCHEME = "unsupported_scheme"
     ERROR = "error"  # anything else (the reason says what)
 
 
@@ -69,6 +72,13 @@ class ChallengeNotPassed(IgnoreRequest):
     kind = FailureKind.CHALLENGE
 
 
+class UnsupportedScheme(IgnoreRequest):
+    """A request (or a redirect) to a URL the crawler never fetches: not http/https,
+    or a file outside its local portal's directory (see :mod:`govreports.schemes`)."""
+
+    kind = FailureKind.UNSUPPORTED_SCHEME
+
+
 def failure_reason(failure) -> tuple[int | None, FailureKind, str]:
     """(HTTP status, kind, a short readable reason) for a failed request."""
     error = failure.value
@@ -94,6 +104,8 @@ def failure_reason(failure) -> tuple[int | None, FailureKind, str]:
         return None, error.kind, f"ignored: {error}"
     if failure.check(RobotsForbidden):
         return None, error.kind, "forbidden by robots.txt"
+    if failure.check(UnsupportedScheme):
+        return None, error.kind, str(error)
     if failure.check(IgnoreRequest):
         return None, FailureKind.IGNORED, f"ignored: {error}"
     return None, FailureKind.ERROR, f"{failure.type.__name__}: {error}"[:300]

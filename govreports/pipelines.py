@@ -22,10 +22,16 @@ from govreports.items import (
     validate_report,
 )
 from govreports.ledger import CrawlLedger, ledger_of
+from govreports.outcome import KIND_COUNTER_PREFIX
 from govreports.storage import ReportRecord, ReportStore
 from govreports.storage.store import now_iso
 
 logger = logging.getLogger(__name__)
+
+# Sent by SQLitePipeline once a crawl is wholly recorded (closing failures, removals and
+# the crawl_runs row written, the database closed), with ``run_id`` and ``database``:
+# whatever reports on the crawl reads it back from there (govreports.outcome).
+crawl_recorded = object()
 
 
 class ValidateReportPipeline:
@@ -182,8 +188,8 @@ class SQLitePipeline:
         spider = self.crawler.spider
         self.ledger = ledger_of(spider)
         if self.ledger is None:
-            logger.warning("%s keeps no crawl ledger (govreports.ledger.LedgerKeeper): this crawl is not "
-                           "stored in %s", type(spider).__name__, self.db_path)
+            logger.info("%s runs no crawl (it reads single pages, or keeps no govreports.ledger.CrawlLedger): "
+                        "nothing is stored in %s", type(spider).__name__, self.db_path)
             return
         run = self.ledger.run
         self.store = ReportStore(self.db_path)
@@ -211,6 +217,7 @@ class SQLitePipeline:
         elif isinstance(item, GoneItem):
             if self.store.mark_gone(adapter["url"], adapter["reason"]):
                 self.crawler.stats.inc_value("govreports/reports_gone")
+                self.crawler.stats.inc_value(f"govreports/portal/{adapter['portal_id']}/removed")
         elif isinstance(item, ReportItem):
             self.pending.append(record_from_item(item))
         if len(self.pending) + len(self.seen) >= self.batch_size:
@@ -224,6 +231,7 @@ class SQLitePipeline:
                               "kind": str(adapter["kind"]), "at": now_iso()})
         self.crawler.stats.inc_value("govreports/failures")
         self.crawler.stats.inc_value(f"govreports/portal/{adapter['portal_id']}/failures")
+        self.crawler.stats.inc_value(f"govreports/portal/{adapter['portal_id']}/{KIND_COUNTER_PREFIX}{adapter['kind']}")
 
     def _flush(self):
         if self.store is None:
@@ -250,6 +258,8 @@ class SQLitePipeline:
             for portal_id in self.ledger.complete_portals():
                 removed = self.store.mark_unseen_removed(portal_id, self.run_id)
                 self.crawler.stats.inc_value("govreports/reports_removed", removed)
+                if removed:
+                    self.crawler.stats.inc_value(f"govreports/portal/{portal_id}/removed", removed)
             for summary in self.ledger.list_summaries():
                 self.store.record_list_crawl(summary.list_url, summary.portal_id, summary.pages, summary.complete)
         stats = self.crawler.stats
@@ -261,8 +271,10 @@ class SQLitePipeline:
             "failures": stats.get_value("govreports/failures", 0),
         }
         self.store.finish_run(self.run_id, reason, counts, portal_summary(stats.get_stats()))
+        database = str(self.store.path)
         self.store.close()
         self.store = None
+        self.crawler.signals.send_catch_log(crawl_recorded, run_id=self.run_id, database=database)
 
 
 def portal_summary(stats: dict) -> dict[str, dict[str, int]]:
