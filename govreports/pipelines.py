@@ -21,7 +21,7 @@ from govreports.items import (
     SeenItem,
     validate_report,
 )
-from govreports.ledger import CrawlLedger, ledger_of
+from govreports.ledger import CrawlLedger, LedgerKeeper, ledger_of
 from govreports.outcome import KIND_COUNTER_PREFIX
 from govreports.storage import ReportRecord, ReportStore
 from govreports.storage.store import now_iso
@@ -188,8 +188,12 @@ class SQLitePipeline:
         spider = self.crawler.spider
         self.ledger = ledger_of(spider)
         if self.ledger is None:
-            logger.info("%s runs no crawl (it reads single pages, or keeps no govreports.ledger.CrawlLedger): "
-                        "nothing is stored in %s", type(spider).__name__, self.db_path)
+            if isinstance(spider, LedgerKeeper):  # reading single pages: scrapy parse, scrapy shell --spider
+                logger.info("%s reads single pages, no crawl: nothing is stored in %s",
+                            type(spider).__name__, self.db_path)
+            else:
+                logger.warning("%s keeps no crawl ledger (govreports.ledger.LedgerKeeper): this crawl is not "
+                               "stored in %s", type(spider).__name__, self.db_path)
             return
         run = self.ledger.run
         self.store = ReportStore(self.db_path)
