@@ -39,6 +39,7 @@ from govreports.flags import flag_setting
 from govreports.items import ReportItem
 from govreports.parsing.merge import merge_attachment
 from govreports.parsing.report import parse_report_text
+from govreports.schemes import FetchPolicy
 from govreports.storage.store import now_iso
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,11 @@ class AttachmentPipeline:
         return item
 
     async def download(self, url: str, portal_id: str) -> tuple[bytes | None, str, str]:
+        # Only http/https, or a local portal's own files (govreports.schemes): a
+        # file:/data: link on a page is recorded, never read.
+        refused = FetchPolicy.of_spider(self.crawler.spider).refusal(url, portal_id)
+        if refused is not None:
+            return None, refused, "download_failed"
         request = Request(url, meta={"no_browser": True, "portal_id": portal_id,
                                      "download_maxsize": self.max_size, "download_warnsize": 0},
                           dont_filter=True)

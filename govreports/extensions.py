@@ -4,31 +4,30 @@ from __future__ import annotations
 
 import logging
 
-from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from govreports.flags import flag_setting
-from govreports.pipelines import portal_summary
+from govreports.outcome import read_outcome, summary_lines
+from govreports.pipelines import crawl_recorded
 
 logger = logging.getLogger(__name__)
 
-COUNTERS = ("list_pages", "report_pages", "reports", "known_skipped", "not_modified", "non_reports", "failures")
-
-
-def _total(stats: dict, counter: str) -> int:
-    return sum(counters.get(counter, 0) for counters in portal_summary(stats).values())
-
 
 class CrawlSummary:
-    """Prints, when the crawl ends, the reports stored (new / updated / unchanged),
-    per-portal list pages, report pages, reports found and failures, and the database
-    path.  The same numbers are stored in the ``crawl_runs`` table, whether or not
-    this summary is on (``GOVREPORTS_SUMMARY_ENABLED``)."""
+    """Prints, once the SQLite pipeline has recorded the crawl (its ``crawl_recorded``
+    signal), the reports stored (new / updated / unchanged), the known ones seen again,
+    those gone, the failures, per-portal list pages, report pages, reports found and
+    failures, and the database path — read back from the database
+    (:mod:`govreports.outcome`), so closing failures and removals are counted.
+
+    Off with ``GOVREPORTS_SUMMARY_ENABLED``; the numbers are in ``crawl_runs`` either
+    way.  A crawl that records nothing (``scrapy parse``, ``scrapy shell``) prints none.
+    """
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.crawl_recorded, signal=crawl_recorded)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
@@ -36,22 +35,11 @@ class CrawlSummary:
             raise NotConfigured("GOVREPORTS_SUMMARY_ENABLED is off")
         return cls(crawler)
 
-    def spider_closed(self, reason):
-        stats = self.crawler.stats.get_stats()
-        lines = [
-            f"govreports: crawl {reason}: "
-            f"{stats.get('govreports/reports_new', 0)} new, "
-            f"{stats.get('govreports/reports_updated', 0)} updated, "
-            f"{stats.get('govreports/reports_unchanged', 0)} unchanged reports; "
-            f"{_total(stats, 'known_skipped')} known and skipped, "
-            f"{stats.get('govreports/not_modified', 0)} not modified, "
-            f"{stats.get('govreports/reports_removed', 0) + stats.get('govreports/reports_gone', 0)} gone; "
-            f"{stats.get('govreports/failures', 0)} failures",
-        ]
-        for portal_id, counters in sorted(portal_summary(stats).items()):
-            numbers = ", ".join(f"{name.replace('_', ' ')}: {counters.get(name, 0)}" for name in COUNTERS)
-            lines.append(f"  {portal_id}: {numbers}")
-        lines.append(f"  database: {stats.get('govreports/db', '(not opened)')}")
-        text = "\n".join(lines)
+    def crawl_recorded(self, run_id: str, database: str) -> None:
+        outcome = read_outcome(database, run_id)
+        if outcome is None:
+            logger.error("crawl run %s is not in %s: no summary", run_id, database)
+            return
+        text = "\n".join(summary_lines(outcome))
         logger.info(text)
         print(text, flush=True)

@@ -34,6 +34,9 @@ class FailureKind(StrEnum):
     DELETED_PAGE = "deleted_page"  # a 200 page saying the report was deleted
     INVALID_REPORT = "invalid_report"  # parsed, but failed the report schema
     DISCOVERY = "discovery"  # the home page led to no report column
+    # A URL that is not http/https (file:, data:, ftp: …), or a local portal's file
+    # outside its own directory: never requested (see govreports.schemes).
+    UNSUPPORTED_SCHEME = "unsupported_scheme"
     ERROR = "error"  # anything else (the reason says what)
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "FailureKind",
     "RedirectLoop",
     "RobotsForbidden",
+    "UnsupportedScheme",
     "failure_reason",
     "size_limit_exceeded",
 ]
@@ -47,6 +48,13 @@ class ChallengeNotPassed(IgnoreRequest):
     """An anti-bot page that would not lift (or needs a browser that is not there)."""
 
     kind = FailureKind.CHALLENGE
+
+
+class UnsupportedScheme(IgnoreRequest):
+    """A request (or a redirect) to a URL the crawler never fetches: not http/https,
+    or a file outside its local portal's directory (see :mod:`govreports.schemes`)."""
+
+    kind = FailureKind.UNSUPPORTED_SCHEME
 
 
 def size_limit_exceeded(error: BaseException) -> bool:
@@ -87,6 +95,8 @@ def failure_reason(failure) -> tuple[int | None, FailureKind, str]:
         return None, error.kind, f"ignored: {error}"
     if failure.check(RobotsForbidden):
         return None, error.kind, "forbidden by robots.txt"
+    if failure.check(UnsupportedScheme):
+        return None, error.kind, str(error)
     if failure.check(IgnoreRequest):
         return None, FailureKind.IGNORED, f"ignored: {error}"
     return None, FailureKind.ERROR, f"{failure.type.__name__}: {error}"[:300]

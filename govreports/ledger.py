@@ -150,11 +150,19 @@ class CrawlLedger:
 
 
 class LedgerKeeper:
-    """A spider that keeps a :class:`CrawlLedger` (set up in its ``from_crawler``)."""
+    """A spider that keeps a :class:`CrawlLedger` (set up in its ``from_crawler``).
+
+    ``records_crawl`` is False while it only reads pages handed to it one at a time
+    (``scrapy parse``, ``scrapy shell --spider``): its ledger is then scratch, and
+    there is no crawl to record."""
 
     ledger: CrawlLedger
+    records_crawl: bool = True
 
 
 def ledger_of(spider: object) -> CrawlLedger | None:
-    """The crawl ledger of a spider, or None when the spider keeps none."""
-    return spider.ledger if isinstance(spider, LedgerKeeper) else None
+    """The ledger of the crawl a spider runs, or None when it runs none (a spider that
+    keeps no ledger, or one that only reads single pages)."""
+    if isinstance(spider, LedgerKeeper) and spider.records_crawl:
+        return spider.ledger
+    return None

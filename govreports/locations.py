@@ -47,6 +47,13 @@ def shipped_data() -> Traversable:
     )
 
 
+def inside(path: str | Path, root: str | Path) -> bool:
+    """Whether ``path`` lies in directory ``root`` once both are resolved (symlinks
+    followed, ``..`` removed): a path cannot climb out of ``root`` through either."""
+    real, real_root = os.path.realpath(path), os.path.realpath(root)
+    return os.path.commonpath([real, real_root]) == real_root
+
+
 def project_dir() -> Path:
     """The Scrapy project directory: where the nearest ``scrapy.cfg`` is, else the working directory."""
     # Imported here: reading the shipped data (regions, say) needs no Scrapy.

@@ -24,7 +24,8 @@ from govreports.items import (
     SeenItem,
     validate_report,
 )
-from govreports.ledger import CrawlLedger, ledger_of
+from govreports.ledger import CrawlLedger, LedgerKeeper, ledger_of
+from govreports.outcome import KIND_COUNTER_PREFIX
 from govreports.storage import ReportRecord, ReportStore
 from govreports.storage.locking import DatabaseUnavailable, LockPatience, write_patiently
 from govreports.storage.records import record_from_item
@@ -37,6 +38,10 @@ DATABASE_UNAVAILABLE = "database_unavailable"
 # Set (to the error) when the crawl could not store everything it found.
 STORAGE_ERROR_STAT = "govreports/storage_error"
 IMPATIENT = LockPatience(give_up_after=0)
+# Sent by SQLitePipeline once a crawl is wholly recorded (closing failures, removals and
+# the crawl_runs row written, the database closed), with ``run_id`` and ``database``:
+# whatever reports on the crawl reads it back from there (govreports.outcome).
+crawl_recorded = object()
 
 
 def storage_error(stats: StatsCollector) -> str | None:
@@ -126,8 +131,12 @@ class SQLitePipeline:
         spider = self.crawler.spider
         self.ledger = ledger_of(spider)
         if self.ledger is None:
-            logger.warning("%s keeps no crawl ledger (govreports.ledger.LedgerKeeper): this crawl is not "
-                           "stored in %s", type(spider).__name__, self.db_path)
+            if isinstance(spider, LedgerKeeper):  # reading single pages: scrapy parse, scrapy shell --spider
+                logger.info("%s reads single pages, no crawl: nothing is stored in %s",
+                            type(spider).__name__, self.db_path)
+            else:
+                logger.warning("%s keeps no crawl ledger (govreports.ledger.LedgerKeeper): this crawl is not "
+                               "stored in %s", type(spider).__name__, self.db_path)
             return
         run = self.ledger.run
         try:
@@ -165,6 +174,7 @@ class SQLitePipeline:
         elif isinstance(item, GoneItem):
             if await self._write_now(lambda: self.store.mark_gone(adapter["url"], adapter["reason"])):
                 self.crawler.stats.inc_value("govreports/reports_gone")
+                self.crawler.stats.inc_value(f"govreports/portal/{adapter['portal_id']}/removed")
         elif isinstance(item, ReportItem):
             self.pending.append(record_from_item(item))
         if len(self.pending) + len(self.seen) >= self.batch_size:
@@ -231,6 +241,7 @@ class SQLitePipeline:
             for failure in failures:
                 stats.inc_value("govreports/failures")
                 stats.inc_value(f"govreports/portal/{failure['portal_id']}/failures")
+                stats.inc_value(f"govreports/portal/{failure['portal_id']}/{KIND_COUNTER_PREFIX}{failure['kind']}")
         if self.seen:
             seen = self.seen[:]
             await self._write(lambda: self.store.mark_seen(seen, self.run_id), patient=patient)
@@ -271,11 +282,15 @@ class SQLitePipeline:
         if not self.unavailable:  # else close_spider made the last try
             await self._flush()
         async with self._writer:
-            await self._finish_run(reason)
+            recorded = await self._finish_run(reason)
+        database = str(self.store.path)
         self.store.close()
         self.store = None
+        if recorded:
+            self.crawler.signals.send_catch_log(crawl_recorded, run_id=self.run_id, database=database)
 
-    async def _finish_run(self, reason: str) -> None:
+    async def _finish_run(self, reason: str) -> bool:
+        """Record the crawl's end; whether its crawl_runs row was written."""
         # Reports of this crawl that could not be stored were not seen in the database:
         # nothing is concluded about removals then.
         complete = reason == "finished" and not self.unavailable
@@ -286,6 +301,8 @@ class SQLitePipeline:
                 for portal_id in self.ledger.complete_portals():
                     removed = await self._write(lambda: self.store.mark_unseen_removed(portal_id, self.run_id))
                     stats.inc_value("govreports/reports_removed", removed)
+                    if removed:
+                        stats.inc_value(f"govreports/portal/{portal_id}/removed", removed)
                 summaries = self.ledger.list_summaries()
                 await self._write(lambda: self._record_lists(summaries))
             counts = {
@@ -299,6 +316,7 @@ class SQLitePipeline:
             await self._write(lambda: self.store.finish_run(self.run_id, status, counts,
                                                             portal_summary(stats.get_stats())),
                               patient=patient)
+            return True
         except (DatabaseUnavailable, sqlite3.Error) as exc:
             if patient:
                 self._fail(f"cannot finish the crawl's record in {self.store.path}: {_problem(exc)}; "
@@ -306,6 +324,7 @@ class SQLitePipeline:
             else:
                 logger.warning("the crawl's record in crawl_runs stays 'running' (%s); the next crawl marks it "
                                "interrupted", _problem(exc))
+            return False
 
     def _record_lists(self, summaries) -> None:
         for summary in summaries:

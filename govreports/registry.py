@@ -14,20 +14,36 @@ Columns (all text; only the first seven are required):
 ``obey_robots``   optional, 1 (default) or 0 to ignore robots.txt for this portal …
 ``robots_note``   … with the reason, which is required when ``obey_robots`` is 0
 
-URLs that are not absolute (no scheme) are paths relative to the registry file, read
-as local files: that is how the offline demo portal is registered.
+URLs are ``http://`` or ``https://`` addresses.  A portal kept as files (the offline
+demo) names its pages ``local:<path>``, the path relative to the registry file's
+directory, in a folder of its own below it (``local:demo/index.html``); such a portal
+is read through ``file:`` URLs, and only inside its own directory
+(:attr:`Portal.local_root`, see :mod:`govreports.schemes`).  A URL without a scheme, or
+with any other, is an error naming the line: ``www.x.gov.cn/`` never silently becomes
+a local path.
+
+The file may be UTF-8 (with or without a BOM, as Excel's "CSV UTF-8" saves it) or
+GB18030/GBK (what Excel on Chinese Windows saves as plain "CSV").
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
+import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from w3lib.url import file_uri_to_path
+
 from govreports.flags import parse_flag
+from govreports.locations import inside
 from govreports.platforms import platform_name
 
+LOCAL = "local:"  # a page of a portal kept as files beside the registry
+WEB_SCHEMES = ("http", "https")
 REQUIRED_COLUMNS = (
     "region_code",
     "region_name",
@@ -56,6 +72,9 @@ class Portal:
     obey_robots: bool = True
     robots_note: str = ""
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    # The directory of a portal registered as local files (``local:`` URLs), the only
+    # one its ``file:`` requests may read; empty for a portal on the web.
+    local_root: str = ""
 
     @property
     def is_demo(self) -> bool:
@@ -63,8 +82,8 @@ class Portal:
 
     @property
     def is_local(self) -> bool:
-        """Registered as local files (``file://``), like the demo portal."""
-        return all(u.startswith("file:") for u in (self.home_url, *self.list_urls) if u)
+        """Registered as local files (``local:``), like the demo portal."""
+        return bool(self.local_root)
 
     def as_row(self) -> dict[str, object]:
         """The row stored in the ``portals`` table."""
@@ -82,11 +101,50 @@ class Portal:
         }
 
 
-def _resolve_url(value: str, base_dir: Path) -> str:
+def _registry_url(value: str, base_dir: Path, *, column: str, line: int) -> str:
+    """A registry URL checked: an http(s) address with a host, or ``local:<path>``
+    (returned as the ``file:`` URI of that path beside the registry)."""
     value = value.strip()
-    if not value or urlsplit(value).scheme:
+    if not value:
         return value
-    return (base_dir / value).resolve().as_uri()
+    if value.lower().startswith(LOCAL):
+        relative = value[len(LOCAL):].lstrip()
+        path = Path(os.path.normpath(base_dir.resolve() / relative))
+        return path.as_uri()
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        raise RegistryError(f"line {line}: {column} {value!r} is not a valid URL") from None
+    scheme = parts.scheme.lower()
+    if scheme in WEB_SCHEMES and host:
+        return value
+    if not scheme or (scheme not in WEB_SCHEMES and "." in scheme):  # www.x.gov.cn:8080/…
+        hint = f"https://{value}" if "." in value.split("/", 1)[0] else f"{LOCAL}{value}"
+        raise RegistryError(f"line {line}: {column} {value!r} has no scheme; write the full address "
+                            f"(did you mean {hint!r}?); pages kept as files beside the registry are "
+                            f"written {LOCAL}<path>")
+    if scheme in WEB_SCHEMES:
+        raise RegistryError(f"line {line}: {column} {value!r} has no host")
+    raise RegistryError(f"line {line}: {column} {value!r}: only http:// and https:// addresses are "
+                        f"crawled (files beside the registry: {LOCAL}<path>), not {scheme}:")
+
+
+def _local_root(urls: list[str], base_dir: Path, line: int) -> str:
+    """The directory of a portal registered with ``local:`` URLs: the deepest one holding
+    all its pages, which must be a folder of its own below the registry's directory."""
+    local = [u for u in urls if u.startswith("file:")]
+    if not local:
+        return ""
+    if len(local) != len(urls):
+        raise RegistryError(f"line {line}: a portal's URLs are either all {LOCAL} paths or all web addresses")
+    base = os.path.realpath(base_dir)
+    folders = [os.path.dirname(file_uri_to_path(u)) for u in local]
+    root = os.path.commonpath(folders)
+    if not (inside(root, base) and os.path.realpath(root) != base):
+        raise RegistryError(f"line {line}: {LOCAL} pages must lie in a folder of their own below the "
+                            f"registry's directory {base} (e.g. {LOCAL}demo/index.html)")
+    return root
 
 
 def _flag(value: str, *, default: bool, column: str, line: int) -> bool:
@@ -109,10 +167,11 @@ def portal_from_row(row: dict[str, str], *, base_dir: Path, line: int = 0) -> Po
     region_code = row["region_code"]
     if not region_code:
         raise RegistryError(f"line {line}: region_code is empty")
-    home_url = _resolve_url(row["home_url"], base_dir)
-    list_urls = tuple(_resolve_url(u, base_dir) for u in row["list_urls"].split())
+    home_url = _registry_url(row["home_url"], base_dir, column="home_url", line=line)
+    list_urls = tuple(_registry_url(u, base_dir, column="list_urls", line=line) for u in row["list_urls"].split())
     if not home_url and not list_urls:
         raise RegistryError(f"line {line}: a portal needs a home_url or list_urls")
+    local_root = _local_root([u for u in (home_url, *list_urls) if u], base_dir, line)
     try:
         platform = platform_name(row["platform"])
     except ValueError as exc:
@@ -135,6 +194,7 @@ def portal_from_row(row: dict[str, str], *, base_dir: Path, line: int = 0) -> Po
         obey_robots=obey_robots,
         robots_note=robots_note,
         extra={k: v for k, v in row.items() if k not in known},
+        local_root=local_root,
     )
 
 
@@ -143,15 +203,15 @@ def load_portals(path: str | Path) -> list[Portal]:
     path = Path(path)
     if not path.is_file():
         raise RegistryError(f"portal registry not found: {path}")
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise RegistryError(f"{path}: missing column(s) {', '.join(missing)}")
-        portals = [
-            portal_from_row(row, base_dir=path.parent, line=n)
-            for n, row in enumerate(reader, start=2)
-        ]
+    reader = csv.DictReader(io.StringIO(registry_text(path), newline=""))
+    fieldnames = [(name or "").strip() for name in reader.fieldnames or []]
+    reader.fieldnames = fieldnames
+    missing = [c for c in REQUIRED_COLUMNS if c not in fieldnames]
+    if missing:
+        found = {c: difflib.get_close_matches(c, fieldnames, n=1) for c in missing}
+        hints = [f"{c} (is {near[0]!r} meant?)" if near else c for c, near in found.items()]
+        raise RegistryError(f"{path}: missing column(s) {', '.join(hints)}")
+    portals = [portal_from_row(row, base_dir=path.parent, line=n) for n, row in enumerate(reader, start=2)]
     seen: dict[str, Portal] = {}
     for portal in portals:
         if portal.portal_id in seen:
@@ -161,6 +221,21 @@ def load_portals(path: str | Path) -> list[Portal]:
             )
         seen[portal.portal_id] = portal
     return portals
+
+
+def registry_text(path: Path) -> str:
+    """The registry file decoded: UTF-8 (a BOM is dropped), else GB18030 (a superset of
+    GBK and GB2312, what Excel on Chinese Windows saves); anything else is an error."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise RegistryError(f"{path}: cannot read it as UTF-8 or GB18030 text; save it as CSV "
+                            "(\"CSV UTF-8\" in Excel)") from None
 
 
 class NoPortalsError(ValueError):

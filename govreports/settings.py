@@ -85,6 +85,9 @@ GOVREPORTS_CHALLENGE_BACKOFF = 90.0
 GOVREPORTS_CHALLENGE_RETRIES = 3
 
 DOWNLOADER_MIDDLEWARES = {
+    # First: only http/https (and a local portal's own files) are ever requested, and no
+    # redirect leads elsewhere (govreports.schemes).
+    "govreports.schemes.SchemeGuardMiddleware": 10,
     # Scrapy's lets the third and later first requests to a host past robots.txt.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "govreports.robots.RobotsTxtMiddleware": 100,
@@ -100,11 +103,17 @@ DOWNLOADER_MIDDLEWARES = {
     "govreports.middlewares.OfflineCookiesMiddleware": 700,
 }
 
-# Browser rendering only for requests that ask for it (meta "playwright"); Debian's
-# Chromium, because Playwright cannot download its own browser on a closed network.
+# Browser rendering only for requests that ask for it (meta "playwright"), Playwright
+# started only when one first does; Debian's Chromium, because Playwright cannot
+# download its own browser on a closed network.  file: stays for the local demo portal
+# (govreports.schemes allows it only inside that portal's directory); data:, ftp: and
+# s3: are never fetched.
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "govreports.download_handlers.LazyPlaywrightDownloadHandler",
+    "https": "govreports.download_handlers.LazyPlaywrightDownloadHandler",
+    "data": None,
+    "ftp": None,
+    "s3": None,
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {

@@ -38,6 +38,8 @@ Routes (each answers the way the real CMS does, including its failures):
     (``server.bulk_reports`` reports, ``server.bulk_per_page`` per list page), each report
     page delayed by ``server.bulk_delay`` seconds: long enough to kill a crawl.
 ``/session/``                               the guizhou_hc site behind a session cookie.
+``/hostile/``                               a list, a meta refresh, a redirect and attachment
+    links pointing at local files (``file:``) and ``data:`` URLs (see :func:`hostile_links`).
 """
 from __future__ import annotations
 
@@ -733,6 +735,60 @@ def session_portal(handler) -> None:
     handler.serve_file("/guizhou_hc" + path, headers={"Set-Cookie": f"JSESSIONID={session}; Path=/; HttpOnly"})
 
 
+# ---------------------------------------------------------------------------------
+# A hostile portal: /hostile/… — a list whose report links, refresh, redirect and
+# attachment links point at local files (a real report page and a real PDF of this
+# repository, /etc/passwd) and data: URLs.  Followed, they would store a local page as a
+# report and copy local files into files/; the crawler must request none of them.
+# ---------------------------------------------------------------------------------
+LOCAL_REPORT = FAULT_REPORT  # a real report page on this machine
+LOCAL_PDF = REPO / "tests" / "fixtures" / "attachments" / "split-table.pdf"
+HOSTILE_REPORT_INDEX_NO = "009386521/2020-00777"
+
+
+def _data_url(content_type: str, data: bytes) -> str:
+    import base64
+    return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def hostile_links() -> dict[str, str]:
+    """What each hostile link of the list points at, by list title."""
+    return {
+        "汇川区人民政府2018年政府信息公开工作年度报告": LOCAL_REPORT.as_uri(),
+        "汇川区人民政府2017年政府信息公开工作年度报告": "file:///etc/passwd",
+        "汇川区人民政府2016年政府信息公开工作年度报告": _data_url("text/html;charset=utf-8", LOCAL_REPORT.read_bytes()),
+        "汇川区人民政府2015年政府信息公开工作年度报告": "refresh.html",
+        "汇川区人民政府2014年政府信息公开工作年度报告": "redirect.html",
+        "汇川区人民政府2013年政府信息公开工作年度报告": "report.html",
+    }
+
+
+def hostile_attachment_links() -> dict[str, str]:
+    """The attachment links of /hostile/report.html, by link text."""
+    return {"统计表.pdf": LOCAL_PDF.as_uri(), "附件.pdf": "file:///etc/passwd",
+            "附件2.pdf": _data_url("application/pdf", LOCAL_PDF.read_bytes())}
+
+
+def hostile_portal(handler) -> None:
+    name = urlsplit(handler.path).path[len("/hostile/"):]
+    if name in ("", "index.html"):
+        items = "\n".join(f'<li><a href="{href}" title="{title}">{title}</a><span>2020-03-{20 - i:02d}</span></li>'
+                          for i, (title, href) in enumerate(hostile_links().items()))
+        page = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开年报</title></head>
+<body><ul class="list">{items}</ul><script>createPageHTML(1, 0, "index", "html");</script></body></html>"""
+        return handler.send(200, page.encode("utf-8"))
+    if name == "refresh.html":
+        page = f'<html><head><meta http-equiv="refresh" content="0;url={LOCAL_REPORT.as_uri()}"></head><body></body></html>'
+        return handler.send(200, page.encode("utf-8"))
+    if name == "redirect.html":
+        return handler.send(302, b"", headers={"Location": LOCAL_REPORT.as_uri()})
+    if name == "report.html":
+        links = "".join(f'<p><a href="{href}">{text}</a></p>' for text, href in hostile_attachment_links().items())
+        html = FAULT_REPORT.read_text(encoding="utf-8").replace("009386521/2020-00018", HOSTILE_REPORT_INDEX_NO)
+        return handler.send(200, html.replace("</body>", f'<div class="appendix">{links}</div></body>').encode("utf-8"))
+    return handler.send(404, b"not found")
+
+
 # Path prefix -> handler; the first match answers (GET and POST alike).
 ROUTES: list[tuple[str, object]] = [
     ("/hanweb_zj/module/jpage/dataproxy.jsp", hanweb_dataproxy),
@@ -750,4 +806,5 @@ ROUTES: list[tuple[str, object]] = [
     ("/limits/files/", hostile_attachment),
     ("/bulk/", bulk_portal),
     ("/session/", session_portal),
+    ("/hostile/", hostile_portal),
 ]

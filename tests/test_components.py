@@ -1,10 +1,12 @@
-"""The crawl's other components, in process: the end-of-crawl summary extension and
-the attachment pipeline, built by ``from_crawler`` from the project's settings."""
+"""The crawl's other components, in process: the end-of-crawl summary extension (with
+the SQLite pipeline it follows) and the attachment pipeline, built by ``from_crawler``
+from the project's settings."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,40 +15,84 @@ from scrapy.exceptions import NotConfigured
 
 from govreports.attachment_pipeline import AttachmentPipeline
 from govreports.extensions import CrawlSummary
+from govreports.failures import FailureKind
 from govreports.items import FetchFailureItem, ReportItem
 from govreports.parsing.model import Link, ParsedReport
 from govreports.pipelines import SQLitePipeline
 from tests.conftest import project_crawler
 from tests.harness import REPO
+from tests.inprocess import make_spider, portal_row
 
 STATISTICS_XLSX = REPO / "tests" / "fixtures" / "attachments" / "statistics.xlsx"
 
 
 # --- the end-of-crawl summary ------------------------------------------------------------
-def closed_crawl(capsys, stats: dict, **settings) -> str:
-    """What the summary prints when a crawl with these stats closes."""
-    crawler = project_crawler(**settings)
-    crawler.stats.open_spider()
-    for name, value in stats.items():
-        crawler.stats.set_value(name, value)
-    CrawlSummary.from_crawler(crawler)
-    crawler.signals.send_catch_log(signals.spider_closed, spider=crawler.spider, reason="finished")
+def recorded_crawl(capsys, tmp_path, items=(), reason="finished") -> str:
+    """What the summary prints when a crawl of a portal whose home page led nowhere
+    (a failure only known when the crawl closes) is recorded by the SQLite pipeline."""
+    spider = make_spider(tmp_path, [portal_row("home_only", home="index.html")], region="home_only")
+    spider.ledger.discovery_started("home_only")
+    crawler = spider.crawler
+    CrawlSummary.from_crawler(crawler)  # connected first, as Scrapy builds extensions before pipelines
+    pipeline = SQLitePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    for item in items:
+        pipeline.process_item(item)
+    crawler.signals.send_catch_log(signals.spider_closed, spider=spider, reason=reason)
     return capsys.readouterr().out
 
 
-def test_summary_counts_reports_and_portals(capsys):
-    out = closed_crawl(capsys, {
-        "govreports/reports_new": 2, "govreports/reports_updated": 1, "govreports/reports_unchanged": 4,
-        "govreports/failures": 3, "govreports/db": "/tmp/g.db",
-        "govreports/portal/guizhou_hc/reports": 7, "govreports/portal/guizhou_hc/list_pages": 2,
-        "govreports/portal/guizhou_hc/known_skipped": 5})
+def test_summary_is_printed_after_the_pipeline_recorded_everything(capsys, tmp_path):
+    failure = FetchFailureItem(portal_id="home_only", url="http://portals.test/home_only/x.html", reason="HTTP 404",
+                               kind=FailureKind.HTTP_ERROR)
+    out = recorded_crawl(capsys, tmp_path, [failure])
+    # the 404 and the closing failure (discovery found no column) are both counted
     assert out.splitlines() == [
-        "govreports: crawl finished: 2 new, 1 updated, 4 unchanged reports; 5 known and skipped, "
-        "0 not modified, 0 gone; 3 failures",
-        "  guizhou_hc: list pages: 2, report pages: 0, reports: 7, known skipped: 5, not modified: 0, "
-        "non reports: 0, failures: 0",
-        "  database: /tmp/g.db",
+        "govreports: crawl finished: 0 new, 0 updated, 0 unchanged reports; 0 known and skipped, "
+        "0 not modified, 0 gone; 2 failures",
+        "  home_only: list pages: 0, report pages: 0, reports: 0, known skipped: 0, not modified: 0, "
+        "non reports: 0, failures: 2",
+        f"  database: {tmp_path / 'inprocess.db'}",
     ]
+
+
+def test_summary_numbers_are_those_in_the_database(capsys, tmp_path):
+    recorded_crawl(capsys, tmp_path)
+    with sqlite3.connect(tmp_path / "inprocess.db") as conn:
+        rows = conn.execute("SELECT r.failures, (SELECT count(*) FROM fetch_failures f WHERE f.run_id = r.run_id) "
+                            "FROM crawl_runs r").fetchall()
+    assert rows == [(1, 1)]
+
+
+def test_outcome_of_a_crawl_where_everything_failed(capsys, tmp_path):
+    from govreports.outcome import nothing_stored_message, read_outcome
+
+    recorded_crawl(capsys, tmp_path)
+    with sqlite3.connect(tmp_path / "inprocess.db") as conn:
+        [(run_id,)] = conn.execute("SELECT run_id FROM crawl_runs").fetchall()
+    outcome = read_outcome(tmp_path / "inprocess.db", run_id)
+    assert (outcome.everything_failed, dict(outcome.failure_kinds)) == (True, {"discovery": 1})
+    assert nothing_stored_message(outcome).splitlines()[:2] == [
+        "govreports: nothing was stored: every request failed (discovery: 1).",
+        "  discovery: check the home page: it led to no report column; set list_urls in the registry"]
+
+
+def test_a_crawl_cut_short_is_not_called_a_failure(capsys, tmp_path):
+    from govreports.outcome import read_outcome
+
+    recorded_crawl(capsys, tmp_path, reason="shutdown")
+    with sqlite3.connect(tmp_path / "inprocess.db") as conn:
+        [(run_id,)] = conn.execute("SELECT run_id FROM crawl_runs").fetchall()
+    assert read_outcome(tmp_path / "inprocess.db", run_id).everything_failed is False
+
+
+def test_no_summary_without_a_recorded_crawl(capsys, tmp_path):
+    crawler = project_crawler(GOVREPORTS_DB=str(tmp_path / "g.db"))  # its spider keeps no ledger
+    CrawlSummary.from_crawler(crawler)
+    pipeline = SQLitePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    crawler.signals.send_catch_log(signals.spider_closed, spider=crawler.spider, reason="finished")
+    assert (capsys.readouterr().out, (tmp_path / "g.db").exists()) == ("", False)
 
 
 @pytest.mark.parametrize("value", ["0", "no", False])

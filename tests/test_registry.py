@@ -44,10 +44,11 @@ def test_shipped_registry_has_pingtan_trs_column():
     assert pingtan.platform == "trs"
 
 
-def test_relative_urls_resolve_to_local_files():
+def test_local_urls_resolve_to_local_files():
     demo = [p for p in load_portals(REPO / "data" / "portals.csv") if p.is_demo][0]
     assert demo.list_urls[0].startswith("file://")
     assert demo.list_urls[0].endswith("/data/demo/zwgk/xxgknb/index.html")
+    assert (demo.is_local, demo.local_root) == (True, str((REPO / "data" / "demo").resolve()))
 
 
 def test_list_urls_split_on_spaces(registry):
@@ -127,3 +128,78 @@ def test_render_js_auto_means_detect(tmp_path):
     row = rows()[:1]
     row[0]["render_js"] = "auto"
     assert load_portals(write_registry(tmp_path / "p.csv", row))[0].render_js is False
+
+
+# --- URLs: http(s) addresses, or local: files in a folder of their own -----------------------------
+def one_row(tmp_path, **values):
+    row = {**rows()[0], **values}
+    return load_portals(write_registry(tmp_path / "p.csv", [row]))
+
+
+@pytest.mark.parametrize("value, hint", [
+    ("www.zyhhg.gov.cn/", "did you mean 'https://www.zyhhg.gov.cn/'"),
+    ("www.zyhhg.gov.cn:8080/zwgk/", "did you mean 'https://www.zyhhg.gov.cn:8080/zwgk/'"),
+    ("demo/index.html", "did you mean 'local:demo/index.html'"),
+])
+def test_url_without_scheme_is_an_error_not_a_local_path(tmp_path, value, hint):
+    with pytest.raises(RegistryError, match=f"line 2: home_url '{value}' has no scheme") as error:
+        one_row(tmp_path, home_url=value)
+    assert hint in str(error.value)
+
+
+@pytest.mark.parametrize("value, message", [
+    ("ftp://ftp.zyhhg.gov.cn/", "only http:// and https:// addresses are crawled"),
+    ("file:///etc/", "only http:// and https:// addresses are crawled"),
+    ("data:text/html,x", "only http:// and https:// addresses are crawled"),
+    ("http:///zwgk/", "has no host"),
+])
+def test_url_of_another_scheme_is_an_error(tmp_path, value, message):
+    with pytest.raises(RegistryError, match=f"line 2: list_urls '{value}'.*{message}"):
+        one_row(tmp_path, list_urls=value)
+
+
+def test_local_portal_reads_its_own_folder(tmp_path):
+    [portal] = one_row(tmp_path, home_url="local:site/index.html", list_urls="local:site/zwgk/nb/index.html")
+    assert (portal.home_url, portal.list_urls, portal.local_root, portal.portal_id) == (
+        (tmp_path / "site" / "index.html").as_uri(), ((tmp_path / "site/zwgk/nb/index.html").as_uri(),),
+        str(tmp_path / "site"), "520302:local")
+
+
+@pytest.mark.parametrize("home_url", ["local:index.html", "local:../elsewhere/index.html", "local:/etc/index.html"])
+def test_local_pages_must_lie_in_a_folder_of_their_own_below_the_registry(tmp_path, home_url):
+    with pytest.raises(RegistryError, match="line 2: local: pages must lie in a folder of their own"):
+        one_row(tmp_path, home_url=home_url)
+
+
+def test_a_portal_is_local_or_on_the_web_not_both(tmp_path):
+    with pytest.raises(RegistryError, match="either all local: paths or all web addresses"):
+        one_row(tmp_path, home_url="local:site/index.html", list_urls="http://www.zyhhg.gov.cn/nb/")
+
+
+# --- encodings: what Excel saves --------------------------------------------------------------------
+def registry_bytes(encoding: str) -> bytes:
+    header = "region_code,region_name,portal_name,home_url,list_urls,platform,render_js\n"
+    body = "520302,红花岗区,遵义市红花岗区人民政府,http://www.zyhhg.gov.cn/,,auto,0\n"
+    return (header + body).encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_registry_saved_by_excel_is_read(tmp_path, encoding):
+    path = tmp_path / "p.csv"
+    path.write_bytes(registry_bytes(encoding))
+    [portal] = load_portals(path)
+    assert (portal.region_code, portal.region_name, portal.portal_name) == ("520302", "红花岗区", "遵义市红花岗区人民政府")
+
+
+def test_registry_in_another_encoding_is_a_clear_error(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_bytes(registry_bytes("utf-16"))
+    with pytest.raises(RegistryError, match="cannot read it as UTF-8 or GB18030"):
+        load_portals(path)
+
+
+def test_misspelt_column_is_named(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(registry_bytes("utf-8").decode().replace("list_urls", "list_url"), encoding="utf-8")
+    with pytest.raises(RegistryError, match="missing column.*list_urls \\(is 'list_url' meant\\?\\)"):
+        load_portals(path)

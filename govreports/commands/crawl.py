@@ -1,8 +1,17 @@
-"""``scrapy crawl``, checking ``-a region=…`` before anything starts.
+"""``scrapy crawl``, checking the portal spider's arguments before anything starts, and
+saying so when a crawl stored nothing because everything failed.
 
-An unknown or ambiguous region, a region with no registered portal, or a broken
-registry ends the command with a clear message (listing near matches) and exit
-status 2, instead of a traceback or a crawl that silently fetches nothing.
+Before the crawl: every ``-a`` argument (:mod:`govreports.arguments`: unknown names,
+bad dates, flags, numbers, platforms and start URLs), the registry, and the region
+(unknown, ambiguous, or without a registered portal; near matches listed).  A problem
+ends the command with one line on standard error and exit status 2, never a
+traceback, nothing fetched.
+
+After the crawl: a crawl that could not store what it found (its database stayed
+locked by another process, see :class:`govreports.pipelines.SQLitePipeline`) exits
+with status 1; so does a finished crawl that stored nothing and saw no known report,
+because every request failed, says which kinds of failure it met, what to check, and
+how to list them, and exits with status 1 (:mod:`govreports.outcome`).
 """
 
 from __future__ import annotations
@@ -11,39 +20,64 @@ import argparse
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.crawler import Crawler
 
+from govreports.arguments import ArgumentError, crawl_arguments
+from govreports.outcome import nothing_stored_message, read_outcome
 from govreports.pipelines import storage_error
 from govreports.regions import RegionError
 from govreports.registry import NoPortalsError, RegistryError, load_portals, select_portals
 
+SPIDER = "portal"  # the spider whose arguments are checked
+USAGE_ERROR = 2
+NOTHING_STORED = 1
+NOT_STORED = 1
+
 
 class Command(ScrapyCrawlCommand):
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        if args and args[0] == "portal":
-            spargs = opts.spargs or {}
-            region = spargs.get("region")
-            if not region and not spargs.get("start_url"):
-                print("say which portals to crawl: -a region=<name or code> (e.g. -a region=demo) "
-                      "or -a start_url=<URL>", file=sys.stderr)
-                self.exitcode = 2
-                return
-            if region and not spargs.get("start_url"):
-                try:
-                    select_portals(region, load_portals(self.settings.get("PORTALS_FILE")))
-                except (RegionError, NoPortalsError, RegistryError) as exc:
-                    print(f"cannot crawl region {region!r}: {exc}", file=sys.stderr)
-                    self.exitcode = 2
-                    return
-        super().run(args, opts)
-        self._exit_status_of_storage()
+    crawler: Crawler | None = None
 
-    # A crawl that could not store what it found (its database stayed locked by another
-    # process, see govreports.pipelines.SQLitePipeline) exits with status 1.
-    def _create_crawler(self, spidercls):
-        self.crawler = super()._create_crawler(spidercls)
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        # Here, before Scrapy starts (and logs) anything: the message is the only output.
+        super().process_options(args, opts)
+        if args and args[0] == SPIDER:
+            problem = self.argument_problem(opts.spargs or {})
+            if problem:
+                print(f"scrapy crawl {SPIDER}: {problem}", file=sys.stderr)
+                sys.exit(USAGE_ERROR)
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().run(args, opts)
+        if self.exitcode == 0 and self.crawler is not None:
+            if storage_error(self.crawler.stats):
+                self.exitcode = NOT_STORED  # the pipeline has said why
+            else:
+                self.check_outcome(self.crawler)
+
+    def argument_problem(self, spargs: dict[str, str]) -> str | None:
+        """What is wrong with the arguments, the registry or the region, or None."""
+        try:
+            arguments = crawl_arguments(spargs)
+        except ArgumentError as exc:
+            return str(exc)
+        if arguments.region and not arguments.start_url:
+            registry = self.settings.get("PORTALS_FILE")
+            try:
+                select_portals(arguments.region, load_portals(registry))
+            except RegistryError as exc:
+                return f"the portal registry {registry} is not usable: {exc}"
+            except (RegionError, NoPortalsError) as exc:
+                return f"cannot crawl region {arguments.region!r}: {exc}"
+        return None
+
+    def _create_crawler(self, spname):  # Scrapy's, keeping the crawler to read its outcome
+        self.crawler = super()._create_crawler(spname)
         return self.crawler
 
-    def _exit_status_of_storage(self) -> None:
-        crawler = getattr(self, "crawler", None)
-        if self.exitcode == 0 and crawler is not None and storage_error(crawler.stats):
-            self.exitcode = 1
+    def check_outcome(self, crawler: Crawler) -> None:
+        stats = crawler.stats
+        run_id, database = stats.get_value("govreports/run_id"), stats.get_value("govreports/db")
+        outcome = read_outcome(database, run_id) if run_id and database else None
+        if outcome is not None and outcome.everything_failed:
+            print(nothing_stored_message(outcome), file=sys.stderr)
+            self.exitcode = NOTHING_STORED

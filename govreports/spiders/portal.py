@@ -7,6 +7,7 @@
     scrapy crawl portal -a region=贵州省           # every registered portal under a province
     scrapy crawl portal -a region=demo            # the embedded offline demo portal
     scrapy crawl portal -a start_url=URL          # one ad-hoc list or report page
+    scrapy parse --spider portal -c parse_report URL   # what the spider makes of one page (no crawl)
 
 Recrawls are incremental (see :mod:`govreports.incremental`): known report pages are
 skipped (revalidated with a conditional GET every ``revalidate_days``), lists stop
@@ -35,8 +36,8 @@ from scrapy.http import Response, TextResponse
 
 from govreports.discovery import discovery_links, sublist_links
 from govreports.identity import canonical_url
-from govreports.flags import parse_flag
-from govreports.incremental import RecrawlPolicy, paging_decision
+from govreports.arguments import crawl_arguments
+from govreports.incremental import paging_decision
 from govreports.items import DiscoveredColumnItem, FetchFailureItem, GoneItem, ReportItem, SeenItem
 from govreports.browser import browser_meta
 from govreports.attachments.sniff import DOCUMENT_KINDS, sniff_type
@@ -45,10 +46,11 @@ from govreports.parsing.model import ParsedReport
 from govreports.parsing.report import parse_report_html
 from govreports.failures import FailureKind, failure_reason
 from govreports.parsing.titles import is_report_column, is_report_link
-from govreports.platforms import Page, get_platform, platform_name
+from govreports.platforms import Page, get_platform
 from govreports.platforms.jsshell import render_js_needed
 from govreports.registry import Portal, load_portals, select_portals
 from govreports.responses import page_text, validators
+from govreports.schemes import FetchPolicy, shown_url
 from govreports.storage import ReportStore
 from govreports.storage.store import CrawlState
 from govreports.verdicts import NON_REPORT_FAILURES, FetchedPage, Verdict, VerdictKind, page_verdict
@@ -88,50 +90,43 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         "METAREFRESH_ENABLED": False,
     }
 
-    def __init__(
-        self,
-        region: str | None = None,
-        start_url: str | None = None,
-        platform: str = "auto",
-        render_js: str = "0",
-        full: str = "0",
-        revalidate_days: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        grace_days: str | None = None,
-        **kwargs: Any,
-    ):
-        super().__init__(**kwargs)
-        if not region and not start_url:
-            raise ValueError("say which portals to crawl: -a region=<name or code> or -a start_url=<URL>")
-        self.region = region or ""
-        self.start_url = start_url or ""
-        self.platform_arg = platform_name(platform)
-        self.render_js_arg = parse_flag(render_js, name="render_js", default=False)
-        self.policy = RecrawlPolicy.from_args(full=full, revalidate_days=revalidate_days, since=since,
-                                              until=until, grace_days=grace_days)
-        self.crawl_args = {"region": self.region, "start_url": self.start_url, "platform": platform,
-                           "full": self.policy.full, "revalidate_days": self.policy.revalidate_days,
-                           "since": since or "", "until": until or "", "grace_days": self.policy.grace_days}
+    def __init__(self, **kwargs: Any):
+        """Spider arguments (``-a name=value``) as :mod:`govreports.arguments` reads
+        them; a bad one raises :class:`~govreports.arguments.ArgumentError`.  Without
+        ``region`` and ``start_url`` the spider crawls nothing: it reads the pages it
+        is handed (``scrapy parse --spider portal -c parse_report <url>``), each as a
+        page of an ad-hoc portal of its host, and records no crawl."""
+        args = crawl_arguments(kwargs, require_target=False)
+        super().__init__(**{name: value for name, value in kwargs.items() if name.startswith("_")})
+        self.region = args.region
+        self.start_url = args.start_url
+        self.platform_arg = args.platform
+        self.render_js_arg = args.render_js
+        self.policy = args.policy
+        self.crawl_args = args.as_record()
+        self.records_crawl = args.has_target
         self.portal_by_id: dict[str, Portal] = {}
+        self.fetch_policy = FetchPolicy()
         self.recrawl_state = CrawlState()
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        portals = spider.select_portals(settings.get("PORTALS_FILE"))
+        portals = spider.select_portals(settings.get("PORTALS_FILE")) if spider.records_crawl else []
         spider.portal_by_id = {p.portal_id: p for p in portals}
         spider.ledger = CrawlLedger(CrawlRun(region=spider.region, args=spider.crawl_args, portals=tuple(portals),
                                              windowed=bool(spider.policy.since or spider.policy.until)))
+        spider.fetch_policy = FetchPolicy.of_portals(portals)
         spider.max_list_pages = settings.getint("GOVREPORTS_MAX_LIST_PAGES")
         spider.discovery_budget = required_int(settings, "GOVREPORTS_DISCOVERY_BUDGET")
         spider.discovery_max_depth = required_int(settings, "GOVREPORTS_DISCOVERY_MAX_DEPTH")
-        store = ReportStore(settings.get("GOVREPORTS_DB"))
-        try:
-            spider.recrawl_state = store.crawl_state(list(spider.portal_by_id))
-        finally:
-            store.close()
+        if spider.records_crawl:  # reading single pages never touches the database
+            store = ReportStore(settings.get("GOVREPORTS_DB"))
+            try:
+                spider.recrawl_state = store.crawl_state(list(spider.portal_by_id))
+            finally:
+                store.close()
         return spider
 
     @property
@@ -142,6 +137,16 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         if self.start_url:
             return [self.adhoc_portal(self.start_url)]
         return select_portals(self.region, load_portals(portals_file))
+
+    def portal_of(self, response: Response) -> Portal:
+        """The portal a response belongs to (its request's ``portal_id``); a page handed
+        to a spider that reads single pages belongs to an ad-hoc portal of its host."""
+        portal_id = response.meta.get("portal_id", "")
+        if portal_id in self.portal_by_id or self.records_crawl:
+            return self.portal_by_id[portal_id]
+        portal = self.adhoc_portal(response.url)
+        self.portal_by_id.setdefault(portal.portal_id, portal)
+        return self.portal_by_id[portal.portal_id]
 
     def adhoc_portal(self, url: str) -> Portal:
         host = urlsplit(url).hostname or "local"
@@ -170,8 +175,27 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
     def _count(self, portal_id: str, counter: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(f"govreports/portal/{portal_id}/{counter}", n)
 
+    def refused(self, portal: Portal, url: str, *, list_column: str | None = None, list_page: bool = False,
+                via: str = "") -> FetchFailureItem | None:
+        """The recorded failure of a URL the crawler never requests (see
+        :mod:`govreports.schemes`), or None when ``url`` may be requested.  A refused
+        list page (``list_page``; ``list_column`` its list, None for discovery) leaves
+        its portal not read to its end; ``via`` says where the URL came from."""
+        reason = self.fetch_policy.refusal(url, portal.portal_id)
+        if reason is None:
+            return None
+        if via:
+            reason = f"{reason} ({via})"
+        if list_page:
+            self.ledger.list_request_failed(portal.portal_id, list_column)
+        self.logger.warning("not requesting %s: %s", shown_url(url), reason)
+        return self.failure(portal, shown_url(url), FailureKind.UNSUPPORTED_SCHEME, reason)
+
     def list_request(self, portal: Portal, url: str, *, column: str, platform: str, method: str = "GET",
-                     formdata: tuple[tuple[str, str], ...] = (), first: bool = False) -> scrapy.Request:
+                     formdata: tuple[tuple[str, str], ...] = (),
+                     first: bool = False) -> scrapy.Request | FetchFailureItem:
+        if refused := self.refused(portal, url, list_column=column, list_page=True):
+            return refused
         # The registry's lists, the columns discovery finds and their sub-columns are
         # annual-report columns; an ad-hoc start_url list is judged by its page.
         meta = self._meta(portal, column=column, platform=platform, report_column=not self.start_url)
@@ -184,7 +208,9 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
 
     def report_request(self, portal: Portal, url: str, *, column: str, title: str = "",
-                       date: str | None = None, report_column: bool = False) -> scrapy.Request:
+                       date: str | None = None, report_column: bool = False) -> scrapy.Request | FetchFailureItem:
+        if refused := self.refused(portal, url):
+            return refused
         return scrapy.Request(
             url,
             callback=self.parse_report,
@@ -192,8 +218,11 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
             meta=self._meta(portal, column=column, list_title=title, list_date=date, report_column=report_column),
         )
 
-    def revalidation_request(self, portal: Portal, url: str, known, *, column: str) -> scrapy.Request:
+    def revalidation_request(self, portal: Portal, url: str, known, *,
+                             column: str) -> scrapy.Request | FetchFailureItem:
         """A conditional GET of a known report page: 304 when it has not changed."""
+        if refused := self.refused(portal, url):
+            return refused
         headers = {}
         if known.etag:
             headers["If-None-Match"] = known.etag
@@ -209,7 +238,11 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
                             handle_httpstatus_list=[304, 404, 410]),
         )
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
+    async def start(self) -> AsyncIterator[scrapy.Request | FetchFailureItem]:
+        if not self.records_crawl:
+            self.logger.error("nothing to crawl: say which portals, -a region=<name or code> (e.g. -a region=demo) "
+                              "or -a start_url=<URL>")
+            return
         for portal in self.portals:
             list_urls = portal.list_urls or tuple(self.recrawl_state.discovered.get(portal.portal_id, ()))
             if list_urls:
@@ -217,17 +250,19 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
                     yield self.list_request(portal, url, column=url, platform=portal.platform, first=True)
             elif portal.home_url:
                 self.ledger.discovery_started(portal.portal_id)
-                yield scrapy.Request(
-                    portal.home_url,
-                    callback=self.parse_home,
-                    errback=self.on_error,
-                    meta=self._meta(portal, depth_left=self.discovery_max_depth),
-                )
+                yield self.discovery_request(portal, portal.home_url, depth_left=self.discovery_max_depth)
+
+    def discovery_request(self, portal: Portal, url: str, *, depth_left: int) -> scrapy.Request | FetchFailureItem:
+        """A home or hub page on the way to the report column."""
+        if refused := self.refused(portal, url, list_page=True):
+            return refused
+        return scrapy.Request(url, callback=self.parse_home, errback=self.on_error,
+                              meta=self._meta(portal, depth_left=depth_left))
 
     # --- callbacks -----------------------------------------------------------------
     def parse_home(self, response: Response):
         """Walk from the home page towards the annual-report column(s)."""
-        portal = self.portal_by_id[response.meta["portal_id"]]
+        portal = self.portal_of(response)
         self.ledger.discovery_step(portal.portal_id)
         if not isinstance(response, TextResponse):
             return
@@ -235,10 +270,12 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         for column in links.columns:
             if is_report_link(column.title):
                 yield self.report_request(portal, column.url, column=response.url, title=column.title)
-            else:
+                continue
+            request = self.list_request(portal, column.url, column=column.url, platform=portal.platform)
+            if isinstance(request, scrapy.Request):  # a refused column is not remembered
                 self._count(portal.portal_id, "columns_discovered")
                 yield DiscoveredColumnItem(portal_id=portal.portal_id, list_url=column.url)
-                yield self.list_request(portal, column.url, column=column.url, platform=portal.platform)
+            yield request
         depth_left = response.meta.get("depth_left", 0) - 1
         if links.columns or depth_left <= 0:
             return
@@ -248,8 +285,7 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
                                     portal.portal_id)
                 return
             self.ledger.discovery_step(portal.portal_id)
-            yield response.follow(hub.url, callback=self.parse_home, errback=self.on_error,
-                                  meta=self._meta(portal, depth_left=depth_left))
+            yield self.discovery_request(portal, hub.url, depth_left=depth_left)
 
     def parse_start(self, response: Response):
         """An ad-hoc ``start_url``: a page whose own title names a report for a year is
@@ -262,8 +298,8 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         yield from self.parse_list(response)
 
     def parse_list(self, response: Response):
-        portal = self.portal_by_id[response.meta["portal_id"]]
-        column = response.meta["column"]
+        portal = self.portal_of(response)
+        column = response.meta.get("column", response.url)  # a page handed alone is its own list
         self._count(portal.portal_id, "list_pages")
         pages_read = self.ledger.list_page_read(portal.portal_id, column)
         if not isinstance(response, TextResponse):
@@ -337,7 +373,7 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
     def parse_report(self, response: Response, parsed: ParsedReport | None = None):
         """A page a list showed under a report title, or a known report revalidated:
         acts on its :func:`~govreports.verdicts.page_verdict`."""
-        portal = self.portal_by_id[response.meta["portal_id"]]
+        portal = self.portal_of(response)
         self._count(portal.portal_id, "report_pages")
         verdict = page_verdict(self.fetched_page(response), parsed)
         match verdict.kind:
@@ -350,8 +386,7 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
                 self._count(portal.portal_id, "gone")
                 yield GoneItem(portal_id=portal.portal_id, url=canonical_url(response.url), reason=verdict.detail)
             case VerdictKind.META_REFRESH:
-                yield response.follow(verdict.detail, callback=self.parse_report, errback=self.on_error,
-                                      meta=dict(response.meta))
+                yield self.refresh_request(portal, response, verdict.detail)
             case VerdictKind.JS_SHELL:
                 # The article is loaded by script: only a browser shows it.
                 self._count(portal.portal_id, "rendered_in_browser")
@@ -363,6 +398,12 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
                 yield self.report_item(portal, response, verdict.parsed, source_format="html")
             case VerdictKind.NOT_TEXT | VerdictKind.EMPTY | VerdictKind.DELETED | VerdictKind.NOT_A_REPORT:
                 yield self.not_a_report(portal, response, verdict)
+
+    def refresh_request(self, portal: Portal, response: Response, target: str) -> scrapy.Request | FetchFailureItem:
+        """The page a report page's meta refresh sends to, read as the report page."""
+        if refused := self.refused(portal, target, via=f"the meta refresh of {response.url}"):
+            return refused
+        return response.follow(target, callback=self.parse_report, errback=self.on_error, meta=dict(response.meta))
 
     @staticmethod
     def fetched_page(response: Response) -> FetchedPage:
