@@ -8,7 +8,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from govreports.flags import flag_setting
-from govreports.outcome import read_outcome, summary_lines
+from govreports.outcome import RunOutcome, read_outcome, summary_lines
 from govreports.pipelines import crawl_recorded
 
 logger = logging.getLogger(__name__)
@@ -19,7 +19,9 @@ class CrawlSummary:
     signal), the reports stored (new / updated / unchanged), the known ones seen again,
     those gone, the failures, per-portal list pages, report pages, reports found and
     failures, and the database path — read back from the database
-    (:mod:`govreports.outcome`), so closing failures and removals are counted.
+    (:mod:`govreports.outcome`), so closing failures and removals are counted.  When
+    the database could not take the crawl's record (it stayed locked), what was
+    committed, from the pipeline's counts.
 
     Off with ``GOVREPORTS_SUMMARY_ENABLED``; the numbers are in ``crawl_runs`` either
     way.  A crawl that records nothing (``scrapy parse``, ``scrapy shell``) prints none.
@@ -35,8 +37,8 @@ class CrawlSummary:
             raise NotConfigured("GOVREPORTS_SUMMARY_ENABLED is off")
         return cls(crawler)
 
-    def crawl_recorded(self, run_id: str, database: str) -> None:
-        outcome = read_outcome(database, run_id)
+    def crawl_recorded(self, run_id: str, database: str, outcome: RunOutcome | None = None) -> None:
+        outcome = outcome or read_outcome(database, run_id)
         if outcome is None:
             logger.error("crawl run %s is not in %s: no summary", run_id, database)
             return

@@ -25,7 +25,7 @@ from govreports.items import (
     validate_report,
 )
 from govreports.ledger import CrawlLedger, LedgerKeeper, ledger_of
-from govreports.outcome import KIND_COUNTER_PREFIX
+from govreports.outcome import KIND_COUNTER_PREFIX, RunOutcome
 from govreports.storage import ReportRecord, ReportStore
 from govreports.storage.locking import DatabaseUnavailable, LockPatience, write_patiently
 from govreports.storage.records import record_from_item
@@ -40,7 +40,9 @@ STORAGE_ERROR_STAT = "govreports/storage_error"
 IMPATIENT = LockPatience(give_up_after=0)
 # Sent by SQLitePipeline once a crawl is wholly recorded (closing failures, removals and
 # the crawl_runs row written, the database closed), with ``run_id`` and ``database``:
-# whatever reports on the crawl reads it back from there (govreports.outcome).
+# whatever reports on the crawl reads it back from there (govreports.outcome).  When
+# the database could not take the crawl's record (it stayed locked), ``outcome`` is
+# what was committed, from the pipeline's own counts.
 crawl_recorded = object()
 
 
@@ -286,8 +288,17 @@ class SQLitePipeline:
         database = str(self.store.path)
         self.store.close()
         self.store = None
-        if recorded:
-            self.crawler.signals.send_catch_log(crawl_recorded, run_id=self.run_id, database=database)
+        outcome = None if recorded else self._committed_outcome(database, reason)
+        self.crawler.signals.send_catch_log(crawl_recorded, run_id=self.run_id, database=database, outcome=outcome)
+
+    def _committed_outcome(self, database: str, reason: str) -> RunOutcome:
+        """What this crawl committed, from the stats (which count only committed writes)."""
+        stats = self.crawler.stats
+        return RunOutcome(
+            run_id=self.run_id, database=database, status=DATABASE_UNAVAILABLE if self.unavailable else reason,
+            new=stats.get_value("govreports/reports_new", 0), updated=stats.get_value("govreports/reports_updated", 0),
+            unchanged=stats.get_value("govreports/reports_unchanged", 0),
+            failures=stats.get_value("govreports/failures", 0), portals=portal_summary(stats.get_stats()))
 
     async def _finish_run(self, reason: str) -> bool:
         """Record the crawl's end; whether its crawl_runs row was written."""

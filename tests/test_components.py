@@ -10,7 +10,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from govreports.attachment_pipeline import AttachmentPipeline
@@ -35,10 +34,15 @@ def recorded_crawl(capsys, tmp_path, items=(), reason="finished") -> str:
     crawler = spider.crawler
     CrawlSummary.from_crawler(crawler)  # connected first, as Scrapy builds extensions before pipelines
     pipeline = SQLitePipeline.from_crawler(crawler)
-    pipeline.open_spider()
-    for item in items:
-        pipeline.process_item(item)
-    crawler.signals.send_catch_log(signals.spider_closed, spider=spider, reason=reason)
+
+    async def crawl():  # as Scrapy drives the pipeline: open, items, close, spider_closed
+        await pipeline.open_spider()
+        for item in items:
+            await pipeline.process_item(item)
+        await pipeline.close_spider()
+        await pipeline.spider_closed(reason)
+
+    asyncio.run(crawl())
     return capsys.readouterr().out
 
 
@@ -90,8 +94,13 @@ def test_no_summary_without_a_recorded_crawl(capsys, tmp_path):
     crawler = project_crawler(GOVREPORTS_DB=str(tmp_path / "g.db"))  # its spider keeps no ledger
     CrawlSummary.from_crawler(crawler)
     pipeline = SQLitePipeline.from_crawler(crawler)
-    pipeline.open_spider()
-    crawler.signals.send_catch_log(signals.spider_closed, spider=crawler.spider, reason="finished")
+
+    async def crawl():
+        await pipeline.open_spider()
+        await pipeline.close_spider()
+        await pipeline.spider_closed("finished")
+
+    asyncio.run(crawl())
     assert (capsys.readouterr().out, (tmp_path / "g.db").exists()) == ("", False)
 
 
