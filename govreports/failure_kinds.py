@@ -34,6 +34,8 @@ class FailureKind(StrEnum):
     DELETED_PAGE = "deleted_page"  # a 200 page saying the report was deleted
     INVALID_REPORT = "invalid_report"  # parsed, but failed the report schema
     DISCOVERY = "discovery"  # the home page led to no report column
+    UNREADABLE = "unreadable"  # a damaged file, or text that cannot be decoded (scrapy import)
+    NEEDS_OCR = "needs_ocr"  # an image-only or garbled PDF, and OCR is off (scrapy import)
     ERROR = "error"  # anything else (the reason says what)
 
 
