@@ -57,7 +57,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TextIO
 from urllib.parse import quote, unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -83,6 +82,7 @@ from govreports.verdicts import NON_REPORT_FAILURES, FetchedPage, VerdictKind, f
 
 IMPORT_PORTAL = "import"
 HEAD_BYTES = 8192  # what is read of a file to tell a page from a document
+DOCUMENT_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 # A text whose decoding replaced more than this share of characters was not text.
 MAX_REPLACED_SHARE = 0.01
@@ -162,7 +162,9 @@ def page_or_document(head: bytes, name: str) -> str:
     """``page`` (HTML), ``text`` (a text copy), ``document`` (PDF/Word/Excel/zip …) or
     ``binary`` (anything else: an image, a program …), from a file's first bytes."""
     kind = sniff_type(head, name)
-    if kind in DOCUMENT_KINDS or head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+    # Zip and OLE2 files (DOC, XLS, WPS …) say what they hold only further on: the
+    # extractor, which reads the whole file, tells them apart.
+    if kind in DOCUMENT_KINDS or head.startswith(DOCUMENT_MAGIC):
         return "document"
     if kind == "html" or name.lower().endswith(PAGE_SUFFIXES):
         return "page"
