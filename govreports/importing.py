@@ -497,8 +497,8 @@ class Importer:
 
     def _document(self, outcome: FileOutcome, shown: str, url: str, data: bytes, kept: Path,
                   extraction: Extraction, parsed_text: ParsedReport | None, content_key: str) -> FileOutcome:
-        """A document that is the report itself: the crawl's file report, with what
-        its text says filled in where no list title said it."""
+        """A document that is the report itself: the crawl's file report (titled by
+        the file's name when that names a report), then what its text says."""
         outcome.shown = shown
         name = url.rstrip("/").rsplit("/", 1)[-1]
         named = title_named_by(unquote(name))
@@ -567,11 +567,15 @@ def title_named_by(file_name: str) -> str:
 
 def _fill_from_text(report: ParsedReport, text: ParsedReport) -> None:
     """A file report knows only what a list said of it (here: what its file name
-    says, if anything); the file's own text says more: its title and year win over the
-    name's, and its metadata block (索引号, dates), which the merge leaves to the page,
-    is the report's."""
-    report.title = text.title or report.title
-    report.report_year = text.report_year or report.report_year
+    says, if anything); the file's own text says more.  When the text reads as a
+    report, its title and year win over the name's; its metadata block (索引号, dates),
+    which the merge leaves to the page, is the report's either way."""
+    if text.is_report:
+        report.title = text.title or report.title
+        report.report_year = text.report_year or report.report_year
+    else:  # a name that names a report, on a file whose text does not read as one
+        report.title = report.title or text.title
+        report.report_year = report.report_year or text.report_year
     report.metadata = {**text.metadata, **{k: v for k, v in report.metadata.items() if v}}
     report.metadata_original = report.metadata_original or text.metadata_original
     report.publisher = report.publisher or text.publisher

@@ -244,6 +244,15 @@ def test_a_url_identifies_a_copy_as_the_crawl_would(tmp_path):
     assert db.rows("SELECT identity, url FROM reports") == [("ix:zyhc.gov.cn:009386521/2024-00031", url)]
 
 
+def test_two_copies_of_a_file_are_one_report(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(HC_REPORT, tmp_path / folder / "copy.html")
+    lines, db = run_import(tmp_path, [tmp_path / "a", tmp_path / "b"])
+    assert db.rows("SELECT count(*) FROM reports") == [(1,)] and db.rows("SELECT count(*) FROM report_urls") == [(2,)]
+    assert lines[1].endswith(f"(the same report as {tmp_path / 'a' / 'copy.html'})")
+
+
 def test_a_file_over_the_size_cap_is_recorded_too_large(tmp_path):
     lines, db = run_import(tmp_path, [FIXTURES / "split-table.pdf"], max_size=1000)
     assert db.rows("SELECT kind, url FROM fetch_failures") == [
