@@ -33,11 +33,13 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 
 from govreports.attachments.sniff import safe_filename, sniff_type
+from govreports.attachments.extract import Extraction
 from govreports.attachments.worker import ExtractionWorkers
 from govreports.failures import FailureKind, size_limit_exceeded
 from govreports.flags import flag_setting
 from govreports.items import ReportItem
 from govreports.parsing.merge import merge_attachment
+from govreports.parsing.model import ParsedReport
 from govreports.parsing.report import parse_report_text
 from govreports.schemes import FetchPolicy
 from govreports.storage.store import now_iso
@@ -50,6 +52,88 @@ MAX_ATTACHMENTS_PER_REPORT = 10
 def display_name(url: str) -> str:
     """The file name part of an attachment URL, for people only (labels, logs)."""
     return unquote(urlsplit(url).path.rsplit("/", 1)[-1]) or "attachment"
+
+
+class AttachmentFiles:
+    """The part of the pipeline that needs no downloader: keep a file under its content
+    hash, extract it in a worker process under the limits, parse its text and merge it
+    into the report.  ``scrapy import`` reads local files through the same object, so an
+    imported file and a crawled one become the same report.
+
+    ``files_dir``: where files are kept; ``extractor``: the worker processes; ``ocr``:
+    OCR image-only PDFs.
+    """
+
+    def __init__(self, files_dir: str | Path, extractor: ExtractionWorkers, ocr: bool = False):
+        self.files_dir = Path(files_dir)
+        self.extractor = extractor
+        self.ocr = ocr
+
+    @classmethod
+    def from_settings(cls, settings) -> "AttachmentFiles":
+        """``GOVREPORTS_FILES_DIR`` (empty: ``files`` beside ``GOVREPORTS_DB``), ``GOVREPORTS_OCR``
+        and the extraction limits (see :class:`~govreports.attachments.worker.ExtractionWorkers`)."""
+        files_dir = settings.get("GOVREPORTS_FILES_DIR") or Path(settings.get("GOVREPORTS_DB")).parent / "files"
+        return cls(files_dir, ExtractionWorkers.from_settings(settings), flag_setting(settings, "GOVREPORTS_OCR"))
+
+    async def extract(self, body: bytes, name: str) -> tuple[Path, Extraction]:
+        """Keep ``body`` and extract it (in a worker process under the limits)."""
+        kind = sniff_type(body, name)
+        path = self.save(body, kind)
+        # In a separate process under limits: a hostile file costs at most that.
+        extraction = await self.extractor.extract(path, filename=name, ocr=self.ocr, kind=kind)
+        extraction.kind = extraction.kind or kind
+        return path, extraction
+
+    async def read(self, item: ReportItem, url: str, body: bytes, row: dict) -> dict:
+        """The attachment ``url`` of ``item`` with its bytes: kept, extracted and merged
+        into ``item``; returns its ``attachments`` row (``row`` plus what was found)."""
+        name = display_name(url)
+        path, extraction = await self.extract(body, name)
+        return self.merge(item, url, body, path, extraction, row)
+
+    @staticmethod
+    def merge(item: ReportItem, url: str, body: bytes, path: Path, extraction: Extraction, row: dict,
+              parsed_text: ParsedReport | None = None) -> dict:
+        """Merge an extracted attachment into ``item`` (the richer source wins); its
+        ``attachments`` row.  ``parsed_text``: the extraction's text already parsed the
+        way :func:`parse_attachment_text` does."""
+        row |= {"sha256": hashlib.sha256(body).hexdigest(), "size": len(body), "type": extraction.kind,
+                "pages": extraction.pages, "path": str(path), "status": extraction.status,
+                "error": extraction.error}
+        if extraction.status == "parsed" and extraction.text.strip():
+            row["text"] = extraction.text
+            source = attachment_source(url)
+            parsed = parsed_text or parse_attachment_text(extraction.text, url, item.parsed.title)
+            item.parsed, attachment_won = merge_attachment(item.parsed, parsed, source)
+            if attachment_won:
+                item.source_format = extraction.kind
+            item.attachment_text = "\n\n".join(filter(None, [item.attachment_text, extraction.text]))
+        else:
+            logger.warning("attachment %s of %s: %s %s", url, item.url, extraction.status, extraction.error)
+        return row
+
+    def save(self, body: bytes, kind: str) -> Path:
+        """Write the file once under its content hash; a crash mid-write leaves no
+        half file under the final name."""
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        path = self.files_dir / safe_filename(body, kind)
+        if not path.exists():
+            partial = path.with_suffix(path.suffix + ".part")
+            partial.write_bytes(body)
+            os.replace(partial, path)
+        return path
+
+
+def attachment_source(url: str) -> str:
+    """The ``source`` of what an attachment gives: ``attachment:<file name>``."""
+    return f"attachment:{display_name(url)}"
+
+
+def parse_attachment_text(text: str, url: str, title: str = "") -> ParsedReport:
+    """An attachment's text parsed the way the crawl parses it (``title``: the report's,
+    when known: the page's or the list's)."""
+    return parse_report_text(text, url, source=attachment_source(url), title=title)
 
 
 class AttachmentPipeline:
@@ -65,10 +149,15 @@ class AttachmentPipeline:
         settings = crawler.settings
         self.crawler = crawler
         self.max_size = settings.getint("GOVREPORTS_ATTACHMENT_MAXSIZE")
-        self.ocr = flag_setting(settings, "GOVREPORTS_OCR")
-        files_dir = settings.get("GOVREPORTS_FILES_DIR") or Path(settings.get("GOVREPORTS_DB")).parent / "files"
-        self.files_dir = Path(files_dir)
-        self.extractor = ExtractionWorkers.from_settings(settings)
+        self.files = AttachmentFiles.from_settings(settings)
+
+    @property
+    def ocr(self) -> bool:
+        return self.files.ocr
+
+    @property
+    def files_dir(self) -> Path:
+        return self.files.files_dir
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
@@ -110,33 +199,6 @@ class AttachmentPipeline:
         return response.body, "", "downloaded"
 
     async def process_file(self, item: ReportItem, url: str, body: bytes, row: dict) -> dict:
-        name = display_name(url)
-        kind = sniff_type(body, name)
-        path = self.save(body, kind)
-        # In a separate process under limits: a hostile file costs at most that.
-        extraction = await self.extractor.extract(path, filename=name, ocr=self.ocr, kind=kind)
-        row |= {"sha256": hashlib.sha256(body).hexdigest(), "size": len(body), "type": extraction.kind or kind, "pages": extraction.pages,
-                "path": str(path), "status": extraction.status, "error": extraction.error}
-        self.crawler.stats.inc_value(f"govreports/attachments/{extraction.status}")
-        if extraction.status == "parsed" and extraction.text.strip():
-            row["text"] = extraction.text
-            source = f"attachment:{name}"
-            parsed = parse_report_text(extraction.text, url, source=source, title=item.parsed.title)
-            item.parsed, attachment_won = merge_attachment(item.parsed, parsed, source)
-            if attachment_won:
-                item.source_format = extraction.kind
-            item.attachment_text = "\n\n".join(filter(None, [item.attachment_text, extraction.text]))
-        else:
-            logger.warning("attachment %s of %s: %s %s", url, item.url, extraction.status, extraction.error)
+        row = await self.files.read(item, url, body, row)
+        self.crawler.stats.inc_value(f"govreports/attachments/{row['status']}")
         return row
-
-    def save(self, body: bytes, kind: str) -> Path:
-        """Write the file once under its content hash; a crash mid-write leaves no
-        half file under the final name."""
-        self.files_dir.mkdir(parents=True, exist_ok=True)
-        path = self.files_dir / safe_filename(body, kind)
-        if not path.exists():
-            partial = path.with_suffix(path.suffix + ".part")
-            partial.write_bytes(body)
-            os.replace(partial, path)
-        return path

@@ -37,6 +37,8 @@ class FailureKind(StrEnum):
     # A URL that is not http/https (file:, data:, ftp: …), or a local portal's file
     # outside its own directory: never requested (see govreports.schemes).
     UNSUPPORTED_SCHEME = "unsupported_scheme"
+    UNREADABLE = "unreadable"  # a damaged file, or text that cannot be decoded (scrapy import)
+    NEEDS_OCR = "needs_ocr"  # an image-only or garbled PDF, and OCR is off (scrapy import)
     ERROR = "error"  # anything else (the reason says what)
 
 

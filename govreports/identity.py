@@ -1,7 +1,7 @@
 """What makes two fetched pages the same report.
 
 A report is identified by its 索引号 when the page prints one, otherwise by its
-canonical URL.  The report id stored in the database is a hash of that identity, so
+canonical URL (a file imported without a URL: by the SHA-256 of its bytes).  The report id stored in the database is a hash of that identity, so
 it stays the same across recrawls and whichever URL or column the report was reached
 through.
 """
@@ -93,6 +93,15 @@ def report_identity(index_no: str, url: str) -> str:
     if normalised:
         return f"ix:{site_of(url)}:{normalised}"
     return f"url:{canonical_url(url)}"
+
+
+def file_identity(index_no: str, url: str, file_sha256: str) -> str:
+    """The identity of an imported file (``scrapy import``): its 索引号 when it prints
+    one (scoped to ``url``'s site, ``local`` for a ``file:`` URL), else ``sha256:<hash of
+    its bytes>``, so the same file imported twice, from any path, is one report."""
+    if normalise_index_no(index_no):
+        return report_identity(index_no, url)
+    return f"sha256:{file_sha256}"
 
 
 def report_id(identity: str) -> str:

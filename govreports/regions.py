@@ -61,6 +61,10 @@ _SHORT_NAME_EXCEPTIONS = {"神农架林区": "神农架"}
 # would match far too much.
 _MIN_SHORT_NAME_LENGTH = 2
 _CODE_LENGTHS = (2, 4, 6)
+# What the name of a province, city or county ends with (自治区/自治州/自治县/地区/林区 too).
+_PLACE_NAME_ENDINGS = frozenset("省市区县旗州盟")
+# 新疆维吾尔自治区伊犁哈萨克自治州伊宁市 is among the longest qualified names.
+_LONGEST_PLACE_PREFIX = 24
 
 
 @dataclass(frozen=True)
@@ -220,6 +224,22 @@ class RegionIndex:
             region = self._by_code[region.parent_code]
             chain.append(region)
         return chain[::-1]
+
+    def region_at_start(self, text: str) -> Region | None:
+        """The region a body's name starts with: 淮安市人民政府 → 淮安市, 遵义市红花岗区人民政府
+        办公室 → 红花岗区, 衢江区峡川镇人民政府 → 衢江区.  The longest start of ``text`` that
+        ends like a region's name (…省, …市, …区, …县, …旗, …州, …盟) and names one region
+        wins; None when no start names a region, or the longest that does names several
+        (白云区 is in 广州 and in 贵阳): unsure is None, never a guess.  No near matches are
+        looked for, so this is cheap enough to run on every imported report."""
+        text = normalize_query(text)[:_LONGEST_PLACE_PREFIX]
+        for end in range(len(text), _MIN_SHORT_NAME_LENGTH - 1, -1):
+            if text[end - 1] not in _PLACE_NAME_ENDINGS:
+                continue
+            candidates = self._candidates(text[:end])
+            if candidates:
+                return candidates[0] if len(candidates) == 1 else None
+        return None
 
     def _lookup_code(self, digits: str) -> Region:
         """Resolve '52', '5203' or '520302'."""

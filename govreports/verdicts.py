@@ -17,7 +17,11 @@ Verdicts, in the order they are tried:
 ``META_REFRESH``  a page that sends its readers elsewhere (``detail``: where);
 ``JS_SHELL``      not a report, but a page whose article only a browser shows;
 ``NOT_A_REPORT``  a look-alike page, or a file listed under another title;
-``REPORT``        an annual report (``parsed``).
+``REPORT``        an annual report (``parsed``; a page that prints no title takes the
+                  list's, when that names a report for a year).
+
+A page served as ``text/plain`` (a saved ``.txt`` copy) is parsed as the text copy it
+is (:func:`parse_page`), every other page as HTML.
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ from enum import StrEnum
 
 from govreports.failures import FailureKind
 from govreports.parsing.model import Link, ParsedReport
-from govreports.parsing.report import parse_report_html
+from govreports.attachments.sniff import sniff_type
+from govreports.parsing.report import parse_report_html, parse_report_text
 from govreports.parsing.titles import is_report_link, report_year
 from govreports.platforms import Page
 from govreports.platforms.jsshell import detail_needs_browser
@@ -111,12 +116,31 @@ def page_verdict(page: FetchedPage, parsed: ParsedReport | None = None) -> Verdi
     if refresh and refresh != page.url:
         return Verdict(VerdictKind.META_REFRESH, refresh)
     if parsed is None:
-        parsed = parse_report_html(text, page.url)
+        parsed = parse_page(text, page.url, body=page.body, content_type=page.content_type)
     if parsed.is_report:
+        if not parsed.title and is_report_link(page.list_title):
+            # A copy that prints no title of its own (a text copy starting at its
+            # metadata block): the list's title names it, as it names a file report.
+            parsed.title = page.list_title.strip()
+            parsed.report_year = parsed.report_year or report_year(page.list_title)
         return Verdict(VerdictKind.REPORT, parsed=parsed)
     if not page.in_browser and detail_needs_browser(Page(url=page.url, text=text)):
         return Verdict(VerdictKind.JS_SHELL)
     return Verdict(VerdictKind.NOT_A_REPORT, f"not a report: {parsed.title or '(no title)'}")
+
+
+def is_text_copy(body: bytes, content_type: str) -> bool:
+    """A plain-text copy of a report (a saved ``.txt``): served as ``text/plain`` and not
+    HTML by its bytes (servers send HTML pages as text/plain too)."""
+    return content_type.split(";", 1)[0].strip().lower() == "text/plain" and sniff_type(body[:4096]) != "html"
+
+
+def parse_page(text: str, url: str, *, body: bytes, content_type: str) -> ParsedReport:
+    """A decoded page parsed as what it is: a text copy with :func:`parse_report_text`
+    (its lines are its layout), anything else as HTML."""
+    if is_text_copy(body, content_type):
+        return parse_report_text(text, url)
+    return parse_report_html(text, url)
 
 
 def file_report(url: str, list_title: str, list_date: str | None) -> ParsedReport:

@@ -32,6 +32,8 @@ Routes (each answers the way the real CMS does, including its failures):
 ``/attach/files/``                          report attachments (see :data:`ATTACHMENTS`): the
     real sample PDF, generated fixtures, a lying extension, a corrupt and an oversized
     file, a hostile Content-Disposition.
+``/shared_samples/``                         the shared samples (PDF, DOCX, text copies) listed under
+    report titles and served as they are (see :data:`SHARED_SAMPLE_LIST`).
 ``/limits/files/``                          hostile attachments (see :data:`HOSTILE_ATTACHMENTS`):
     decompression bombs, a line-grid PDF, a gzip bomb, a body without a length.
 ``/bulk/``                                  a large TRS-style portal generated on the fly
@@ -640,6 +642,37 @@ def attachment_file(handler):
 
 
 # ---------------------------------------------------------------------------------
+# The shared samples as a portal: /shared_samples/ lists each sample under the title a
+# portal would give it, linking straight to the file (served as it is: PDF, DOCX, and
+# the text copies as text/plain), so a crawl reads the very files `scrapy import` reads.
+# ---------------------------------------------------------------------------------
+SHARED_SAMPLE_LIST = [
+    # (file in ../shared/samples, the list's title, content type)
+    ("huaian-city-2024-report.pdf", "淮安市人民政府2024年政府信息公开工作年度报告", PDF),
+    ("honghuagang-2012-report.txt", "红花岗区人民政府2012年度信息公开工作年度报告", "text/plain"),
+    ("xiachuan-town-2017-report.txt", "衢江区峡川镇2017年政府信息公开工作年度报告", "text/plain"),
+    # A yearless title naming its body, as town columns list their reports: fetched, so
+    # the crawl reads the blank form too.
+    ("blank-2021-template.docx", "某某街道办事处政府信息公开工作年度报告",
+     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+]
+
+
+def shared_samples(handler):
+    name = urlsplit(handler.path).path[len("/shared_samples/"):]
+    if name in ("", "index.html"):
+        items = "\n".join(f'<li><a href="{file}" title="{title}">{title}</a><span>2025-01-{n + 10}</span></li>'
+                          for n, (file, title, _) in enumerate(SHARED_SAMPLE_LIST))
+        page = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开年报</title></head><body>
+<ul class="list">{items}</ul><script>createPageHTML(1, 0, "index", "html");</script></body></html>"""
+        return handler.send(200, page.encode("utf-8"))
+    for file, _, content_type in SHARED_SAMPLE_LIST:
+        if name == file and (SAMPLES / file).exists():
+            return handler.send(200, (SAMPLES / file).read_bytes(), content_type)
+    return handler.send(404, b"not found")
+
+
+# ---------------------------------------------------------------------------------
 # Hostile attachments: /limits/files/… (the ``limits`` site links to them), built on
 # first request: decompression bombs, a line-grid PDF, a gzip bomb, a body without a
 # length over the size cap.
@@ -804,6 +837,7 @@ ROUTES: list[tuple[str, object]] = [
     ("/faults/", fault),
     ("/attach/files/", attachment_file),
     ("/limits/files/", hostile_attachment),
+    ("/shared_samples/", shared_samples),
     ("/bulk/", bulk_portal),
     ("/session/", session_portal),
     ("/hostile/", hostile_portal),

@@ -103,3 +103,12 @@ def test_damaged_ole_file_is_sniffed_by_its_stream_names():
 
 def test_truncated_ole_file_is_not_a_guess():
     assert sniff_type(read("statistics.doc")[:2048], filename="x.doc") == "unknown"
+
+
+def test_zip_whose_first_member_is_a_stored_pdf_is_a_zip():
+    # Stored (not deflated), the PDF's own "%PDF-" header sits in the zip's first bytes.
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr("报告.pdf", read("split-table.pdf"))
+        zf.writestr("统计表.xlsx", read("statistics.xlsx"))
+    assert b"%PDF-" in buf.getvalue()[:1024] and sniff_type(buf.getvalue(), "reports.zip") == "zip"

@@ -199,3 +199,51 @@ def test_storage_and_exports_do_not_import_the_crawler():
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'scrapy', 'twisted'}))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# --- files read by `scrapy import` ----------------------------------------------------------
+IMPORT_PORTAL = {"portal_id": "import", "region_code": "", "region_name": "", "portal_name": "files",
+                 "home_url": "", "list_urls": "", "platform": "", "render_js": 0, "obey_robots": 1,
+                 "robots_note": ""}
+
+
+def crawled_then_removed(store) -> None:
+    crawled = record()
+    crawled.report.update(region_code="520302", region_name="红花岗区")
+    store.save_reports([crawled], store.run)
+    store.mark_unseen_removed("demo", "a later crawl")
+
+
+def imported(sha: str, region: str = "") -> ReportRecord:
+    copy = record(sha=sha, url="file:///home/me/reports/a.html")
+    copy.report.update(portal_id="import", region_code=region, region_name="")
+    return copy
+
+
+@pytest.mark.parametrize("sha", ["a", "b"], ids=["same content", "revised content"])
+def test_an_import_never_brings_a_removed_report_back(store, sha):
+    crawled_then_removed(store)
+    run = store.start_run("", {"import": ["a.html"]}, [IMPORT_PORTAL])
+    store.save_reports([imported(sha)], run, imported=True)
+    assert store.conn.execute("SELECT removed_at IS NOT NULL FROM reports").fetchone() == (1,)
+
+
+def test_an_import_revising_a_crawled_report_keeps_its_portal_and_region(store):
+    crawled_then_removed(store)
+    run = store.start_run("", {"import": ["a.html"]}, [IMPORT_PORTAL])
+    assert store.save_reports([imported("b")], run, imported=True) == ["updated"]
+    assert store.conn.execute("SELECT portal_id, region_code, region_name, sha256 FROM reports").fetchone() == (
+        "demo", "520302", "红花岗区", "b")
+
+
+def test_an_import_naming_a_region_sets_it(store):
+    crawled_then_removed(store)
+    run = store.start_run("", {"import": ["a.html"]}, [IMPORT_PORTAL])
+    store.save_reports([imported("b", region="520303")], run, imported=True)
+    assert store.conn.execute("SELECT region_code FROM reports").fetchone() == ("520303",)
+
+
+def test_a_crawl_still_brings_a_removed_report_back(store):
+    crawled_then_removed(store)
+    store.save_reports([record()], store.start_run("demo", {}, []))
+    assert store.conn.execute("SELECT removed_at FROM reports").fetchone() == (None,)

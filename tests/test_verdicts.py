@@ -126,3 +126,43 @@ def test_a_304_outside_revalidation_is_not_taken_for_not_modified():
 
 def test_every_non_report_verdict_is_recorded_with_a_kind_recrawls_skip():
     assert set(NON_REPORT_FAILURES.values()) == set(NON_REPORT_KINDS)
+
+
+# --- text copies served as text/plain (a saved .txt) ------------------------------------
+TEXT_COPY = REPO / "tests/fixtures/parsing/flat_2021_report.txt"
+
+
+def test_a_text_plain_page_is_read_as_the_text_copy_it_is():
+    body = TEXT_COPY.read_bytes()
+    verdict = page_verdict(page(None, body=body, content_type="text/plain"))
+    as_html = page_verdict(page(None, body=body, content_type="text/html"))
+    # Its lines are its layout: read as text it gives its tables, run together as HTML it does not.
+    assert verdict.kind is VerdictKind.REPORT and len(verdict.parsed.indicators) > len(as_html.parsed.indicators)
+
+
+def test_an_html_page_served_as_text_plain_is_still_html():
+    verdict = page_verdict(page(REPORT, content_type="text/plain; charset=utf-8"))
+    assert (verdict.kind, verdict.parsed.title) == (VerdictKind.REPORT, REPORT_TITLE)
+
+
+TITLELESS_COPY = ("索引号: | 330803-054/2022-59460 | 公开方式: | 主动公开 |\n发布单位: | 衢江区峡川镇 |\n"
+                  "根据《中华人民共和国政府信息公开条例》，现将2017年政府信息公开工作情况报告如下：\n"
+                  "一、主要开展的工作\n我镇健全工作机制。\n二、主动公开政府信息情况\n全年主动公开政府信息78条。\n"
+                  "三、依申请公开政府信息情况\n全年未收到申请。\n")
+
+
+def test_a_report_without_a_title_takes_the_title_the_list_gave_it():
+    listed = "衢江区峡川镇2017年政府信息公开工作年度报告"
+    verdict = page_verdict(page(None, body=TITLELESS_COPY.encode(), content_type="text/plain", list_title=listed))
+    assert (verdict.kind, verdict.parsed.title, verdict.parsed.report_year) == (VerdictKind.REPORT, listed, 2017)
+
+
+def test_a_list_title_naming_no_report_for_a_year_gives_no_title():
+    verdict = page_verdict(page(None, body=TITLELESS_COPY.encode(), content_type="text/plain",
+                                list_title="政府信息公开年报"))
+    assert (verdict.kind, verdict.parsed.title) == (VerdictKind.REPORT, "")
+
+
+def test_a_page_with_a_title_keeps_its_own_title():
+    verdict = page_verdict(page(REPORT, list_title="红花岗区2023年度政府信息公开年报"))
+    assert verdict.parsed.title == REPORT_TITLE

@@ -127,10 +127,11 @@ def sniff_type(data: bytes, filename: str = "", content_type: str = "") -> str:
     """One of :data:`KINDS`, from the magic number first; hints only refine a family."""
     hints = _hints(filename, content_type)
     head = data[:1024]
-    if b"%PDF-" in head:  # some servers prepend a BOM or junk before the header
-        return "pdf"
+    # Zip first: a zip whose first member is a PDF stored uncompressed has "%PDF-" in its head.
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return _zip_kind(data)
+    if b"%PDF-" in head:  # some servers prepend a BOM or junk before the header
+        return "pdf"
     if data.startswith(_OLE_MAGIC):
         return _ole_kind(data, hints)
     if data.lstrip()[:5] == b"{\\rtf":

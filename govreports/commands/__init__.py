@@ -1,2 +1,2 @@
-"""Custom ``scrapy`` commands (``COMMANDS_MODULE``): ``export``, and ``crawl`` with
-region checking."""
+"""Custom ``scrapy`` commands (``COMMANDS_MODULE``): ``export``, ``import`` (local
+report files), and ``crawl`` with region checking."""

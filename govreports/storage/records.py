@@ -28,11 +28,13 @@ def content_sha256(item: ReportItem) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def record_from_item(item: ReportItem) -> ReportRecord:
-    """Flatten a report item into the rows the store writes."""
+def record_from_item(item: ReportItem, identity: str = "") -> ReportRecord:
+    """Flatten a report item into the rows the store writes.  ``identity``: the report's
+    identity when not the crawl's (:func:`~govreports.identity.report_identity`), e.g. an
+    imported file's (:func:`~govreports.identity.file_identity`)."""
     parsed = item.parsed
     meta = parsed.metadata
-    identity = report_identity(parsed.index_no, item.url)
+    identity = identity or report_identity(parsed.index_no, item.url)
     url = canonical_url(item.url)
     indicators: dict[str, dict] = {}
     for ind in parsed.indicators:

@@ -52,6 +52,13 @@ REPORT_COLUMNS = (
 )
 
 
+# What a revision written by ``scrapy import`` leaves as it was (see ReportStore.save_reports).
+_KEPT_BY_IMPORTS = {
+    "portal_id": "reports.portal_id",
+    "region_code": "COALESCE(NULLIF(excluded.region_code, ''), reports.region_code)",
+    "region_name": "COALESCE(NULLIF(excluded.region_name, ''), reports.region_name)",
+}
+
 BUSY_TIMEOUT = 30  # seconds a connection waits for another one's write lock
 
 
@@ -216,17 +223,21 @@ class ReportStore:
             )
 
     # --- reports ----------------------------------------------------------------
-    def save_reports(self, records: list[ReportRecord], run_id: str) -> list[str]:
+    def save_reports(self, records: list[ReportRecord], run_id: str, *, imported: bool = False) -> list[str]:
         """Write a batch in one transaction; return per record ``new``, ``updated``,
-        ``unchanged``, or ``seen_again`` (already written by this run through another URL)."""
+        ``unchanged``, or ``seen_again`` (already written by this run through another URL).
+
+        ``imported``: files read by ``scrapy import``, not seen on a portal.  They never
+        change whether a report is on its portal: a report marked removed stays so, one
+        a crawl stored keeps its portal, and its region when the import names none."""
         outcomes = []
         stamp = now_iso()
         with self.conn:
             for record in records:
-                outcomes.append(self._save_report(record, run_id, stamp))
+                outcomes.append(self._save_report(record, run_id, stamp, imported))
         return outcomes
 
-    def _save_report(self, record: ReportRecord, run_id: str, stamp: str) -> str:
+    def _save_report(self, record: ReportRecord, run_id: str, stamp: str, imported: bool = False) -> str:
         report = {c: record.report.get(c) for c in REPORT_COLUMNS}
         report_id = report["report_id"]
         existing = self.conn.execute(
@@ -242,9 +253,10 @@ class ReportStore:
         else:
             outcome = "updated"
 
+        removed_at = "reports.removed_at" if imported else "NULL"
         if outcome in ("unchanged", "seen_again"):
             self.conn.execute(
-                "UPDATE reports SET last_seen = ?, run_id = ?, removed_at = NULL WHERE report_id = ?",
+                f"UPDATE reports SET last_seen = ?, run_id = ?, removed_at = {removed_at} WHERE report_id = ?",
                 (stamp, run_id, report_id),
             )
         else:
@@ -252,14 +264,16 @@ class ReportStore:
                 self._keep_version(report_id, existing[2] or 1, stamp)
             columns = ", ".join(REPORT_COLUMNS)
             placeholders = ", ".join(f":{c}" for c in REPORT_COLUMNS)
-            updates = ", ".join(f"{c}=excluded.{c}" for c in REPORT_COLUMNS if c not in ("report_id", "url"))
+            kept = _KEPT_BY_IMPORTS if imported else {}
+            updates = ", ".join(f"{c}={kept.get(c, f'excluded.{c}')}" for c in REPORT_COLUMNS
+                                if c not in ("report_id", "url"))
             self.conn.execute(
                 f"""INSERT INTO reports ({columns}, first_seen, last_seen, last_changed, run_id,
                         version, removed_at)
                     VALUES ({placeholders}, :stamp, :stamp, :stamp, :run_id, 1, NULL)
                     ON CONFLICT(report_id) DO UPDATE SET {updates},
                         last_seen=excluded.last_seen, last_changed=excluded.last_changed,
-                        run_id=excluded.run_id, version=reports.version + 1, removed_at=NULL""",
+                        run_id=excluded.run_id, version=reports.version + 1, removed_at={removed_at}""",
                 {**report, "stamp": stamp, "run_id": run_id},
             )
             self._replace_children(report_id, record)
