@@ -13,7 +13,11 @@ What this module does besides reading the text:
   position: PDFium often gives the footer first), since a lone "3" elsewhere can be a
   table cell;
 * it notes text drawn far out of reading order (lines jumping back up the page again
-  and again), which the parser could not read;
+  and again), which the parser could not read, and text in a font PDFium has no
+  glyphs for (neither embedded in the file nor installed): PDFium leaves out runs of
+  a single character it cannot measure;
+* it joins the lines of a cell wrapped inside a ruled table ("（五）不" / "予处理"),
+  as pdfplumber gives a cell's text;
 * it notes the pages where pdfplumber would look for tables (:attr:`TextLayer.table_pages`):
   pages that draw a grid of ruled lines, or print three lines of three or more numbers.
 
@@ -44,6 +48,7 @@ MIN_JUMPS = 4
 MIN_RULE = 4.0
 AXIS_SLOP = 0.5
 EDGE_SNAP = 2.0  # pt: edges this close are one edge
+FLAT = 0.05  # pt: a character inked less high than this has no glyph (a dash is ~0.4)
 
 
 @dataclass
@@ -86,13 +91,14 @@ def read_text_layer(data: bytes, max_pages: int = 300) -> TextLayer:
         limit = min(total, max_pages)
         pages: list[list[_Line]] = []
         table_pages: list[int] = []
+        unglyphed: list[int] = []
         for index in range(limit):
             page = doc[index]
             try:
                 textpage = page.get_textpage()
                 try:
                     text = textpage.get_text_range()
-                    lines = _lines(text, textpage)
+                    lines, flat = _lines(text, textpage)
                 finally:
                     textpage.close()
                 rules = _rules(page)
@@ -100,23 +106,31 @@ def read_text_layer(data: bytes, max_pages: int = 300) -> TextLayer:
                 page.close()
             if _numeric_lines(text.replace("\r\n", "\n")) >= 3 or _draws_grid(rules):
                 table_pages.append(index + 1)
+            if flat:
+                unglyphed.append(index + 1)
             pages.append(_join_cells(lines, rules))
     finally:
         doc.close()
     kept = _drop_furniture(pages)
     problem = next((f"page {n + 1} is drawn out of reading order" for n, lines in enumerate(kept)
                     if _out_of_order(lines)), "")
+    if unglyphed:
+        # PDFium measures text by its glyphs: with neither the PDF nor this machine
+        # holding the font, a run of one character has no size and is left out.
+        problem = problem or f"page {unglyphed[0]} uses a font neither embedded nor installed (PDFium may drop text)"
     text = "\n".join(line.text for lines in kept for line in lines)
     return TextLayer(text, total, limit, table_pages, problem)
 
 
-def _lines(text: str, textpage) -> list[_Line]:
+def _lines(text: str, textpage) -> tuple[list[_Line], bool]:
     """The page's non-blank lines, each with its box (read from its first and last
-    characters, when the text's characters are PDFium's)."""
+    characters, when the text's characters are PDFium's); and whether a line starts
+    with a character PDFium has no glyph for (its ink box is flat)."""
     # Character boxes are indexed by PDFium's characters; a character outside the
     # Basic Multilingual Plane is two of them and one of Python's.
     positioned = textpage.count_chars() == len(text)
     out = []
+    unglyphed = False
     for m in re.finditer(r"[^\r\n]+", text):
         content = m.group(0)
         stripped = content.strip()
@@ -131,8 +145,10 @@ def _lines(text: str, textpage) -> list[_Line]:
             left, bottom, _, top = textpage.get_charbox(first, loose=True)
             right = textpage.get_charbox(last, loose=True)[2]
             box = (left, bottom, right, top)
+            ink = textpage.get_charbox(first)
+            unglyphed = unglyphed or ink[3] - ink[1] < FLAT
         out.append(_Line(stripped, box))
-    return out
+    return out, unglyphed
 
 
 def _edges(lines: list[_Line]) -> list[_Line]:
