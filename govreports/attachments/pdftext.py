@@ -47,6 +47,7 @@ MIN_JUMPS = 4
 # horizontal or vertical (the short sides of a thin filled box are not rules).
 MIN_RULE = 4.0
 AXIS_SLOP = 0.5
+LINE_WIDTH = 2.5  # pt: a path's bounds this thin are a line, not a box
 EDGE_SNAP = 2.0  # pt: edges this close are one edge
 FLAT = 0.05  # pt: a character inked less high than this has no glyph (a dash is ~0.4)
 
@@ -129,6 +130,7 @@ def _lines(text: str, textpage) -> tuple[list[_Line], bool]:
     # Character boxes are indexed by PDFium's characters; a character outside the
     # Basic Multilingual Plane is two of them and one of Python's.
     positioned = textpage.count_chars() == len(text)
+    boxes = _CharBoxes(textpage) if positioned else None
     out = []
     unglyphed = False
     for m in re.finditer(r"[^\r\n]+", text):
@@ -137,18 +139,47 @@ def _lines(text: str, textpage) -> tuple[list[_Line], bool]:
         if not stripped:
             continue
         box = None
-        if positioned:
+        if boxes is not None:
             first = m.start() + len(content) - len(content.lstrip())
             last = m.start() + len(content.rstrip()) - 1
             # Loose boxes: the font's height, the same for every character of a line
             # (a "（" inks far less of it than a "不").
-            left, bottom, _, top = textpage.get_charbox(first, loose=True)
-            right = textpage.get_charbox(last, loose=True)[2]
-            box = (left, bottom, right, top)
-            ink = textpage.get_charbox(first)
-            unglyphed = unglyphed or ink[3] - ink[1] < FLAT
+            left, bottom, _, top = boxes.loose(first)
+            box = (left, bottom, boxes.loose(last)[2], top)
+            unglyphed = unglyphed or boxes.ink_height(first) < FLAT
         out.append(_Line(stripped, box))
     return out, unglyphed
+
+
+class _CharBoxes:
+    """Character boxes of a text page, read through PDFium's C API with reused
+    buffers (pypdfium2's ``get_charbox`` allocates per call: a third of the time of
+    reading a page's lines)."""
+
+    def __init__(self, textpage):
+        import pypdfium2.raw as pdfium_c
+
+        self._textpage = textpage
+        self._raw = getattr(textpage, "raw", None)
+        self._c = pdfium_c
+        self._rect = pdfium_c.FS_RECTF()
+        self._edges = [ctypes.c_double() for _ in range(4)]
+
+    def loose(self, index: int) -> tuple[float, float, float, float]:
+        """(left, bottom, right, top) of the font's box round the character."""
+        if self._raw is None:  # not PDFium's (a test's stand-in)
+            return self._textpage.get_charbox(index, loose=True)
+        r = self._rect
+        self._c.FPDFText_GetLooseCharBox(self._raw, index, r)
+        return r.left, r.bottom, r.right, r.top
+
+    def ink_height(self, index: int) -> float:
+        if self._raw is None:
+            box = self._textpage.get_charbox(index)
+            return box[3] - box[1]
+        left, right, bottom, top = self._edges
+        self._c.FPDFText_GetCharBox(self._raw, index, left, right, bottom, top)  # sic: l, r, b, t
+        return top.value - bottom.value
 
 
 def _edges(lines: list[_Line]) -> list[_Line]:
@@ -191,12 +222,14 @@ def _then(inner: Matrix, outer: Matrix) -> Matrix:
 def _rules(page) -> _Rules:
     """The straight horizontal and vertical segments the page strokes or fills (cell
     borders are drawn either way: as lines, or as thin filled boxes), forms included.
-    Paths with curves (seals, logos, rounded frames) are not rules."""
+    A path of up to five segments (a line, a box) is read from its bounds; a longer
+    one segment by segment, and not at all if it has curves (a seal, a logo)."""
     import pypdfium2.raw as pdfium_c
 
     rules = _Rules()
     x, y = ctypes.c_float(), ctypes.c_float()
     m = pdfium_c.FS_MATRIX()
+    bounds = [ctypes.c_float() for _ in range(4)]
 
     def matrix_of(obj, outer: Matrix) -> Matrix:
         if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
@@ -210,28 +243,38 @@ def _rules(page) -> _Rules:
         elif abs(x1 - x0) <= AXIS_SLOP and abs(y1 - y0) >= MIN_RULE:
             rules.verticals.append(((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
 
-    get_type, path_type, form_type = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+    def add_box(left: float, bottom: float, right: float, top: float) -> None:
+        if top - bottom <= LINE_WIDTH:
+            add((left, (top + bottom) / 2), (right, (top + bottom) / 2))
+        elif right - left <= LINE_WIDTH:
+            add(((left + right) / 2, bottom), ((left + right) / 2, top))
+        else:
+            for p, q in (((left, bottom), (right, bottom)), ((left, top), (right, top)),
+                         ((left, bottom), (left, top)), ((right, bottom), (right, top))):
+                add(p, q)
 
-    def visit(objects, outer: Matrix) -> None:
-        for obj in objects:
-            kind = get_type(obj)
-            if kind == path_type:
-                add_path(obj, matrix_of(obj, outer))
-            elif kind == form_type:
-                count = pdfium_c.FPDFFormObj_CountObjects(obj)
-                visit([pdfium_c.FPDFFormObj_GetObject(obj, j) for j in range(count)], matrix_of(obj, outer))
-
-    def add_path(obj, matrix: Matrix) -> None:
-        a, b, c, d, e, f = matrix
+    def add_path(obj, outer: Matrix) -> None:
+        segments = pdfium_c.FPDFPath_CountSegments(obj)
+        if segments <= 5:
+            if pdfium_c.FPDFPageObj_GetBounds(obj, *bounds):
+                left, bottom, right, top = (v.value for v in bounds)
+                if outer is not _IDENTITY:  # inside a form: bounds are in the form's space
+                    a, b, c, d, e, f = outer
+                    xs = [a * px + c * py + e for px in (left, right) for py in (bottom, top)]
+                    ys = [b * px + d * py + f for px in (left, right) for py in (bottom, top)]
+                    left, right, bottom, top = min(xs), max(xs), min(ys), max(ys)
+                add_box(left, bottom, right, top)
+            return
+        a, b, c, d, e, f = matrix_of(obj, outer)
         points: list[tuple[tuple[float, float], bool, int]] = []
-        for s in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        for s in range(segments):
             segment = pdfium_c.FPDFPath_GetPathSegment(obj, s)
             kind = pdfium_c.FPDFPathSegment_GetType(segment)
             if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
                 return
             pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-            point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-            points.append((point, bool(pdfium_c.FPDFPathSegment_GetClose(segment)), kind))
+            points.append(((a * x.value + c * y.value + e, b * x.value + d * y.value + f),
+                           bool(pdfium_c.FPDFPathSegment_GetClose(segment)), kind))
         start = previous = None
         for point, closes, kind in points:
             if kind == pdfium_c.FPDF_SEGMENT_MOVETO or previous is None:
@@ -241,6 +284,17 @@ def _rules(page) -> _Rules:
             if closes and start is not None:
                 add(point, start)
             previous = point
+
+    get_type, path_type, form_type = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+
+    def visit(objects, outer: Matrix) -> None:
+        for obj in objects:
+            kind = get_type(obj)
+            if kind == path_type:
+                add_path(obj, outer)
+            elif kind == form_type:
+                count = pdfium_c.FPDFFormObj_CountObjects(obj)
+                visit([pdfium_c.FPDFFormObj_GetObject(obj, j) for j in range(count)], matrix_of(obj, outer))
 
     raw = page.raw
     get_object = pdfium_c.FPDFPage_GetObject
