@@ -160,21 +160,23 @@ def test_a_frame_round_a_paragraph_is_not_a_table():
     assert len(_join_cells(prose, frame)) == 2
 
 
-class _TextPage:
-    """PDFium's text page for a line whose first character has no glyph: its ink box
-    is flat (what PDFium gives for a font neither embedded nor installed)."""
+class _Boxes:
+    """PDFium's character boxes for text whose font has no glyphs, or has them: the ink
+    box of a character PDFium has no glyph for is flat (a font neither embedded nor
+    installed, which depends on the machine, hence a stand-in)."""
 
-    def __init__(self, text, flat):
-        self.text, self.flat = text, flat
+    def __init__(self, flat):
+        self.flat = flat
 
-    def count_chars(self):
-        return len(self.text)
+    def loose(self, index):
+        return 10.0, 700.0, 20.0, 710.0
 
-    def get_charbox(self, index, loose=False):
-        return (10.0, 700.0, 20.0, 700.0 if self.flat and not loose else 710.0)
+    def ink_height(self, index):
+        return 0.0 if self.flat else 9.0
 
 
 @pytest.mark.parametrize("flat", [True, False])
 def test_text_without_glyphs_is_noticed(flat):
-    lines, unglyphed = _lines("某某县\r\n报告", _TextPage("某某县\r\n报告", flat))
+    text = "某某县\r\n报告"
+    lines, unglyphed = _lines(text, len(text), _Boxes(flat))
     assert [l.text for l in lines] == ["某某县", "报告"] and unglyphed is flat

@@ -58,7 +58,7 @@ class TextLayer:
     pages: int  # in the file
     pages_read: int  # at most max_pages
     table_pages: list[int] = field(default_factory=list)  # 1-based: where pdfplumber would look for tables
-    problem: str = ""  # why this text cannot stand in for pdfplumber's reading (out of order), "" if none
+    problem: str = ""  # why this text cannot stand in for pdfplumber's reading (order, fonts), "" if none
 
 
 @dataclass
@@ -99,7 +99,7 @@ def read_text_layer(data: bytes, max_pages: int = 300) -> TextLayer:
                 textpage = page.get_textpage()
                 try:
                     text = textpage.get_text_range()
-                    lines, flat = _lines(text, textpage)
+                    lines, flat = _lines(text, textpage.count_chars(), _CharBoxes(textpage))
                 finally:
                     textpage.close()
                 rules = _rules(page)
@@ -123,14 +123,13 @@ def read_text_layer(data: bytes, max_pages: int = 300) -> TextLayer:
     return TextLayer(text, total, limit, table_pages, problem)
 
 
-def _lines(text: str, textpage) -> tuple[list[_Line], bool]:
+def _lines(text: str, chars: int, boxes: "_CharBoxes") -> tuple[list[_Line], bool]:
     """The page's non-blank lines, each with its box (read from its first and last
-    characters, when the text's characters are PDFium's); and whether a line starts
-    with a character PDFium has no glyph for (its ink box is flat)."""
+    characters, when the text's characters are PDFium's: ``chars`` of them); and
+    whether a line starts with a character PDFium has no glyph for (a flat ink box)."""
     # Character boxes are indexed by PDFium's characters; a character outside the
     # Basic Multilingual Plane is two of them and one of Python's.
-    positioned = textpage.count_chars() == len(text)
-    boxes = _CharBoxes(textpage) if positioned else None
+    positioned = chars == len(text)
     out = []
     unglyphed = False
     for m in re.finditer(r"[^\r\n]+", text):
@@ -139,7 +138,7 @@ def _lines(text: str, textpage) -> tuple[list[_Line], bool]:
         if not stripped:
             continue
         box = None
-        if boxes is not None:
+        if positioned:
             first = m.start() + len(content) - len(content.lstrip())
             last = m.start() + len(content.rstrip()) - 1
             # Loose boxes: the font's height, the same for every character of a line
@@ -159,24 +158,19 @@ class _CharBoxes:
     def __init__(self, textpage):
         import pypdfium2.raw as pdfium_c
 
-        self._textpage = textpage
-        self._raw = getattr(textpage, "raw", None)
+        self._raw = textpage.raw
         self._c = pdfium_c
         self._rect = pdfium_c.FS_RECTF()
         self._edges = [ctypes.c_double() for _ in range(4)]
 
     def loose(self, index: int) -> tuple[float, float, float, float]:
         """(left, bottom, right, top) of the font's box round the character."""
-        if self._raw is None:  # not PDFium's (a test's stand-in)
-            return self._textpage.get_charbox(index, loose=True)
         r = self._rect
         self._c.FPDFText_GetLooseCharBox(self._raw, index, r)
         return r.left, r.bottom, r.right, r.top
 
     def ink_height(self, index: int) -> float:
-        if self._raw is None:
-            box = self._textpage.get_charbox(index)
-            return box[3] - box[1]
+        """Height of the character's glyph as inked (0: PDFium has no glyph for it)."""
         left, right, bottom, top = self._edges
         self._c.FPDFText_GetCharBox(self._raw, index, left, right, bottom, top)  # sic: l, r, b, t
         return top.value - bottom.value
