@@ -104,7 +104,7 @@ def extract_file(path: str | Path, *, filename: str = "", ocr: bool = False, lim
     reader = "pdfium" if _starts_like_a_pdf(path) else "auto"
     result, crashed = _run_child(path, filename, ocr, limits, kind, reader, limits.timeout)
     if crashed:
-        why = f"the {reader} reader crashed ({result.error})"
+        why = f"the first reading crashed ({result.error})"
     elif reader == "pdfium" and result.reader == "pdfium":
         from .vouch import unvouched_or_error
 
