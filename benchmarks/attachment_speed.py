@@ -4,12 +4,16 @@ and what running each file in its own worker process costs.
     python benchmarks/attachment_speed.py [PDF ...] [--runs N] [--worker]
 
 Defaults to shared/samples/huaian-city-2024-report.pdf (6 pages, three ruled
-tables, two of them split across pages).  Runs the full ``extract()`` (sniffing,
-text, table finding, stitching) several times and prints the median per page.
-With ``--worker`` it also runs the file through
+tables, two of them split across pages).  Runs the full ``extract()`` several times
+and prints the median per page: by default as the crawl reads PDFs (the PDFium text
+layer, judged by the report parser; pdfplumber where it cannot vouch for it), with
+``--reader pdfplumber`` pdfplumber's table finding and stitching alone.  With
+``--worker`` it also runs the file through
 :func:`govreports.attachments.worker.extract_file` (a fresh process per file, as
-the crawl does) and prints the per-file overhead of the worker: its median time
-minus the in-process median, and the bare cost of a worker for an empty file.
+the crawl does: the child reads, this process judges) and prints the per-file
+overhead of the worker: its median time minus the in-process median, and the bare
+cost of a worker for an empty file.  ``benchmarks/pdf_speed.py`` compares the
+readers, and ``pdftotext -layout``, cell by cell.
 """
 
 from __future__ import annotations
@@ -48,6 +52,8 @@ def main() -> int:
     ap.add_argument("pdfs", nargs="*", type=Path, default=[DEFAULT])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--worker", action="store_true", help="also measure the worker process per file")
+    ap.add_argument("--reader", default="auto", choices=("auto", "pdfium", "pdfplumber"),
+                    help="how extract() reads PDFs in process (the worker always reads as the crawl does)")
     args = ap.parse_args()
     if args.worker:
         with tempfile.NamedTemporaryFile(suffix=".bin") as empty:
@@ -59,9 +65,9 @@ def main() -> int:
             print(f"{path}: not found", file=sys.stderr)
             return 1
         data = path.read_bytes()
-        times, res = timed(lambda: extract(data, filename=path.name), args.runs)
+        times, res = timed(lambda: extract(data, filename=path.name, pdf_reader=args.reader), args.runs)
         per_page = [t / max(res.pages or 1, 1) for t in times]
-        print(f"{path.name}: {res.pages} pages, {len(res.tables)} tables, status {res.status}; "
+        print(f"{path.name}: {res.pages} pages, read by {res.reader or res.kind}, status {res.status}; "
               f"median {statistics.median(per_page) * 1000:.0f} ms/page over {args.runs} runs "
               f"(min {min(per_page) * 1000:.0f}, max {max(per_page) * 1000:.0f})")
         if args.worker:

@@ -18,8 +18,16 @@ HUAIAN = SAMPLES / "huaian-city-2024-report.pdf"
 
 @pytest.fixture(scope="module")
 def huaian():
+    """pdfplumber's reading: the geometry (grids, stitching) these tests are about."""
     require_shared(HUAIAN)
-    return extract(HUAIAN.read_bytes(), filename=HUAIAN.name)
+    return extract(HUAIAN.read_bytes(), filename=HUAIAN.name, pdf_reader="pdfplumber")
+
+
+@pytest.fixture(scope="module", params=["pdfplumber", "pdfium"])
+def huaian_text(request):
+    """The text, from either reader."""
+    require_shared(HUAIAN)
+    return extract(HUAIAN.read_bytes(), filename=HUAIAN.name, pdf_reader=request.param)
 
 
 def _t3(result):
@@ -28,8 +36,8 @@ def _t3(result):
 
 # ---------------------------------------------------------------------------- real sample
 
-def test_huaian_parsed(huaian):
-    assert (huaian.status, huaian.pages) == ("parsed", 6)
+def test_huaian_parsed(huaian_text):
+    assert (huaian_text.status, huaian_text.pages) == ("parsed", 6)
 
 
 def test_huaian_table_shapes(huaian):
@@ -62,28 +70,29 @@ def test_huaian_vertical_label_spans_break(huaian):
     assert row[0] == "三、本年度办理结果"
 
 
-def test_huaian_text_has_section_headings_in_order(huaian):
+def test_huaian_text_has_section_headings_in_order(huaian_text):
     heads = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
              "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
-    positions = [huaian.text.find(h) for h in heads]
+    positions = [huaian_text.text.find(h) for h in heads]
     assert -1 not in positions and positions == sorted(positions)
 
 
-def test_huaian_page_numbers_dropped(huaian):
-    assert "- 4 -" not in huaian.text
+def test_huaian_page_numbers_dropped(huaian_text):
+    assert "- 4 -" not in huaian_text.text
 
 
 def test_huaian_tables_in_text_as_pipe_rows(huaian):
     assert "一、本年新收政府信息公开申请数量 |  |  | 3001 | 53 | 0 | 0 | 61 | 4 | 3119" in huaian.text
 
 
-def test_huaian_framed_paragraph_is_text_not_table(huaian):
+def test_huaian_framed_paragraph_is_text_not_table(huaian_text):
     # Page 1's bordered box round the intro is a one-column "table": it stays prose.
-    assert "本报告由淮安市人民政府办公室" in huaian.text.split("一、总体情况")[0]
+    assert "本报告由淮安市人民政府办公室" in huaian_text.text.split("一、总体情况")[0]
 
 
-def test_max_pages_truncates_with_warning(huaian):
-    short = extract(HUAIAN.read_bytes(), max_pages=2)
+@pytest.mark.parametrize("reader", ["pdfplumber", "pdfium"])
+def test_max_pages_truncates_with_warning(huaian, reader):
+    short = extract(HUAIAN.read_bytes(), max_pages=2, pdf_reader=reader)
     assert short.pages == 6 and "三、收到" not in short.text and short.warnings
 
 
@@ -91,7 +100,7 @@ def test_max_pages_truncates_with_warning(huaian):
 
 @pytest.fixture(scope="module")
 def split():
-    return extract((FIX / "split-table.pdf").read_bytes())
+    return extract((FIX / "split-table.pdf").read_bytes(), pdf_reader="pdfplumber")
 
 
 def test_split_fixture_one_table(split):

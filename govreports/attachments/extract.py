@@ -14,6 +14,12 @@ grids (merged cells expanded into every slot they cover, like the HTML grids) fo
 callers that want them directly — use one or the other, not both, or every table
 counts twice.
 
+PDFs are read from their text layer with PDFium when the report parser vouches for
+the tables in that text, else with pdfplumber (see :mod:`.pdf`; ``pdf_reader``).  A
+PDF read from its text layer prints its table rows as lines of space-separated
+cells, which ``parse_report_text`` reads, and has no ``tables``; ``reader`` says
+which reader gave the text.
+
 A zip comes back as one Extraction of kind "zip": ``text`` concatenates the parsed
 members, each headed "=== <member name> ===", ``tables`` their tables in member
 order, and ``members`` keeps every member's own Extraction (``name`` set, failures
@@ -36,6 +42,7 @@ from dataclasses import dataclass, field
 
 from . import legacy
 from .limits import TIMEOUT, TOO_LARGE, InflateBudget, LimitExceeded
+from .pdf import READERS
 from .sniff import sniff_type
 
 DEFAULT_MAX_PAGES = 300
@@ -56,6 +63,8 @@ class Extraction:
     warnings: list[str] = field(default_factory=list)  # parsed, but: truncated at max_pages, text from OCR, …
     name: str = ""  # the member name inside a zip (display only, never used as a path)
     members: list["Extraction"] = field(default_factory=list)  # zip: one per member file
+    reader: str = ""  # PDFs: pdfium (the text layer) | pdfplumber | ocr
+    table_pages: list[int] = field(default_factory=list)  # pdfium: pages where pdfplumber would look for tables
 
 
 def _fail(kind: str, error: str, status: str = "failed", pages: int | None = None) -> Extraction:
@@ -91,7 +100,7 @@ def _short(exc: BaseException) -> str:
 
 # ---------------------------------------------------------------------------- per kind
 
-def _pdf(data: bytes, max_pages: int, ocr: bool) -> Extraction:
+def _pdf(data: bytes, max_pages: int, ocr: bool, reader: str) -> Extraction:
     from .pdf import OcrUnavailable, extract_pdf
 
     if b"%%EOF" not in data:
@@ -99,13 +108,14 @@ def _pdf(data: bytes, max_pages: int, ocr: bool) -> Extraction:
         # half a report must not pass as a whole one.
         return _fail("pdf", "truncated or damaged PDF (no %%EOF marker): download incomplete?")
     try:
-        res = extract_pdf(data, max_pages=max_pages, ocr=ocr)
+        res = extract_pdf(data, max_pages=max_pages, ocr=ocr, reader=reader)
     except OcrUnavailable as exc:
         return _fail("pdf", f"needs OCR but {exc}", status="needs_ocr")
     except Exception as exc:  # pdfminer raises a zoo of types for damaged files
         _reraise_memory_error(exc)
         return _fail("pdf", f"corrupt or unreadable PDF: {type(exc).__name__}: {_short(exc)}")
-    out = Extraction("pdf", res.text, res.tables, res.pages, res.status, error=res.reason if res.status != "parsed" else "")
+    out = Extraction("pdf", res.text, res.tables, res.pages, res.status, error=res.reason if res.status != "parsed" else "",
+                     warnings=list(res.warnings), reader=res.reader, table_pages=res.table_pages)
     if res.status == "parsed" and res.reason:
         out.warnings.append(f"text from {res.reason}")
     if res.pages_read < res.pages:
@@ -266,12 +276,12 @@ def _zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, depth: in
 
 
 def _dispatch(data: bytes, filename: str, content_type: str, depth: int, *, ocr: bool, max_pages: int,
-              timeout: int, budget: InflateBudget) -> Extraction:
+              timeout: int, budget: InflateBudget, pdf_reader: str) -> Extraction:
     if not data:
         return _fail("unknown", "empty file")
     kind = sniff_type(data, filename, content_type)
     if kind == "pdf":
-        return _pdf(data, max_pages, ocr)
+        return _pdf(data, max_pages, ocr, pdf_reader)
     if kind == "docx":
         return _docx(data, budget)
     if kind in ("doc", "wps"):
@@ -281,7 +291,7 @@ def _dispatch(data: bytes, filename: str, content_type: str, depth: int, *, ocr:
     if kind == "zip":
         if depth >= ZIP_MAX_DEPTH:
             return _fail("zip", "zip nested too deep", status="unsupported")
-        return _zip(data, depth, budget, ocr=ocr, max_pages=max_pages, timeout=timeout)
+        return _zip(data, depth, budget, ocr=ocr, max_pages=max_pages, timeout=timeout, pdf_reader=pdf_reader)
     if kind == "html":
         return _fail("html", "an HTML page, not a document (an error page, or a report page: use parse_report_html)",
                      status="unsupported")
@@ -291,7 +301,7 @@ def _dispatch(data: bytes, filename: str, content_type: str, depth: int, *, ocr:
 def extract(data: bytes, *, filename: str = "", content_type: str = "", ocr: bool = False,
             max_pages: int = DEFAULT_MAX_PAGES, max_bytes: int | None = None,
             timeout: int = legacy.DEFAULT_TIMEOUT, max_inflated: int | None = None,
-            max_inflated_member: int | None = None) -> Extraction:
+            max_inflated_member: int | None = None, pdf_reader: str = "auto") -> Extraction:
     """Extract text and tables from an attachment's bytes.
 
     ``filename``/``content_type`` are hints only (see :func:`sniff.sniff_type`).
@@ -300,10 +310,14 @@ def extract(data: bytes, *, filename: str = "", content_type: str = "", ocr: boo
     ``max_bytes``: refuse larger input outright.  ``timeout``: seconds per external
     converter run.  ``max_inflated``/``max_inflated_member``: the inflation budget of
     the file's archives (default :data:`ZIP_MAX_TOTAL_BYTES`/:data:`ZIP_MAX_MEMBER_BYTES`).
+    ``pdf_reader``: how PDFs are read (:data:`.pdf.READERS`; "auto": the text layer
+    when the report parser vouches for it, else pdfplumber).
 
     Runs in the calling process with no time or memory limit of its own: for files
     from the web use :func:`govreports.attachments.worker.extract_file`.
     """
+    if pdf_reader not in READERS:  # a caller's mistake, not a bad file
+        raise ValueError(f"unknown PDF reader {pdf_reader!r} (one of {', '.join(READERS)})")
     if max_bytes is not None and len(data) > max_bytes:
         return _fail(sniff_type(data[:65536], filename, content_type) if data else "unknown",
                      f"file too large: {len(data)} bytes > max_bytes={max_bytes}")
@@ -311,7 +325,7 @@ def extract(data: bytes, *, filename: str = "", content_type: str = "", ocr: boo
                            ZIP_MAX_MEMBER_BYTES if max_inflated_member is None else max_inflated_member)
     try:
         return _dispatch(data, filename, content_type, 0, ocr=ocr, max_pages=max_pages, timeout=timeout,
-                         budget=budget)
+                         budget=budget, pdf_reader=pdf_reader)
     except Exception as exc:  # last line of defence: extract never raises for a bad file
         if not _out_of_memory(exc):
             return _fail("unknown", f"extraction crashed: {type(exc).__name__}: {_short(exc)}")

@@ -67,6 +67,10 @@ def trim_grid(grid: list[list[str]]) -> list[list[str]]:
 
 
 _CID = re.compile(r"\(cid:\d+\)")
+# Printable ASCII, CJK punctuation and ideographs, full-width forms: assigned, not
+# private-use, not control (U+FFFD, in none of these ranges, is looked up).
+_UNCOMMON = re.compile(r"[^\x21-\x7e\u3001-\u303f\u4e00-\u9fff\uff01-\uffbe\uffe0-\uffe6]")
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")  # letters, and Chinese ones
 
 
 def garbage_reason(text: str) -> str:
@@ -83,9 +87,14 @@ def garbage_reason(text: str) -> str:
     cids = len(_CID.findall(text))
     if cids and cids * 8 / n > 0.05:
         return f"{cids} unmapped glyphs (cid:NNN)"
-    bad = sum(1 for ch in stripped if ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cn", "Cc"))
+    # Only characters outside the common blocks can be replacement, private-use,
+    # unassigned or control characters: look those up one by one.
+    bad = sum(1 for ch in _UNCOMMON.findall(stripped)
+              if ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cn", "Cc"))
     if bad / n > 0.05:
         return f"{bad} replacement/private-use characters"
+    if len(_IDEOGRAPH.findall(stripped)) >= 0.2 * n:
+        return ""  # Chinese enough, whatever the other letters are (there are at most n)
     letters = [ch for ch in stripped if ch.isalpha()]
     cjk = sum(1 for ch in letters if is_cjk(ch))
     if len(letters) >= 40 and cjk / len(letters) < 0.2:

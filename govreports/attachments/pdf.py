@@ -1,7 +1,15 @@
 """PDF: text in reading order, ruled tables as grids, tables split by a page break
 stitched back together, garbage and image-only files sent to OCR instead of stored.
 
-Tables are handled as *geometry* (cells with x/y extents), not as pdfplumber's row
+Two readers.  The fast one takes the text layer as PDFium draws it (:mod:`.pdftext`,
+a few ms per page): table rows come out as lines of cells separated by spaces, which
+the report parser reads.  The thorough one, pdfplumber, finds tables by their
+geometry (100–250 ms per page).  :func:`extract_pdf` with ``reader="auto"`` (the
+default) takes the text layer when the report parser vouches for its tables
+(:mod:`.vouch`) and reads the file with pdfplumber otherwise — so every cell is what
+pdfplumber's reading gives, and most files cost the fast reader only.
+
+pdfplumber handles tables as *geometry* (cells with x/y extents), not as its row
 lists: merged cells then expand by position, and a continuation on the next page is
 appended by shifting its y coordinates under the first part, snapping its column
 edges onto the first part's (Word redraws a split table a few points off).
@@ -69,11 +77,17 @@ class PageInfo:
 @dataclass
 class PdfResult:
     text: str
-    tables: list[list[list[str]]]
+    tables: list[list[list[str]]]  # pdfplumber's grids; none from the text layer (its tables are in the text)
     pages: int
     pages_read: int
     status: str  # parsed | needs_ocr
     reason: str = ""
+    reader: str = "pdfplumber"  # pdfium | pdfplumber | ocr: what gave the text
+    table_pages: list[int] = field(default_factory=list)  # pdfium: pages where pdfplumber would look for tables
+    warnings: list[str] = field(default_factory=list)  # why pdfplumber read a file the text layer could not give
+
+
+READERS = ("auto", "pdfium", "pdfplumber")
 
 
 # ---------------------------------------------------------------------------- grid building
@@ -315,8 +329,59 @@ def _assemble(infos: list[PageInfo]) -> tuple[str, list[GeoTable]]:
     return text, tables
 
 
-def extract_pdf(data: bytes, *, max_pages: int = 300, ocr: bool = False) -> PdfResult:
-    """Raises on a file pdfminer cannot open; :func:`extract` turns that into "failed"."""
+def extract_pdf(data: bytes, *, max_pages: int = 300, ocr: bool = False, reader: str = "auto") -> PdfResult:
+    """Text and tables of the first ``max_pages`` pages.  Raises on a file pdfminer
+    cannot open; :func:`extract` turns that into "failed".
+
+    ``reader``: "auto" — the text layer when :func:`.vouch.unvouched` has nothing
+    against it, else pdfplumber; "pdfium" — the text layer unless it is unreadable,
+    garbage or out of reading order (the worker's parent then judges it, see
+    :mod:`.worker`); "pdfplumber" — pdfplumber only.  Whenever pdfplumber reads a file
+    the text layer could not give, the result's warnings say why.  Image-only and
+    garbled files are judged by pdfplumber's reading, as they always were (needs_ocr,
+    or OCR)."""
+    if reader not in READERS:
+        raise ValueError(f"unknown PDF reader {reader!r} (one of {', '.join(READERS)})")
+    if reader == "pdfplumber":
+        return _extract_with_pdfplumber(data, max_pages, ocr)
+    from .pdftext import read_text_layer
+
+    try:
+        layer = read_text_layer(data, max_pages)
+    except MemoryError:
+        raise
+    except Exception as exc:  # PDFium refuses files pdfminer may still read
+        why = f"PDFium cannot read it ({type(exc).__name__}: {str(exc)[:200]})"
+    else:
+        why = _unusable(layer.text, layer.pages_read) or layer.problem
+        if not why and reader == "auto":
+            from .vouch import unvouched_or_error
+
+            why = unvouched_or_error(layer.text, layer.table_pages)
+        if not why:
+            return PdfResult(layer.text, [], layer.pages, layer.pages_read, "parsed", reader="pdfium",
+                             table_pages=layer.table_pages)
+    return with_fallback_warning(_extract_with_pdfplumber(data, max_pages, ocr), why)
+
+
+def with_fallback_warning(result, why: str):
+    """``result`` (a :class:`PdfResult` or an ``Extraction``) of pdfplumber reading a file
+    whose text layer was not kept, with the reason first among its warnings (a file
+    that is not parsed — needs OCR, unreadable — gets none: its status says enough)."""
+    if result.status == "parsed":
+        result.warnings.insert(0, f"read with pdfplumber: {why}")
+    return result
+
+
+def _unusable(text: str, pages_read: int) -> str:
+    """Why this text is no text at all (garbage, or almost none: scanned pages)."""
+    reason = garbage_reason(text)
+    if not reason and len(re.sub(r"\s", "", text)) < 10 * max(pages_read, 1):
+        reason = "almost no text layer (scanned/image-only PDF?)"
+    return reason
+
+
+def _extract_with_pdfplumber(data: bytes, max_pages: int, ocr: bool) -> PdfResult:
     import pdfplumber  # imported here: importing the package must not need it
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -325,15 +390,13 @@ def extract_pdf(data: bytes, *, max_pages: int = 300, ocr: bool = False) -> PdfR
         infos = _collect(pdf, limit)
     text, geo = _assemble(infos)
     grids = [build_grid(t.cells)[0] for t in geo]
-    reason = garbage_reason(text)
-    if not reason and len(re.sub(r"\s", "", text)) < 10 * max(limit, 1):
-        reason = "almost no text layer (scanned/image-only PDF?)"
+    reason = _unusable(text, limit)
     if not reason:
         return PdfResult(text, grids, total, limit, "parsed")
     if not ocr:
         return PdfResult("", [], total, limit, "needs_ocr", reason)
     ocr_text = ocr_pdf(data, limit)
-    return PdfResult(ocr_text, [], total, limit, "parsed", f"OCR ({reason})")
+    return PdfResult(ocr_text, [], total, limit, "parsed", f"OCR ({reason})", reader="ocr")
 
 
 # ---------------------------------------------------------------------------- OCR
@@ -376,4 +439,4 @@ def ocr_pdf(data: bytes, pages: int, timeout: int = 120) -> str:
     return "\n\n".join(t for t in texts if t)
 
 
-__all__ = ["extract_pdf", "ocr_pdf", "ocr_available", "OcrUnavailable", "build_grid", "stitch", "Cell", "GeoTable"]
+__all__ = ["extract_pdf", "with_fallback_warning", "READERS", "ocr_pdf", "ocr_available", "OcrUnavailable", "build_grid", "stitch", "Cell", "GeoTable"]

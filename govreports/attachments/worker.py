@@ -14,17 +14,24 @@ fork of the crawling process):
 * the parent kills the child's process group after ``timeout`` seconds of wall
   clock.
 
+PDFs take one or two children (:func:`extract_file`): the first reads the text
+layer with PDFium; the parent judges it with the report parser (already imported
+in the crawl) and only when it cannot vouch for the text's tables does a second
+child read the file with pdfplumber, within what is left of the time limit.
+
 Outcome → status: a result → its own status; the memory limit
 (``MemoryError``, or exit code :data:`EXIT_MEMORY` when even reporting it failed)
-→ ``too_large``; the wall clock or CPU limit → ``timeout``; any other death of the
-child → ``failed`` with the exit code or signal.  Decided from exit codes and
-signals, never from message text.
+→ ``too_large``; the wall clock or CPU limit → ``timeout``; a child killed by any
+other signal is run once more with pdfplumber only (PDFium aborts the process
+when it runs out of memory: pdfplumber then reports the memory limit as
+``too_large``), and if that one dies too → ``failed`` with the signal; any other
+exit code → ``failed``.  Decided from exit codes and signals, never from message
+text.
 
-One process per file rather than a pool: start-up costs about the import of
-pdfplumber (see ``benchmarks/attachment_speed.py --worker``), small next to a
-report's extraction and hidden behind polite downloading; in exchange each file
-gets a fresh memory and CPU allowance, and whatever it allocated is returned to
-the system when it ends.
+One process per file rather than a pool: start-up costs about the imports
+(PDFium, or pdfplumber; see ``benchmarks/attachment_speed.py --worker``), small
+next to polite downloading; in exchange each file gets a fresh memory and CPU
+allowance, and whatever it allocated is returned to the system when it ends.
 
 :class:`ExtractionWorkers` is the asynchronous front for the crawl: at most
 ``workers`` children at once, each awaited in a thread so the reactor never
@@ -47,6 +54,8 @@ from pathlib import Path
 
 from .extract import Extraction, _fail, extract
 from .limits import TIMEOUT, TOO_LARGE, Limits, MiB
+from .pdf import with_fallback_warning
+from .sniff import sniff_type
 
 EXIT_MEMORY = 3  # the child ran out of memory and could not even report it
 MAX_RESULT_BYTES = 64 * MiB  # JSON a child may hand back (text of a 300-page report: ~1 MB)
@@ -83,8 +92,49 @@ def extract_file(path: str | Path, *, filename: str = "", ocr: bool = False, lim
     """Extract the file at ``path`` in a worker process under ``limits``.  Blocks;
     never raises for a bad file.  ``filename`` is the type hint :func:`extract`
     takes; ``kind`` (the caller's sniff) labels the results the worker could not
-    give itself (a timeout, a crash)."""
-    request = json.dumps({"path": str(path), "filename": filename, "ocr": ocr, "limits": limits.as_dict()})
+    give itself (a timeout, a crash).
+
+    A PDF's child reads only its text layer (``pdf_reader="pdfium"``: it need not
+    import the report parser), and this process judges that text with the parser
+    (:func:`.vouch.unvouched`), as :func:`extract` does in-process with "auto".  A text
+    it cannot vouch for, or a child that PDFium crashed (running out of memory inside
+    PDFium aborts the process), is read again by a second child with pdfplumber,
+    within what is left of ``limits.timeout``."""
+    started = time.monotonic()
+    reader = "pdfium" if _starts_like_a_pdf(path) else "auto"
+    result, crashed = _run_child(path, filename, ocr, limits, kind, reader, limits.timeout)
+    if crashed:
+        why = f"the first reading crashed ({result.error})"
+    elif reader == "pdfium" and result.reader == "pdfium":
+        from .vouch import unvouched_or_error
+
+        why = unvouched_or_error(result.text, result.table_pages)
+    else:
+        return result
+    if not why:
+        return result
+    left = limits.timeout - (time.monotonic() - started)
+    if left < 1:
+        return _fail(kind, f"extraction took longer than {limits.timeout:g} s: stopped", status=TIMEOUT)
+    again, _ = _run_child(path, filename, ocr, dataclasses.replace(limits, timeout=left), kind, "pdfplumber",
+                          limits.timeout)
+    return with_fallback_warning(again, why)
+
+
+def _starts_like_a_pdf(path: str | Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return sniff_type(fh.read(1024)) == "pdf"
+    except OSError:
+        return False  # the child reports it
+
+
+def _run_child(path: str | Path, filename: str, ocr: bool, limits: Limits, kind: str, pdf_reader: str,
+               timeout_told: float) -> tuple[Extraction, bool]:
+    """One child's result, and whether it crashed (killed by a signal that is not a
+    limit).  ``timeout_told``: the file's time limit, as error messages state it."""
+    request = json.dumps({"path": str(path), "filename": filename, "ocr": ocr, "limits": limits.as_dict(),
+                          "pdf_reader": pdf_reader})
     with tempfile.TemporaryFile(prefix="govreports-worker-") as out, \
             tempfile.TemporaryFile(prefix="govreports-worker-") as err:
         # -P: nothing importable from the current directory.
@@ -100,26 +150,26 @@ def extract_file(path: str | Path, *, filename: str = "", ocr: bool = False, lim
             except ProcessLookupError:
                 pass
             proc.wait()
-            return _fail(kind, f"extraction took longer than {limits.timeout:g} s: stopped", status=TIMEOUT)
+            return _fail(kind, f"extraction took longer than {timeout_told:g} s: stopped", status=TIMEOUT), False
         rc = proc.returncode
         if rc == 0:
             if out.seek(0, os.SEEK_END) > MAX_RESULT_BYTES:
-                return _fail(kind, f"extracted text larger than {MAX_RESULT_BYTES} bytes", status=TOO_LARGE)
+                return _fail(kind, f"extracted text larger than {MAX_RESULT_BYTES} bytes", status=TOO_LARGE), False
             out.seek(0)
             try:
-                return from_json(json.loads(out.read()))
+                return from_json(json.loads(out.read())), False
             except (ValueError, TypeError) as exc:
-                return _fail(kind, f"extraction worker returned no result ({exc})")
+                return _fail(kind, f"extraction worker returned no result ({exc})"), False
         err.seek(max(0, err.seek(0, os.SEEK_END) - 2000))
         lines = err.read().decode("utf-8", "replace").strip().splitlines()
         detail = f": {lines[-1][:300]}" if lines else ""
     if rc == EXIT_MEMORY:
-        return _fail(kind, f"over the memory limit of {limits.memory_mib} MiB while extracting", status=TOO_LARGE)
+        return _fail(kind, f"over the memory limit of {limits.memory_mib} MiB while extracting", status=TOO_LARGE), False
     if rc == -signal.SIGXCPU:
-        return _fail(kind, f"over the CPU time limit of {limits.timeout:g} s while extracting", status=TIMEOUT)
+        return _fail(kind, f"over the CPU time limit of {timeout_told:g} s while extracting", status=TIMEOUT), False
     if rc < 0:
-        return _fail(kind, f"extraction worker killed by signal {-rc}{detail}")
-    return _fail(kind, f"extraction worker failed with exit code {rc}{detail}")
+        return _fail(kind, f"extraction worker killed by signal {-rc}{detail}"), True
+    return _fail(kind, f"extraction worker failed with exit code {rc}{detail}"), False
 
 
 class ExtractionWorkers:
@@ -174,7 +224,8 @@ def main() -> int:
         data = Path(request["path"]).read_bytes()
         result = extract(data, filename=request["filename"], ocr=request["ocr"], max_pages=limits.max_pages,
                          timeout=max(1, int(limits.timeout - CONVERTER_MARGIN)), max_inflated=limits.max_inflated,
-                         max_inflated_member=limits.max_inflated_member)
+                         max_inflated_member=limits.max_inflated_member,
+                         pdf_reader=request.get("pdf_reader", "auto"))
         del data
         # ASCII JSON: text from a damaged PDF may hold lone surrogates, which UTF-8 cannot carry.
         sys.stdout.buffer.write(json.dumps(to_json(result)).encode("ascii"))
