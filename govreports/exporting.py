@@ -1,8 +1,16 @@
 """Exports of the database as CSV, JSON Lines or Excel (.xlsx): reports, indicators,
-tables, failures.
+tables, failures; and, from the views of migration m005, headlines (one row per report:
+its headline figures and compliance checks), codebook, wide (one column per key of a form
+table) and compliance (the scorecard per body and year).  ``EXPORTS`` names them.
 
 Rows are produced by generators (one report at a time), so exporting a large database
 needs little memory.
+
+* **Numbers** are written as their unit says (:func:`typed_value`): counts as integers
+  (3268, never 3268.0), money as decimals (385.62, 0.0).
+* **Codebook.**  An .xlsx whose columns are indicator keys (indicators, headlines, wide)
+  has the codebook of those keys as a second sheet; ``labels`` adds a second header row
+  with each column's Chinese label (CSV and .xlsx).
 
 * **Format.**  It follows the output's extension (``.csv``, ``.jsonl``, ``.xlsx``) or
   ``--format``; any other extension is refused, and so is a ``--format`` that

@@ -34,7 +34,7 @@ OLD_TABLES = {"portals", "crawl_runs", "reports", "report_urls", "indicators", "
 TABLES = OLD_TABLES | {"_sqlite_migrations", "indicator_keys", "regions", "reference_data", "compliance_settings",
                        "forms", "form_tables", "form_sections", "deadlines", "body_kinds"}
 VIEWS = {"report_bodies", "report_forms", "report_list", "headlines", "rule_breaks", "section_checks",
-         "report_form_tables", "missing_cells", "table_checks", "compliance_parameters", "headline_changes",
+         "missing_cells", "table_checks", "compliance_parameters", "headline_changes",
          "compliance", "compliance_body_years", "coverage"}
 FTS_TRIGGERS = {"reports_ai", "reports_ad", "reports_au"}
 

@@ -369,23 +369,33 @@ WITH named AS (
                                 ELSE prefix END, ''),
                     NULLIF(publisher, ''), '') AS body
     FROM prefixed
-), kinds AS (
-    SELECT b.report_id, b.portal_id, b.body,
-           CASE WHEN b.body = '' THEN 'unknown' ELSE COALESCE(k.body_kind, 'department') END AS body_kind,
-           CASE WHEN k.suffix IS NULL THEN b.body
-                ELSE substr(b.body, 1, length(b.body) - length(k.suffix)) || k.name_ending END AS body_name
+    GROUP BY report_id  -- one row per report anyway: this makes SQLite work it out once, not per suffix
+), matched AS (  -- every suffix the body ends with …
+    SELECT b.report_id, b.portal_id, b.body, k.suffix, k.body_kind, k.name_ending,
+           COALESCE(length(k.suffix), 0) AS suffix_length
     FROM bodies b
-    LEFT JOIN body_kinds k ON k.suffix = (
-        SELECT suffix FROM body_kinds WHERE b.body LIKE '%' || suffix ORDER BY length(suffix) DESC LIMIT 1)
+    LEFT JOIN body_kinds k ON b.body != '' AND substr(b.body, -length(k.suffix)) = k.suffix
+), longest AS (  -- … the longest decides (the other columns come from its row)
+    SELECT report_id, portal_id, body, suffix, body_kind, name_ending, MAX(suffix_length)
+    FROM matched GROUP BY report_id
+), kinds AS (
+    SELECT report_id, portal_id, body,
+           CASE WHEN body = '' THEN 'unknown' ELSE COALESCE(body_kind, 'department') END AS body_kind,
+           CASE WHEN suffix IS NULL THEN body
+                ELSE substr(body, 1, length(body) - length(suffix)) || name_ending END AS body_name
+    FROM longest
 )
 SELECT report_id, portal_id, body, body_kind, body_name, portal_id || '|' || body_name AS body_key
 FROM kinds"""),
     # The national form a report's year falls under (NULL before 2019: no fixed form).
     ("report_forms", """
-SELECT r.report_id, r.report_year,
-       (SELECT f.form FROM forms f WHERE f.first_report_year <= r.report_year
-        ORDER BY f.first_report_year DESC LIMIT 1) AS form
-FROM reports r"""),
+SELECT r.report_id, r.report_year, f.form
+FROM reports r
+LEFT JOIN (SELECT f.form, f.first_report_year,
+                  (SELECT MIN(n.first_report_year) FROM forms n WHERE n.first_report_year > f.first_report_year)
+                      AS next_first_year
+           FROM forms f) f
+       ON r.report_year >= f.first_report_year AND (f.next_first_year IS NULL OR r.report_year < f.next_first_year)"""),
     # One row per report, without the long texts: where it is from and who published it.
     ("report_list", """
 SELECT r.report_id, r.report_year, r.era,
@@ -419,7 +429,8 @@ LEFT JOIN (
            MAX(CASE WHEN key = 'headline.admin_reviews' THEN value END) AS admin_reviews,
            MAX(CASE WHEN key = 'headline.lawsuits' THEN value END) AS lawsuits,
            CAST(MAX(CASE WHEN key = 'headline.fees' THEN value END) AS REAL) AS fees
-    FROM indicators WHERE key LIKE 'headline.%' GROUP BY report_id
+    FROM indicators WHERE key >= 'headline.' AND key < 'headline/'  -- the headline.* keys, by the key index
+    GROUP BY report_id
 ) h ON h.report_id = l.report_id"""),
     # Every flag of every report.  category: consistency — a 勾稽 rule of a table format
     # (named <format>.<rule>: t3.column_balance, t4.total …); coverage — cells of the form
@@ -447,47 +458,71 @@ FROM report_forms f
 JOIN (SELECT section_no, MIN(number) AS number, MIN(heading) AS heading
       FROM form_sections GROUP BY section_no) s
 WHERE f.form IS NOT NULL"""),
-    # The tables a report's form requires, and the cells of each that count: the canonical
-    # keys of that table in the form's era.  The 2021 form accepts the 2019 form's single
-    # （六）其他处理 row (no 1./2./3. sub-rows printed): then no （六） cell is required.
-    ("report_form_tables", """
-SELECT f.report_id, f.form, t.table_kind, t.heading,
-       (f.form = '2021' AND t.table_kind = 't3' AND NOT EXISTS (
-            SELECT 1 FROM indicators i
-            WHERE i.report_id = f.report_id AND i.key LIKE 't3.result.other.no_correction.%')) AS single_other_row
-FROM report_forms f JOIN form_tables t ON t.form = f.form"""),
-    # Required cells a report did not print (values read from sentences do not count).
+    # Required cells a report did not print (values read from sentences do not count).  The
+    # cells of a report's form: the canonical keys of each of the form's tables in the form's
+    # era.  The 2021 form accepts the 2019 form's single （六）其他处理 row (no 1./2./3.
+    # sub-rows printed): then no （六） cell is required.
     ("missing_cells", """
-SELECT s.report_id, s.form, s.table_kind, k.key, k.label
-FROM report_form_tables s
-JOIN indicator_keys k ON k.canonical = 1 AND k.table_kind = s.table_kind
-     AND instr(' ' || k.eras || ' ', ' ' || s.form || ' ') > 0
-     AND NOT (s.single_other_row AND k.key LIKE 't3.result.other.%')
-WHERE NOT EXISTS (SELECT 1 FROM indicators i
-                  WHERE i.report_id = s.report_id AND i.key = k.key AND COALESCE(i.source, '') != 'text')"""),
+WITH sub_rows AS (  -- reports that print the 2021 form's 1./2./3. sub-rows of （六）
+    SELECT report_id FROM indicators
+    WHERE key >= 't3.result.other.no_correction.' AND key < 't3.result.other.no_correction/'
+    GROUP BY report_id
+)
+SELECT f.report_id, f.form, t.table_kind, k.key, k.label
+FROM report_forms f
+JOIN form_tables t ON t.form = f.form
+JOIN indicator_keys k ON k.canonical = 1 AND k.table_kind = t.table_kind
+     AND instr(' ' || k.eras || ' ', ' ' || f.form || ' ') > 0
+LEFT JOIN sub_rows s ON s.report_id = f.report_id
+WHERE NOT (f.form = '2021' AND k.key LIKE 't3.result.other.%' AND s.report_id IS NULL)
+  AND NOT EXISTS (SELECT 1 FROM indicators i
+                  WHERE i.report_id = f.report_id AND i.key = k.key AND COALESCE(i.source, '') != 'text')"""),
     # Per report and required table: present (a table of that kind, or any of its cells read
-    # from a table) and complete (every required cell printed).
+    # from a table) and complete (every required cell printed: see missing_cells).
     ("table_checks", """
-WITH counted AS (
-    SELECT s.report_id, s.form, s.table_kind, s.heading,
-           (SELECT count(*) FROM indicator_keys k
-            WHERE k.canonical = 1 AND k.table_kind = s.table_kind
-              AND instr(' ' || k.eras || ' ', ' ' || s.form || ' ') > 0
-              AND NOT (s.single_other_row AND k.key LIKE 't3.result.other.%')) AS cells_expected,
-           (SELECT count(*) FROM indicators i JOIN indicator_keys k ON k.key = i.key
-            WHERE i.report_id = s.report_id AND k.canonical = 1 AND k.table_kind = s.table_kind
-              AND instr(' ' || k.eras || ' ', ' ' || s.form || ' ') > 0
-              AND COALESCE(i.source, '') != 'text'
-              AND NOT (s.single_other_row AND k.key LIKE 't3.result.other.%')) AS cells_given,
-           EXISTS (SELECT 1 FROM report_tables t
-                   WHERE t.report_id = s.report_id AND t.kind = s.table_kind) AS has_table
-    FROM report_form_tables s
+WITH form_cells AS (  -- the cells of each form: (form, key), and whether it is a （六） cell
+    SELECT f.form, k.key, k.table_kind, k.key LIKE 't3.result.other.%' AS other_row,
+           k.key LIKE 't3.result.other.no_correction.%' AS sub_row
+    FROM forms f JOIN indicator_keys k
+         ON k.canonical = 1 AND instr(' ' || k.eras || ' ', ' ' || f.form || ' ') > 0
+), required AS (  -- per form and table: its cells, and how many of them are （六） cells
+    SELECT form, table_kind, count(*) AS cells, SUM(other_row) AS other_cells
+    FROM form_cells GROUP BY form, table_kind
+), judged_forms AS (  -- the reports a form judges (GROUP BY: worked out once)
+    SELECT report_id, form FROM report_forms WHERE form IS NOT NULL GROUP BY report_id
+), given AS (  -- per report and table: the required cells it printed
+    SELECT f.report_id, c.table_kind,
+           SUM(COALESCE(i.source, '') != 'text') AS cells,
+           SUM(COALESCE(i.source, '') != 'text' AND c.other_row) AS other_cells,
+           SUM(c.sub_row) AS sub_rows
+    FROM judged_forms f
+    CROSS JOIN indicators i ON i.report_id = f.report_id  -- CROSS: report by report, along the primary key
+    JOIN form_cells c ON c.form = f.form AND c.key = i.key
+    GROUP BY f.report_id, c.table_kind
+), tables AS (
+    SELECT report_id, kind FROM report_tables GROUP BY report_id, kind
+), counted AS (
+    SELECT f.report_id, f.form, t.table_kind, t.heading,
+           (f.form = '2021' AND t.table_kind = 't3' AND COALESCE(g.sub_rows, 0) = 0) AS single_other_row,
+           COALESCE(r.cells, 0) AS required_cells, COALESCE(r.other_cells, 0) AS required_other,
+           COALESCE(g.cells, 0) AS given_cells, COALESCE(g.other_cells, 0) AS given_other,
+           tb.report_id IS NOT NULL AS has_table
+    FROM report_forms f
+    JOIN form_tables t ON t.form = f.form
+    LEFT JOIN required r ON r.form = f.form AND r.table_kind = t.table_kind
+    LEFT JOIN given g ON g.report_id = f.report_id AND g.table_kind = t.table_kind
+    LEFT JOIN tables tb ON tb.report_id = f.report_id AND tb.kind = t.table_kind
+), judged AS (
+    SELECT report_id, form, table_kind, heading, has_table,
+           required_cells - CASE WHEN single_other_row THEN required_other ELSE 0 END AS cells_expected,
+           given_cells - CASE WHEN single_other_row THEN given_other ELSE 0 END AS cells_given
+    FROM counted
 )
 SELECT report_id, form, table_kind, heading, cells_expected, cells_given,
        cells_expected - cells_given AS cells_missing,
        (has_table OR cells_given > 0) AS present,
        ((has_table OR cells_given > 0) AND cells_given = cells_expected) AS complete
-FROM counted"""),
+FROM judged"""),
     # compliance_settings with their defaults filled in: one row.
     ("compliance_parameters", """
 WITH s AS (
@@ -513,7 +548,7 @@ WITH figures AS (
     FROM indicators i
     JOIN reports r ON r.report_id = i.report_id
     JOIN report_bodies b ON b.report_id = r.report_id
-    WHERE i.key LIKE 'headline.%' AND i.value IS NOT NULL
+    WHERE i.key >= 'headline.' AND i.key < 'headline/' AND i.value IS NOT NULL  -- headline.*, by the key index
 )
 SELECT cur.report_id, cur.body_key, cur.report_year, cur.key,
        prev.report_id AS previous_report_id, prev.value AS previous_value, cur.value AS value,
@@ -543,53 +578,51 @@ WITH base AS (
     JOIN report_bodies b ON b.report_id = r.report_id
     JOIN report_forms f ON f.report_id = r.report_id
     LEFT JOIN regions g ON g.code = r.region_code
-    LEFT JOIN deadlines d ON d.id = (
-        SELECT d2.id FROM deadlines d2
-        WHERE d2.body_kind = b.body_kind
-          AND r.report_year BETWEEN COALESCE(d2.first_report_year, 0) AND COALESCE(d2.last_report_year, 9999)
-        ORDER BY d2.first_report_year DESC LIMIT 1)
+    LEFT JOIN deadlines d ON d.body_kind = b.body_kind
+         AND r.report_year BETWEEN COALESCE(d.first_report_year, 0) AND COALESCE(d.last_report_year, 9999)
+), sections AS (
+    SELECT report_id, SUM(present) AS found,
+           group_concat(CASE WHEN NOT present THEN number || '、' || heading END, '；') AS missing
+    FROM (SELECT * FROM section_checks ORDER BY report_id, section_no)
+    GROUP BY report_id
+), tables AS (
+    SELECT report_id, MIN(complete) AS complete,
+           group_concat(CASE WHEN NOT present THEN table_kind END, ' ') AS missing,
+           group_concat(CASE WHEN present AND NOT complete
+                             THEN table_kind || '（缺' || cells_missing || '格）' END, ' ') AS incomplete
+    FROM (SELECT * FROM table_checks ORDER BY report_id, table_kind)
+    GROUP BY report_id
+), breaks AS (
+    SELECT report_id, count(*) AS breaks, group_concat(DISTINCT rule) AS rules
+    FROM (SELECT report_id, rule FROM rule_breaks WHERE category = 'consistency' ORDER BY report_id, rule)
+    GROUP BY report_id
+), with_rules AS (  -- the tables whose formats have 勾稽 rules
+    SELECT report_id FROM report_tables WHERE kind IN ('t3', 't4') GROUP BY report_id
+), reviews AS (
+    SELECT report_id, count(*) AS reviews,
+           group_concat(key || ' ' || previous_value || '→' || value, '；') AS review
+    FROM (SELECT * FROM headline_changes WHERE review ORDER BY report_id, key)
+    GROUP BY report_id
 ), checked AS (
     SELECT base.*,
            CASE WHEN published_date IS NULL OR deadline IS NULL THEN NULL
                 WHEN published_date <= deadline THEN 1 ELSE 0 END AS on_time,
            CASE WHEN published_date > deadline
                 THEN CAST(julianday(published_date) - julianday(deadline) AS INTEGER) END AS days_late,
-           CASE WHEN form IS NOT NULL THEN
-               (SELECT count(*) FROM section_checks s WHERE s.report_id = base.report_id AND s.present) END
-               AS sections_found,
-           (SELECT group_concat(number || '、' || heading, '；') FROM (
-                SELECT number, heading FROM section_checks s
-                WHERE s.report_id = base.report_id AND NOT s.present ORDER BY s.section_no)) AS sections_missing,
-           CASE WHEN form IS NOT NULL THEN NOT EXISTS (
-                SELECT 1 FROM section_checks s WHERE s.report_id = base.report_id AND NOT s.present) END
-               AS sections_complete,
-           (SELECT group_concat(table_kind, ' ') FROM (
-                SELECT table_kind FROM table_checks t
-                WHERE t.report_id = base.report_id AND NOT t.present ORDER BY t.table_kind)) AS tables_missing,
-           (SELECT group_concat(table_kind || '（缺' || cells_missing || '格）', ' ') FROM (
-                SELECT table_kind, cells_missing FROM table_checks t
-                WHERE t.report_id = base.report_id AND t.present AND NOT t.complete
-                ORDER BY t.table_kind)) AS tables_incomplete,
-           CASE WHEN form IS NOT NULL THEN NOT EXISTS (
-                SELECT 1 FROM table_checks t WHERE t.report_id = base.report_id AND NOT t.complete) END
-               AS tables_complete,
-           (SELECT count(*) FROM rule_breaks x
-            WHERE x.report_id = base.report_id AND x.category = 'consistency') AS consistency_breaks,
-           (SELECT group_concat(rule, ' ') FROM (
-                SELECT DISTINCT rule FROM rule_breaks x
-                WHERE x.report_id = base.report_id AND x.category = 'consistency' ORDER BY rule)) AS rules_broken,
-           EXISTS (SELECT 1 FROM report_tables t
-                   WHERE t.report_id = base.report_id AND t.kind IN ('t3', 't4')) AS has_rules,
-           (SELECT count(*) FROM headline_changes h
-            WHERE h.report_id = base.report_id AND h.review) AS yoy_reviews,
-           (SELECT group_concat(key || ' ' || previous_value || '→' || value, '；') FROM (
-                SELECT key, previous_value, value FROM headline_changes h
-                WHERE h.report_id = base.report_id AND h.review ORDER BY key)) AS yoy_review
+           CASE WHEN form IS NOT NULL THEN COALESCE(s.found, 0) END AS sections_found,
+           s.missing AS sections_missing,
+           CASE WHEN form IS NOT NULL THEN s.missing IS NULL END AS sections_complete,
+           t.missing AS tables_missing, t.incomplete AS tables_incomplete,
+           CASE WHEN form IS NOT NULL THEN COALESCE(t.complete, 1) END AS tables_complete,
+           COALESCE(x.breaks, 0) AS consistency_breaks, replace(x.rules, ',', ' ') AS rules_broken,
+           CASE WHEN x.breaks > 0 THEN 0 WHEN w.report_id IS NOT NULL THEN 1 END AS consistent,
+           COALESCE(v.reviews, 0) AS yoy_reviews, v.review AS yoy_review
     FROM base
-), judged AS (
-    SELECT checked.*,
-           CASE WHEN consistency_breaks > 0 THEN 0 WHEN has_rules THEN 1 END AS consistent
-    FROM checked
+    LEFT JOIN sections s ON s.report_id = base.report_id
+    LEFT JOIN tables t ON t.report_id = base.report_id
+    LEFT JOIN breaks x ON x.report_id = base.report_id
+    LEFT JOIN with_rules w ON w.report_id = base.report_id
+    LEFT JOIN reviews v ON v.report_id = base.report_id
 )
 SELECT report_id, report_year, era, form, portal_id, region_code, region_name, province, city,
        body, body_kind, body_name, body_key, title, url,
@@ -609,7 +642,7 @@ SELECT report_id, report_year, era, form, portal_id, region_code, region_name, p
            || CASE WHEN consistency_breaks > 0 THEN '勾稽关系不符：' || rules_broken || '；' ELSE '' END
            || CASE WHEN yoy_reviews > 0 THEN '同比异常待核：' || yoy_review || '；' ELSE '' END,
            '；'), '') AS issues
-FROM judged"""),
+FROM checked"""),
     # The scorecard of each body and year, from its first known report year (or
     # coverage_start_year) to coverage_end_year: found, missing, or not_yet_due.  A portal
     # with no report of its government has a row for that government all the same.  With several
@@ -617,19 +650,23 @@ FROM judged"""),
     # sections/tables complete, any broken rule makes it inconsistent.
     ("compliance_body_years", """
 WITH RECURSIVE
+c AS (SELECT * FROM compliance),
 bodies AS (
     SELECT body_key, portal_id, body_name, body_kind,
            MIN(region_code) AS region_code, MIN(region_name) AS region_name,
            MIN(province) AS province, MIN(city) AS city,
            MIN(report_year) AS first_year, MAX(report_year) AS last_year
-    FROM compliance WHERE report_year IS NOT NULL GROUP BY body_key
+    FROM c WHERE report_year IS NOT NULL GROUP BY body_key
     UNION ALL
     -- A portal without any report of its government: that government, named by its region.
     SELECT po.portal_id || '|' || COALESCE(g.name, po.region_name, ''), po.portal_id,
            COALESCE(g.name, po.region_name, ''), 'government', po.region_code, COALESCE(g.name, po.region_name),
-           g.province, g.city, (SELECT MIN(r.report_year) FROM reports r WHERE r.portal_id = po.portal_id), NULL
-    FROM portals po LEFT JOIN regions g ON g.code = po.region_code
-    WHERE NOT EXISTS (SELECT 1 FROM compliance c WHERE c.portal_id = po.portal_id AND c.body_kind = 'government')
+           g.province, g.city, y.first_year, NULL
+    FROM portals po
+    LEFT JOIN regions g ON g.code = po.region_code
+    LEFT JOIN (SELECT portal_id, MIN(report_year) AS first_year FROM reports GROUP BY portal_id) y
+           ON y.portal_id = po.portal_id
+    WHERE po.portal_id NOT IN (SELECT portal_id FROM c WHERE body_kind = 'government')
 ),
 spans AS (
     SELECT b.*, COALESCE(p.start_year, b.first_year, p.end_year) AS from_year,
@@ -642,31 +679,27 @@ years(body_key, report_year, to_year) AS (
     SELECT body_key, report_year + 1, to_year FROM years WHERE report_year < to_year
 ),
 found AS (
-    SELECT y.body_key, y.report_year, count(c.report_id) AS reports,
-           (SELECT group_concat(report_id, ' ') FROM (
-                SELECT report_id FROM compliance c2
-                WHERE c2.body_key = y.body_key AND c2.report_year = y.report_year
-                ORDER BY published_date, report_id)) AS report_ids,
-           MIN(c.published_date) AS published_date,
-           MAX(c.sections_complete) AS sections_complete,
-           MAX(c.tables_complete) AS tables_complete,
-           MIN(c.consistent) AS consistent,
-           SUM(c.yoy_reviews) AS yoy_reviews,
-           (SELECT group_concat(issues, ' | ') FROM (
-                SELECT issues FROM compliance c2
-                WHERE c2.body_key = y.body_key AND c2.report_year = y.report_year AND c2.issues IS NOT NULL
-                ORDER BY published_date, report_id)) AS issues
-    FROM years y
-    LEFT JOIN compliance c ON c.body_key = y.body_key AND c.report_year = y.report_year
-    GROUP BY y.body_key, y.report_year
+    SELECT body_key, report_year, count(*) AS reports,
+           group_concat(report_id, ' ') AS report_ids,
+           MIN(published_date) AS published_date,
+           MAX(sections_complete) AS sections_complete,
+           MAX(tables_complete) AS tables_complete,
+           MIN(consistent) AS consistent,
+           SUM(yoy_reviews) AS yoy_reviews,
+           group_concat(issues, ' | ') AS issues
+    FROM (SELECT * FROM c ORDER BY body_key, report_year, published_date, report_id)
+    GROUP BY body_key, report_year
 ),
 due AS (
-    SELECT f.*, s.portal_id, s.body_name, s.body_kind, s.region_code, s.region_name, s.province, s.city,
-           (SELECT date((f.report_year + 1) || '-' || d.month_day) FROM deadlines d
-            WHERE d.body_kind = s.body_kind
-              AND f.report_year BETWEEN COALESCE(d.first_report_year, 0) AND COALESCE(d.last_report_year, 9999)
-            ORDER BY d.first_report_year DESC LIMIT 1) AS deadline
-    FROM found f JOIN spans s ON s.body_key = f.body_key
+    SELECT y.body_key, y.report_year, s.portal_id, s.body_name, s.body_kind, s.region_code, s.region_name,
+           s.province, s.city, COALESCE(f.reports, 0) AS reports, f.report_ids, f.published_date,
+           f.sections_complete, f.tables_complete, f.consistent, f.yoy_reviews, f.issues,
+           date((y.report_year + 1) || '-' || d.month_day) AS deadline
+    FROM years y
+    JOIN spans s ON s.body_key = y.body_key
+    LEFT JOIN found f ON f.body_key = y.body_key AND f.report_year = y.report_year
+    LEFT JOIN deadlines d ON d.body_kind = s.body_kind
+         AND y.report_year BETWEEN COALESCE(d.first_report_year, 0) AND COALESCE(d.last_report_year, 9999)
 )
 SELECT due.body_key, portal_id, region_code, region_name, province, city, body_name AS body, body_kind,
        report_year,
@@ -687,39 +720,36 @@ FROM due CROSS JOIN compliance_parameters p"""),
     # found / missing / not_yet_due (by the government's deadline).
     ("coverage", """
 WITH RECURSIVE
+counts AS (
+    SELECT portal_id, report_year, count(*) AS reports FROM reports GROUP BY portal_id, report_year
+),
 spans AS (
     SELECT po.portal_id, po.portal_name, po.region_code, po.region_name,
-           COALESCE(p.start_year, MIN(r.report_year), p.end_year) AS from_year,
-           max(p.end_year, COALESCE(MAX(r.report_year), p.end_year)) AS to_year
+           COALESCE(p.start_year, MIN(c.report_year), p.end_year) AS from_year,
+           max(p.end_year, COALESCE(MAX(c.report_year), p.end_year)) AS to_year
     FROM portals po
     CROSS JOIN compliance_parameters p
-    LEFT JOIN reports r ON r.portal_id = po.portal_id
+    LEFT JOIN counts c ON c.portal_id = po.portal_id
     GROUP BY po.portal_id
 ),
 years(portal_id, report_year, to_year) AS (
     SELECT portal_id, from_year, to_year FROM spans WHERE from_year <= to_year
     UNION ALL
     SELECT portal_id, report_year + 1, to_year FROM years WHERE report_year < to_year
-),
-counted AS (
-    SELECT y.portal_id, y.report_year,
-           (SELECT count(*) FROM reports r
-            WHERE r.portal_id = y.portal_id AND r.report_year = y.report_year) AS reports,
-           (SELECT date((y.report_year + 1) || '-' || d.month_day) FROM deadlines d
-            WHERE d.body_kind = 'government'
-              AND y.report_year BETWEEN COALESCE(d.first_report_year, 0) AND COALESCE(d.last_report_year, 9999)
-            ORDER BY d.first_report_year DESC LIMIT 1) AS deadline
-    FROM years y
 )
-SELECT c.portal_id, s.portal_name, s.region_code, COALESCE(g.name, s.region_name) AS region_name,
-       g.province, g.city, c.report_year, c.reports,
+SELECT y.portal_id, s.portal_name, s.region_code, COALESCE(g.name, s.region_name) AS region_name,
+       g.province, g.city, y.report_year, COALESCE(c.reports, 0) AS reports,
        CASE WHEN c.reports > 0 THEN 'found'
-            WHEN c.deadline IS NOT NULL AND p.as_of_date <= c.deadline THEN 'not_yet_due'
+            WHEN d.month_day IS NOT NULL AND p.as_of_date <= date((y.report_year + 1) || '-' || d.month_day)
+                 THEN 'not_yet_due'
             ELSE 'missing' END AS status,
-       c.deadline
-FROM counted c
-JOIN spans s ON s.portal_id = c.portal_id
+       date((y.report_year + 1) || '-' || d.month_day) AS deadline
+FROM years y
+JOIN spans s ON s.portal_id = y.portal_id
+LEFT JOIN counts c ON c.portal_id = y.portal_id AND c.report_year = y.report_year
 LEFT JOIN regions g ON g.code = s.region_code
+LEFT JOIN deadlines d ON d.body_kind = 'government'
+     AND y.report_year BETWEEN COALESCE(d.first_report_year, 0) AND COALESCE(d.last_report_year, 9999)
 CROSS JOIN compliance_parameters p"""),
 )
 
