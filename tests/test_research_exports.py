@@ -313,3 +313,17 @@ def test_the_command_says_what_wide_needs(db, tmp_path):
     result = scrapy_cmd("export", "wide", "-o", str(tmp_path / "w.csv"), db=db)
     assert (result.returncode, result.stderr.strip()) == (
         2, "export failed: the wide export needs --table, one of: t2, t3, t4, legacy, headline")
+
+
+@pytest.mark.parametrize(("region", "bodies"), [("汇川区", {"汇川区"}), ("贵州省", {"红花岗区", "红花岗区财政局", "汇川区"}),
+                                               ("红花岗区", {"红花岗区", "红花岗区财政局"})])
+def test_compliance_filtered_by_region(db, tmp_path, region, bodies):
+    out = tmp_path / "c.csv"
+    export(str(db), "compliance", str(out), region=region)
+    assert {r["body"] for r in read_dicts(out)} == bodies
+
+
+def test_wide_filtered_by_province(db, tmp_path):
+    out = tmp_path / "w.csv"
+    assert export(str(db), "wide", str(out), table="headline", region="贵州省") == len(world.REPORTS)
+    assert export(str(db), "wide", str(out), table="headline", region="浙江省") == 0

@@ -168,43 +168,43 @@ def test_body_kinds_by_the_end_of_the_name(tmp_path, title, publisher, kind, nam
         assert conn.execute("SELECT body_kind, body_name FROM report_bodies").fetchall() == [(kind, name)]
 
 
-# --- rule: published on time -------------------------------------------------------------------
-def test_on_time_government_by_31_march(db):
-    row = compliance(db, "gov2022")
-    assert (row["deadline"], row["on_time"], row["days_late"]) == ("2023-03-31", 1, None)
+# --- the rules, each with reports that pass and reports that fail: one test per value ------------
+COMPLIANCE = [
+    # on time: a government by 31 March (passes), a department by 31 January (fails), the 2007
+    # Regulation's 31 March (fails), no date on the page (unknown)
+    ("gov2022", "deadline", "2023-03-31"), ("gov2022", "on_time", 1), ("gov2022", "days_late", None),
+    ("dept2022", "deadline", "2023-01-31"), ("dept2022", "on_time", 0), ("dept2022", "days_late", 15),
+    ("gov2017", "deadline", "2018-03-31"), ("gov2017", "on_time", 0), ("gov2017", "days_late", 2),
+    ("gov2023", "published_date", None), ("gov2023", "on_time", None), ("gov2023", "passed", None),
+    # six sections: all (passes), 六 left out (fails), before the 2019 form (not judged)
+    ("gov2022", "sections_found", 6), ("gov2022", "sections_missing", None), ("gov2022", "sections_complete", 1),
+    ("dept2022", "sections_found", 5), ("dept2022", "sections_missing", "六、其他需要报告的事项"),
+    ("dept2022", "sections_complete", 0),
+    ("gov2017", "form", None), ("gov2017", "sections_found", None), ("gov2017", "sections_complete", None),
+    # three tables, complete: all (passes), the 2019 single （六） row in a 2021 report (passes),
+    # t4 missing and t3 short of seven cells (fails), before the 2019 form (not judged)
+    ("gov2022", "tables_missing", None), ("gov2022", "tables_incomplete", None), ("gov2022", "tables_complete", 1),
+    ("gov2021", "tables_complete", 1),
+    ("dept2022", "tables_missing", "t4"), ("dept2022", "tables_incomplete", "t3（缺7格）"),
+    ("dept2022", "tables_complete", 0),
+    ("gov2017", "tables_complete", None),
+    # 勾稽: no rule broken (passes), a broken rule (fails), no t3/t4 table to check (unknown)
+    ("gov2022", "consistency_breaks", 0), ("gov2022", "consistent", 1),
+    ("dept2022", "consistency_breaks", 1), ("dept2022", "rules_broken", "t3.column_balance"),
+    ("dept2022", "consistent", 0),
+    ("gov2017", "consistent", None),
+    # altogether
+    ("gov2022", "passed", 1), ("gov2022", "issues", None), ("dept2022", "passed", 0),
+    ("dept2022", "issues", "逾期15天；缺少章节：六、其他需要报告的事项；缺少表格：t4；表格不完整：t3（缺7格）；"
+                           "勾稽关系不符：t3.column_balance"),
+    ("gov2017", "deadline_basis", "国令第492号 第三十一条：各级行政机关应当在每年3月31日前公布本行政机关的"
+                                  "政府信息公开工作年度报告"),
+]
 
 
-def test_late_department_after_31_january(db):
-    row = compliance(db, "dept2022")
-    assert (row["deadline"], row["on_time"], row["days_late"]) == ("2023-01-31", 0, 15)
-
-
-def test_late_under_the_2007_regulation_after_31_march(db):
-    row = compliance(db, "gov2017")
-    assert (row["deadline"], row["on_time"], row["days_late"], row["deadline_basis"][:7]) == (
-        "2018-03-31", 0, 2, "国令第492号")
-
-
-def test_on_time_is_unknown_when_the_page_gives_no_date(db):
-    row = compliance(db, "gov2023")
-    assert (row["published_date"], row["on_time"], row["passed"]) == (None, None, None)
-
-
-# --- rule: six sections ---------------------------------------------------------------------------
-def test_all_six_sections(db):
-    row = compliance(db, "gov2022")
-    assert (row["sections_found"], row["sections_missing"], row["sections_complete"]) == (6, None, 1)
-
-
-def test_a_missing_section_is_named(db):
-    row = compliance(db, "dept2022")
-    assert (row["sections_found"], row["sections_missing"], row["sections_complete"]) == (
-        5, "六、其他需要报告的事项", 0)
-
-
-def test_sections_are_not_judged_before_the_2019_form(db):
-    row = compliance(db, "gov2017")
-    assert (row["form"], row["sections_found"], row["sections_complete"]) == (None, None, None)
+@pytest.mark.parametrize(("report_id", "column", "value"), COMPLIANCE, ids=lambda v: str(v))
+def test_compliance(db, report_id, column, value):
+    assert compliance(db, report_id)[column] == value
 
 
 @pytest.mark.parametrize("heading", ["政府信息公开工作存在的主要问题及改进情况", "存在的问题和改进措施"])
@@ -215,24 +215,9 @@ def test_a_section_heading_with_other_words_counts(tmp_path, heading):
         assert conn.execute("SELECT sections_complete FROM compliance").fetchall() == [(1,)]
 
 
-# --- rule: three tables, complete -------------------------------------------------------------------
-def test_three_complete_tables(db):
-    row = compliance(db, "gov2022")
-    assert (row["tables_missing"], row["tables_incomplete"], row["tables_complete"]) == (None, None, 1)
-
-
-def test_a_missing_table_and_an_incomplete_one(db):
-    row = compliance(db, "dept2022")
-    assert (row["tables_missing"], row["tables_incomplete"], row["tables_complete"]) == ("t4", "t3（缺7格）", 0)
-
-
 def test_cells_read_from_sentences_do_not_complete_a_table(db):
     missing = {r[0] for r in db.execute("SELECT key FROM missing_cells WHERE report_id = 'dept2022'")}
     assert missing == set(world.DEPT_T3_LEFT_OUT) | set(world.form_keys("t4", "2021"))
-
-
-def test_the_2021_form_accepts_the_single_other_row(db):
-    assert compliance(db, "gov2021")["tables_complete"] == 1
 
 
 def test_some_but_not_all_other_sub_rows_is_incomplete(tmp_path):
@@ -243,25 +228,6 @@ def test_some_but_not_all_other_sub_rows_is_incomplete(tmp_path):
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT tables_incomplete, tables_complete FROM compliance").fetchall() == [
             ("t3（缺14格）", 0)]
-
-
-def test_tables_are_not_judged_before_the_2019_form(db):
-    assert compliance(db, "gov2017")["tables_complete"] is None
-
-
-# --- rule: 勾稽 -------------------------------------------------------------------------------------
-def test_consistent_report(db):
-    row = compliance(db, "gov2022")
-    assert (row["consistency_breaks"], row["consistent"]) == (0, 1)
-
-
-def test_a_broken_rule_is_counted_and_named(db):
-    row = compliance(db, "dept2022")
-    assert (row["consistency_breaks"], row["rules_broken"], row["consistent"]) == (1, "t3.column_balance", 0)
-
-
-def test_consistency_is_unknown_without_a_table_that_has_rules(db):
-    assert compliance(db, "gov2017")["consistent"] is None
 
 
 # --- rule: year-over-year review ------------------------------------------------------------------
@@ -288,17 +254,6 @@ def test_the_review_is_in_the_scorecard(db):
 
 def test_figures_are_compared_only_within_one_body(db):
     assert db.execute("SELECT count(*) FROM headline_changes WHERE report_id = 'dept2022'").fetchone()[0] == 0
-
-
-# --- passed and issues --------------------------------------------------------------------------
-def test_a_report_that_passes_everything(db):
-    row = compliance(db, "gov2022")
-    assert (row["passed"], row["issues"]) == (1, None)
-
-
-def test_the_issues_of_a_report_that_fails(db):
-    assert compliance(db, "dept2022")["issues"] == (
-        "逾期15天；缺少章节：六、其他需要报告的事项；缺少表格：t4；表格不完整：t3（缺7格）；勾稽关系不符：t3.column_balance")
 
 
 # --- found at all: coverage and body-years --------------------------------------------------------

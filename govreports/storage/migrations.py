@@ -11,6 +11,10 @@ waits, then finds the work done.  A migration must therefore not end the transac
 (no ``VACUUM``, no journal-mode change; ``PRAGMA foreign_keys`` cannot change inside it).
 sqlite-utils' table operations (create, add_column, create_index, enable_fts, transform …)
 join the open transaction; :func:`apply_migrations` checks that it is still open.
+
+Reference data that follows the code's own files (the codebook ``indicator_keys``, the
+``regions``) is not frozen here: :mod:`govreports.storage.reference` reloads it after the
+migrations whenever those files change.
 """
 
 from __future__ import annotations
