@@ -1,8 +1,16 @@
 """Exports of the database as CSV, JSON Lines or Excel (.xlsx): reports, indicators,
-tables, failures.
+tables, failures; and, from the views of migration m005, headlines (one row per report:
+its headline figures and compliance checks), codebook, wide (one column per key of a form
+table) and compliance (the scorecard per body and year).  ``EXPORTS`` names them.
 
 Rows are produced by generators (one report at a time), so exporting a large database
 needs little memory.
+
+* **Numbers** are written as their unit says (:func:`typed_value`): counts as integers
+  (3268, never 3268.0), money as decimals (385.62, 0.0).
+* **Codebook.**  An .xlsx whose columns are indicator keys (indicators, headlines, wide)
+  has the codebook of those keys as a second sheet; ``labels`` adds a second header row
+  with each column's Chinese label (CSV and .xlsx).
 
 * **Format.**  It follows the output's extension (``.csv``, ``.jsonl``, ``.xlsx``) or
   ``--format``; any other extension is refused, and so is a ``--format`` that
@@ -28,16 +36,18 @@ import sqlite3
 import sys
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
 import sqlite_utils
 
-from govreports.schema import keys_for_era
+from govreports.schema import indicator_specs, keys_for_era
 from govreports.storage import open_db
 from govreports.storage.locking import is_locked
+from govreports.storage.reference import is_count
 from govreports.storage.store import REPORT_COLUMNS, report_urls_of
 
 # The reports export: the stored report columns, but for the long texts and JSON (they stay
@@ -45,7 +55,7 @@ from govreports.storage.store import REPORT_COLUMNS, report_urls_of
 # text, its portal, every URL it was seen at, and its counts and state.
 NOT_EXPORTED = frozenset({
     "identity", "portal_id", "metadata", "body_text", "body_text_original", "cover_letter",
-    "next_year_plan", "sections", "flags", "attachment_text",
+    "next_year_plan", "sections", "flags", "attachment_text", "title_original",
 })
 REPORT_EXPORT_COLUMNS = [c for c in REPORT_COLUMNS if c not in NOT_EXPORTED] + [
     "first_seen",
@@ -56,6 +66,7 @@ REPORT_EXPORT_COLUMNS = [c for c in REPORT_COLUMNS if c not in NOT_EXPORTED] + [
     "indicator_count",
     "version",
     "removed_at",
+    "title_original",  # last, so that the columns before keep their places
 ]
 INDICATOR_COLUMNS = [
     "report_id",
@@ -142,6 +153,20 @@ def _number(value: Any) -> Any:
     return value
 
 
+# Per canonical key: 1 a count, 0 money, None not known (govreports.storage.reference.is_count).
+VALUE_KINDS = {spec.key: is_count(spec.unit) for spec in indicator_specs()}
+
+
+def typed_value(value: Any, count: int | None) -> Any:
+    """A value as its unit says: money as a decimal (385.62, 0.0), a count — or a value
+    of unknown unit — whole as an integer (3268, not 3268.0); a fraction stays one."""
+    if value is None or isinstance(value, str):
+        return value
+    if count == 0:
+        return float(value)
+    return _number(value)
+
+
 def _date(stamp: str | None) -> str:
     return (stamp or "")[:10]
 
@@ -218,8 +243,14 @@ def report_rows(db: sqlite_utils.Database, region: str | None, year: int | None,
         yield _report_row(db, report)
 
 
-def _indicator_rows(report: dict, stored: dict[str, dict], version: int | None) -> Iterator[dict]:
-    for key in keys_for_era(report["era"] or None):
+def _indicator_rows(report: dict, stored: dict[str, dict], version: int | None,
+                    include_unknown: bool = True) -> Iterator[dict]:
+    era_keys = keys_for_era(report["era"] or None)
+    keys = era_keys
+    if include_unknown:  # then the stored rows no key of the era names, in stored order
+        known = set(era_keys)
+        keys = era_keys + [key for key in stored if key not in known]
+    for key in keys:
         row = stored.get(key, {})
         yield {
             "report_id": report["report_id"],
@@ -227,7 +258,7 @@ def _indicator_rows(report: dict, stored: dict[str, dict], version: int | None) 
             "region_code": report["region_code"],
             "report_year": report["report_year"],
             "key": key,
-            "value": _number(row.get("value")),
+            "value": typed_value(row.get("value"), VALUE_KINDS.get(key)),
             "raw": row.get("raw", ""),
             "unit": row.get("unit", ""),
             "source": row.get("source", ""),
@@ -237,20 +268,23 @@ def _indicator_rows(report: dict, stored: dict[str, dict], version: int | None) 
 
 
 def indicator_rows(db: sqlite_utils.Database, region: str | None, year: int | None,
-                   history: bool = False) -> Iterator[dict]:
+                   history: bool = False, include_unknown: bool = True) -> Iterator[dict]:
     """One row per report and canonical key of its era; empty value where not given.
-    With ``history``, the indicators of earlier versions too."""
+    With ``include_unknown`` (the default), then the report's other stored rows: labels
+    the parser could not map (``unknown:<table>:<label>``), a label printed twice
+    (``…#2``), keys of another era.  With ``history``, the indicators of earlier versions too."""
     for report in selected_reports(db, region, year):
         if history:
             for old in report_versions(db, report["report_id"]):
                 snapshot = json.loads(old["report"])
                 stored = {row["key"]: row for row in json.loads(old["indicators"])}
-                yield from _indicator_rows(snapshot, stored, old["version"])
+                yield from _indicator_rows(snapshot, stored, old["version"], include_unknown)
         stored = {
             row["key"]: row
-            for row in db.query("SELECT * FROM indicators WHERE report_id = ?", [report["report_id"]])
+            for row in db.query("SELECT * FROM indicators WHERE report_id = ? ORDER BY rowid",
+                                [report["report_id"]])
         }
-        yield from _indicator_rows(report, stored, report.get("version"))
+        yield from _indicator_rows(report, stored, report.get("version"), include_unknown)
 
 
 def table_rows(db: sqlite_utils.Database, region: str | None, year: int | None,
@@ -287,12 +321,226 @@ def failure_rows(db: sqlite_utils.Database, region: str | None, year: int | None
     )
 
 
-EXPORTS = {
-    "reports": (REPORT_EXPORT_COLUMNS, report_rows),
-    "indicators": (INDICATOR_COLUMNS, indicator_rows),
-    "tables": (TABLE_COLUMNS, table_rows),
-    "failures": (FAILURE_COLUMNS, failure_rows),
+# --- research exports: from the views of migration m005 -------------------------------------
+@dataclass(frozen=True)
+class ExportOptions:
+    """What an export was asked for besides its kind and output."""
+
+    region: str | None = None
+    year: int | None = None
+    history: bool = False
+    table: str | None = None  # wide: the form table whose keys are the columns
+    include_unknown: bool | None = None  # None: the export's default
+    labels: bool = False  # a second header row with the columns' Chinese labels
+
+
+# The report columns the research exports begin with (from the report_list view).
+REPORT_ID_COLUMNS = ["report_id", "report_year", "era", "region_code", "region_name", "province", "city",
+                     "portal_id", "body", "body_kind", "publisher", "title", "title_original",
+                     "published_date", "url"]
+# headlines view column -> codebook key: the export names each figure by its key.
+HEADLINE_FIGURES = {
+    "proactive_total": "headline.proactive_total",
+    "applications_received": "headline.applications_received",
+    "applications_disclosed": "headline.applications_disclosed",
+    "admin_reviews": "headline.admin_reviews",
+    "lawsuits": "headline.lawsuits",
+    "fees": "headline.fees",
 }
+# Per report, from the compliance view.
+REPORT_COMPLIANCE_COLUMNS = ["deadline", "on_time", "days_late", "sections_complete", "sections_missing",
+                             "tables_complete", "tables_missing", "tables_incomplete", "consistent",
+                             "consistency_breaks", "rules_broken", "yoy_reviews", "yoy_review", "passed", "issues"]
+HEADLINE_EXPORT_COLUMNS = REPORT_ID_COLUMNS + list(HEADLINE_FIGURES.values()) + ["flags_count"] \
+    + REPORT_COMPLIANCE_COLUMNS
+CODEBOOK_COLUMNS = ["key", "table", "eras", "row_label", "column_label", "label", "unit", "value_type",
+                    "canonical", "note"]
+# From the compliance_body_years view: one row per body and year.
+COMPLIANCE_EXPORT_COLUMNS = ["portal_id", "region_code", "region_name", "province", "city", "body", "body_kind",
+                             "report_year", "status", "reports", "report_ids", "published_date", "deadline",
+                             "on_time", "sections_complete", "tables_complete", "consistent", "yoy_reviews",
+                             "passed", "issues"]
+# Chinese names of the columns, for --labels (figure columns take their codebook label).
+COLUMN_LABELS = {
+    "report_id": "报告编号", "report_year": "报告年度", "era": "格式", "region_code": "区划代码",
+    "region_name": "地区", "province": "省", "city": "市", "portal_id": "门户", "body": "发布主体",
+    "body_kind": "主体类型", "publisher": "发布机构", "title": "标题", "title_original": "原标题（繁体等）",
+    "published_date": "发布日期", "url": "网址", "flags_count": "标记数", "deadline": "公布期限",
+    "on_time": "按时公布", "days_late": "逾期天数", "sections_complete": "章节齐全",
+    "sections_missing": "缺少章节", "tables_complete": "表格齐全", "tables_missing": "缺少表格",
+    "tables_incomplete": "表格不完整", "consistent": "勾稽关系相符", "consistency_breaks": "勾稽不符数",
+    "rules_broken": "不符规则", "yoy_reviews": "同比异常数", "yoy_review": "同比异常", "passed": "合规",
+    "issues": "问题", "status": "状态", "reports": "报告数", "report_ids": "报告编号", "unknown": "未识别项目",
+}
+VALUE_TYPES = {1: "count", 0: "money"}
+
+
+def _filtered(db: sqlite_utils.Database, alias: str, opts: ExportOptions) -> tuple[str, list[Any]]:
+    """The --region and --year condition on the rows of ``alias`` (a view with
+    region_code, region_name and report_year)."""
+    where, params = region_clause(db, opts.region, table=alias)
+    if opts.year is not None:
+        where += f" AND {alias}.report_year = ?"
+        params.append(opts.year)
+    return where, params
+
+
+def headline_export_rows(db: sqlite_utils.Database, opts: ExportOptions) -> Iterator[dict]:
+    """One row per report: where it is from, its headline figures (counts as integers,
+    fees in 元 as decimals), its flags count and its compliance checks."""
+    where, params = _filtered(db, "h", opts)
+    compliance = ", ".join(f"c.{c}" for c in REPORT_COMPLIANCE_COLUMNS)
+    for row in db.query(
+        f"""SELECT h.*, {compliance} FROM headlines h LEFT JOIN compliance c ON c.report_id = h.report_id
+            WHERE {where} ORDER BY h.region_code, h.report_year, h.report_id""",
+        params,
+    ):
+        for column, key in HEADLINE_FIGURES.items():
+            row[key] = typed_value(row.pop(column), VALUE_KINDS.get(key))
+        yield row
+
+
+def _codebook_row(row: dict) -> dict:
+    return {
+        "key": row["key"], "table": row["table_kind"], "eras": row["eras"], "row_label": row["row_label"],
+        "column_label": row["column_label"], "label": row["label"], "unit": row["unit"],
+        "value_type": VALUE_TYPES.get(row["is_count"], ""), "canonical": row["canonical"], "note": row["note"],
+    }
+
+
+def codebook_rows(db: sqlite_utils.Database, opts: ExportOptions) -> Iterator[dict]:
+    """The codebook: every canonical key with its table, eras, Chinese row and column
+    labels, unit and value type, in schema order; with ``include_unknown``, then the
+    labels reports printed that no key names (``canonical`` 0)."""
+    canonical = "1=1" if opts.include_unknown else "canonical = 1"
+    for row in db.query(f"""SELECT * FROM indicator_keys WHERE {canonical}
+                            ORDER BY canonical DESC, position, table_kind, key"""):
+        yield _codebook_row(row)
+
+
+def codebook_of(db: sqlite_utils.Database, keys: Iterable[str]) -> list[dict]:
+    """Codebook rows of ``keys`` (those the codebook has), in the order given."""
+    rows = {row["key"]: row for row in db.query("SELECT * FROM indicator_keys")}
+    return [_codebook_row(rows[key]) for key in keys if key in rows]
+
+
+def table_names(db: sqlite_utils.Database) -> list[str]:
+    return [row[0] for row in db.execute(
+        "SELECT table_kind FROM indicator_keys WHERE canonical = 1 GROUP BY table_kind ORDER BY MIN(position)")]
+
+
+def table_keys(db: sqlite_utils.Database, table: str) -> list[tuple[str, int | None, str]]:
+    """(key, is_count, eras) of the canonical keys of a form table, in schema order."""
+    return [tuple(row) for row in db.execute(
+        "SELECT key, is_count, eras FROM indicator_keys WHERE canonical = 1 AND table_kind = ? ORDER BY position",
+        (table,))]
+
+
+def _wide_table(db: sqlite_utils.Database, opts: ExportOptions) -> str:
+    names = table_names(db)
+    if not opts.table:
+        raise ExportError(f"the wide export needs --table, one of: {', '.join(names)}")
+    if opts.table not in names:
+        raise ExportError(f"unknown table {opts.table!r} for --table; choose one of: {', '.join(names)}")
+    return opts.table
+
+
+def wide_columns(db: sqlite_utils.Database, opts: ExportOptions) -> list[str]:
+    keys = [key for key, _, _ in table_keys(db, _wide_table(db, opts))]
+    return REPORT_ID_COLUMNS + keys + (["unknown"] if opts.include_unknown else [])
+
+
+def wide_rows(db: sqlite_utils.Database, opts: ExportOptions) -> Iterator[dict]:
+    """One row per report of an era the table exists in, one column per canonical key
+    of the table (empty where the report gives no value); with ``include_unknown``, an
+    ``unknown`` column: the table's rows no key names, ``label：as printed`` joined by ；."""
+    table = _wide_table(db, opts)
+    keys = table_keys(db, table)
+    eras = {era for _, _, key_eras in keys for era in key_eras.split()}
+    where, params = _filtered(db, "l", opts)
+    if "all" not in eras:
+        where += f" AND l.era IN ({', '.join('?' * len(eras))})"
+        params += sorted(eras)
+    unknown_prefix = f"unknown:{table}:"
+    for report in db.query(
+            f"SELECT * FROM report_list l WHERE {where} ORDER BY l.region_code, l.report_year, l.report_id", params):
+        row = {c: report.get(c) for c in REPORT_ID_COLUMNS}
+        stored = {r["key"]: r for r in db.query(
+            "SELECT key, value, raw FROM indicators WHERE report_id = ? ORDER BY rowid", [report["report_id"]])}
+        for key, count, _ in keys:
+            row[key] = typed_value(stored.get(key, {}).get("value"), count)
+        if opts.include_unknown:
+            row["unknown"] = "；".join(f"{key[len(unknown_prefix):]}：{r['raw']}" for key, r in stored.items()
+                                      if key.startswith(unknown_prefix))
+        yield row
+
+
+def compliance_rows(db: sqlite_utils.Database, opts: ExportOptions) -> Iterator[dict]:
+    """The scorecard: one row per body and year (found, missing or not yet due)."""
+    where, params = _filtered(db, "b", opts)
+    yield from db.query(
+        f"""SELECT * FROM compliance_body_years b WHERE {where}
+            ORDER BY b.region_code, b.portal_id, b.body_kind, b.body, b.report_year""", params)
+
+
+def column_labels(db: sqlite_utils.Database, columns: list[str]) -> list[str]:
+    """The Chinese label of each column: its codebook label when it is a key."""
+    keys = {row[0]: row[1] for row in db.execute("SELECT key, label FROM indicator_keys")}
+    return [keys.get(c) or COLUMN_LABELS.get(c, c) for c in columns]
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """One kind of ``scrapy export``: its columns and rows (given the options), the
+    options it takes besides the output ones, and what its .xlsx codebook sheet lists."""
+
+    columns: Callable[[sqlite_utils.Database, ExportOptions], list[str]]
+    rows: Callable[[sqlite_utils.Database, ExportOptions], Iterable[dict]]
+    takes: frozenset[str] = frozenset({"region", "year"})
+    include_unknown: bool = False  # the default of --include-unknown
+    codebook_keys: Callable[[sqlite_utils.Database, ExportOptions], list[str]] | None = None
+
+
+def _static(columns: list[str]) -> Callable[[sqlite_utils.Database, ExportOptions], list[str]]:
+    return lambda db, opts: columns
+
+
+def _canonical_keys(db: sqlite_utils.Database, opts: ExportOptions) -> list[str]:
+    return [row[0] for row in db.execute("SELECT key FROM indicator_keys WHERE canonical = 1 ORDER BY position")]
+
+
+EXPORTS: dict[str, ExportKind] = {
+    "reports": ExportKind(_static(REPORT_EXPORT_COLUMNS),
+                          lambda db, o: report_rows(db, o.region, o.year, o.history),
+                          takes=frozenset({"region", "year", "history"})),
+    "indicators": ExportKind(_static(INDICATOR_COLUMNS),
+                             lambda db, o: indicator_rows(db, o.region, o.year, o.history, o.include_unknown),
+                             takes=frozenset({"region", "year", "history", "include_unknown"}),
+                             include_unknown=True, codebook_keys=_canonical_keys),
+    # --history was always accepted (and meant nothing) for these two.
+    "tables": ExportKind(_static(TABLE_COLUMNS), lambda db, o: table_rows(db, o.region, o.year),
+                         takes=frozenset({"region", "year", "history"})),
+    "failures": ExportKind(_static(FAILURE_COLUMNS), lambda db, o: failure_rows(db, o.region, o.year),
+                           takes=frozenset({"region", "year", "history"})),
+    "headlines": ExportKind(_static(HEADLINE_EXPORT_COLUMNS), headline_export_rows,
+                            takes=frozenset({"region", "year", "labels"}),
+                            codebook_keys=lambda db, o: list(HEADLINE_FIGURES.values())),
+    "codebook": ExportKind(_static(CODEBOOK_COLUMNS), codebook_rows, takes=frozenset({"include_unknown"})),
+    "wide": ExportKind(wide_columns, wide_rows,
+                       takes=frozenset({"region", "year", "table", "include_unknown", "labels"}),
+                       include_unknown=True,
+                       codebook_keys=lambda db, o: [k for k, _, _ in table_keys(db, _wide_table(db, o))]),
+    "compliance": ExportKind(_static(COMPLIANCE_EXPORT_COLUMNS), compliance_rows,
+                             takes=frozenset({"region", "year", "labels"})),
+}
+# How each option is spelt on the command line, for messages.
+OPTION_FLAGS = {"region": "--region", "year": "--year", "history": "--history", "table": "--table",
+                "include_unknown": "--include-unknown/--no-include-unknown", "labels": "--labels"}
+
+
+def _given_options(opts: ExportOptions) -> set[str]:
+    given = {name for name in ("region", "year", "table", "include_unknown") if getattr(opts, name) is not None}
+    return given | {name for name in ("history", "labels") if getattr(opts, name)}
 
 
 def output_format(path: str, fmt: str | None = None, *, excel: bool = False) -> str:
@@ -376,16 +624,29 @@ def _text_output(path: str, encoding: str) -> Iterator[IO]:
             yield f
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """A further sheet of an .xlsx workbook (the codebook beside an export)."""
+
+    name: str
+    columns: list[str]
+    rows: Iterable[dict]
+
+
 def write_rows(rows: Iterable[dict], columns: list[str], path: str, *, excel: bool = False,
-               fmt: str | None = None, sheet: str = "export") -> int:
+               fmt: str | None = None, sheet: str = "export", label_row: list[str] | None = None,
+               more_sheets: Iterable[Sheet] = ()) -> int:
     """Write ``rows`` to ``path`` (``-`` for stdout) in ``fmt`` (default: by the
     extension, see :func:`output_format`): CSV (UTF-8; with a BOM and ``raw``
-    neutralised too when ``excel``), JSON Lines, or an .xlsx workbook of one sheet
-    named ``sheet``.  Returns the row count."""
+    neutralised too when ``excel``), JSON Lines, or an .xlsx workbook whose first sheet
+    is named ``sheet``, followed by ``more_sheets``.  ``label_row`` (CSV and .xlsx): a
+    second header row, one label per column.  Returns the row count (first sheet)."""
     fmt = output_format(path, fmt, excel=excel)
+    if label_row is not None and fmt == "jsonl":
+        raise ExportError("--labels is for CSV and .xlsx; JSON Lines have no header row")
     if fmt == "xlsx":
         with _replaced_on_success(path, binary=True) as f:
-            return _write_xlsx(rows, columns, f, sheet)
+            return _write_xlsx([Sheet(sheet, columns, rows), *more_sheets], f, label_row)
     count = 0
     if fmt == "jsonl":
         with _text_output(path, "utf-8") as f:
@@ -397,69 +658,94 @@ def write_rows(rows: Iterable[dict], columns: list[str], path: str, *, excel: bo
     with _text_output(path, "utf-8-sig" if excel else "utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
         writer.writeheader()
+        if label_row is not None:
+            writer.writerow({c: neutralise(label) for c, label in zip(columns, label_row)})
         for row in rows:
             writer.writerow({c: row.get(c) for c in columns} | {c: neutralise(row.get(c)) for c in guarded})
             count += 1
     return count
 
 
-def _write_xlsx(rows: Iterable[dict], columns: list[str], f: IO[bytes], sheet: str) -> int:
-    """One sheet: a header row, then numbers as number cells and every text as a text
-    cell (never a formula).  Characters XML cannot carry (control characters but tab,
-    LF and CR) become U+FFFD."""
+def _write_xlsx(sheets: list[Sheet], f: IO[bytes], label_row: list[str] | None = None) -> int:
+    """One sheet per ``Sheet``: a header row (and ``label_row`` under the first sheet's),
+    then numbers as number cells and every text as a text cell (never a formula).
+    Characters XML cannot carry (control characters but tab, LF and CR) become U+FFFD.
+    Returns the first sheet's row count."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(title=sheet)
+    counts = []
+    for n, sheet in enumerate(sheets):
+        worksheet = workbook.create_sheet(title=sheet.name)
 
-    def cell(value: Any, column: str) -> Any:
-        if value is None or isinstance(value, (int, float)):
-            return value
-        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
-        if len(text) > XLSX_MAX_CELL:
-            raise ExportError(f"a {column!r} value is longer than the {XLSX_MAX_CELL} characters an .xlsx cell "
-                              "holds; export as .csv or .jsonl")
-        written = WriteOnlyCell(worksheet, value=text)
-        written.data_type = "s"  # text, even when it starts with "="
-        return written
+        def cell(value: Any, column: str) -> Any:
+            if value is None or isinstance(value, (int, float)):
+                return value
+            text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
+            if len(text) > XLSX_MAX_CELL:
+                raise ExportError(f"a {column!r} value is longer than the {XLSX_MAX_CELL} characters an .xlsx cell "
+                                  "holds; export as .csv or .jsonl")
+            written = WriteOnlyCell(worksheet, value=text)
+            written.data_type = "s"  # text, even when it starts with "="
+            return written
 
-    count = 0
-    try:
-        worksheet.append([cell(c, c) for c in columns])
-        for row in rows:
-            count += 1
-            if count >= XLSX_MAX_ROWS:
-                raise ExportError(f"more than {XLSX_MAX_ROWS - 1} rows: too many for an .xlsx sheet; "
-                                  "narrow it (--region, --year) or export as .csv or .jsonl")
-            worksheet.append([cell(row.get(c), c) for c in columns])
-    except BaseException:
-        worksheet.close()  # ends openpyxl's sheet stream cleanly (the output is discarded)
-        raise
+        count = 0
+        try:
+            worksheet.append([cell(c, c) for c in sheet.columns])
+            if n == 0 and label_row is not None:
+                worksheet.append([cell(label, column) for label, column in zip(label_row, sheet.columns)])
+            for row in sheet.rows:
+                count += 1
+                if count >= XLSX_MAX_ROWS:
+                    raise ExportError(f"more than {XLSX_MAX_ROWS - 1} rows: too many for an .xlsx sheet; "
+                                      "narrow it (--region, --year) or export as .csv or .jsonl")
+                worksheet.append([cell(row.get(c), c) for c in sheet.columns])
+        except BaseException:
+            worksheet.close()  # ends openpyxl's sheet stream cleanly (the output is discarded)
+            raise
+        counts.append(count)
     workbook.save(f)
-    return count
+    return counts[0]
 
 
 def export(db_path: str, kind: str, output: str, *, region: str | None = None,
            year: int | None = None, excel: bool = False, history: bool = False,
-           fmt: str | None = None) -> int:
+           fmt: str | None = None, table: str | None = None, include_unknown: bool | None = None,
+           labels: bool = False) -> int:
     """Write export ``kind`` of the database at ``db_path`` to ``output``; returns the
     row count.  Everything that can be checked is checked before anything is written:
-    ExportError says what is wrong, and an existing output file is left as it was."""
+    ExportError says what is wrong, and an existing output file is left as it was.
+    An .xlsx of an export with indicator columns (indicators, headlines, wide) has the
+    codebook of those keys as a second sheet."""
     if kind not in EXPORTS:
         raise ExportError(f"unknown export {kind!r}; choose one of: {', '.join(EXPORTS)}")
-    output_format(output, fmt, excel=excel)
+    spec = EXPORTS[kind]
+    opts = ExportOptions(region=region, year=year, history=history, table=table,
+                         include_unknown=include_unknown, labels=labels)
+    stray = sorted(_given_options(opts) - spec.takes)
+    if stray:
+        raise ExportError(f"{', '.join(OPTION_FLAGS[o] for o in stray)} does not apply to the {kind} export")
+    if opts.include_unknown is None:
+        opts = replace(opts, include_unknown=spec.include_unknown)
+    fmt = output_format(output, fmt, excel=excel)
+    if labels and fmt == "jsonl":
+        raise ExportError("--labels is for CSV and .xlsx; JSON Lines have no header row")
     if not Path(db_path).is_file():
         raise ExportError(f"no database at {db_path}; run a crawl first (scrapy crawl portal -a region=demo)")
-    columns, producer = EXPORTS[kind]
     try:
         db = open_db(db_path)
     except sqlite3.DatabaseError as exc:
         raise ExportError(_database_problem(db_path, exc)) from exc
     try:
         region_clause(db, region)  # an unknown region fails here, before the output is touched
-        return write_rows(producer(db, region, year, history), columns, output, excel=excel, fmt=fmt, sheet=kind)
+        columns = spec.columns(db, opts)  # … and an unknown --table here
+        sheets = []
+        if fmt == "xlsx" and spec.codebook_keys is not None:
+            sheets.append(Sheet("codebook", CODEBOOK_COLUMNS, codebook_of(db, spec.codebook_keys(db, opts))))
+        return write_rows(spec.rows(db, opts), columns, output, excel=excel, fmt=fmt, sheet=kind,
+                          label_row=column_labels(db, columns) if labels else None, more_sheets=sheets)
     except sqlite3.DatabaseError as exc:
         raise ExportError(_database_problem(db_path, exc)) from exc
     finally:

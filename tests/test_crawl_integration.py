@@ -273,11 +273,25 @@ def test_export_indicators_columns(province_crawl, tmp_path):
 
 @pytest.mark.parametrize("era", ["2021", "2019", "legacy"])
 def test_export_indicators_keys_are_the_spec_keys_of_the_era(province_crawl, tmp_path, era):
+    """Every spec key of the report's era, then the rows it stored under no key of the era
+    (labels the parser could not map: ``unknown:<table>:<label>``)."""
     export(province_crawl.db.path, "indicators", "-o", str(tmp_path / "i.csv"))
     reports = {r[0] for r in province_crawl.db.rows("SELECT report_id FROM reports WHERE era = ?", era)}
     rows = [r for r in read_csv(tmp_path / "i.csv") if r["report_id"] in reports]
     keys_per_report = {rid: {r["key"] for r in rows if r["report_id"] == rid} for rid in reports}
-    assert all(keys == spec_keys(era) for keys in keys_per_report.values()) and reports
+    stored = {rid: {r[0] for r in province_crawl.db.rows("SELECT key FROM indicators WHERE report_id = ?", rid)}
+              for rid in reports}
+    assert all(keys == spec_keys(era) | (stored[rid] - spec_keys(era)) for rid, keys in keys_per_report.items()) \
+        and reports
+
+
+def test_export_indicators_without_unknown_labels_has_only_the_spec_keys(province_crawl, tmp_path):
+    export(province_crawl.db.path, "indicators", "-o", str(tmp_path / "i.csv"), "--no-include-unknown")
+    era = dict(province_crawl.db.rows("SELECT report_id, era FROM reports"))
+    keys_per_report: dict[str, set[str]] = {}
+    for row in read_csv(tmp_path / "i.csv"):
+        keys_per_report.setdefault(row["report_id"], set()).add(row["key"])
+    assert keys_per_report and all(keys == spec_keys(era[rid]) for rid, keys in keys_per_report.items())
 
 
 def test_export_filters_by_region_and_year(province_crawl, tmp_path):

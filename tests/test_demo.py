@@ -137,3 +137,113 @@ def test_demo_second_run_fetches_no_report_and_no_known_non_report(demo_crawl, t
     shutil.copy(db, copy)
     result = crawl("region=demo", db=copy)
     assert "report pages: 0" in result.stdout and "0 new, 0 updated" in result.stdout and "; 0 failures" in result.stdout
+
+
+# --- research exports and the compliance scorecard, by the real commands -------------------------
+def read_rows(path):
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+def xlsx_sheets(path):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path)
+    return {name: list(workbook[name].iter_rows(values_only=True)) for name in workbook.sheetnames}
+
+
+HEADLINE_KEYS = ["headline.proactive_total", "headline.applications_received", "headline.applications_disclosed",
+                 "headline.admin_reviews", "headline.lawsuits", "headline.fees"]
+# Per export: its command-line arguments, columns its header must hold (in this order), its rows,
+# and the sheets of its .xlsx.
+RESEARCH_EXPORTS = {
+    "headlines": (["headlines"], ["report_id", "region_name", "province", "city", "title", "title_original",
+                                  *HEADLINE_KEYS, "flags_count", "on_time", "sections_complete", "tables_complete",
+                                  "consistent", "passed", "issues"], len(MANIFEST["reports"]), ["headlines", "codebook"]),
+    "codebook": (["codebook"], ["key", "table", "row_label", "column_label", "unit"], None, ["codebook"]),
+    "wide": (["wide", "--table", "t3"], ["report_id", "region_name", "title", "t3.new.natural_person", "t3.new.total",
+                                        "t3.carried_out.total", "unknown"],
+             len([r for r in MANIFEST["reports"] if r["era"] != "legacy"]), ["wide", "codebook"]),
+    "compliance": (["compliance"], ["portal_id", "body", "report_year", "status", "on_time", "sections_complete",
+                                    "tables_complete", "consistent", "passed", "issues"], None, ["compliance"]),
+}
+
+
+def in_order(header, columns):
+    return [c for c in header if c in columns] == columns
+
+
+@pytest.mark.parametrize("kind", RESEARCH_EXPORTS)
+def test_demo_research_export_as_csv(demo_crawl, tmp_path, kind):
+    db, _ = demo_crawl
+    args, columns, count, _ = RESEARCH_EXPORTS[kind]
+    out = tmp_path / f"{kind}.csv"
+    result = scrapy_cmd("export", *args, "-o", str(out), db=db)
+    assert result.returncode == 0, result.stderr
+    header, *rows = read_rows(out)
+    assert in_order(header, columns) and rows and (count is None or len(rows) == count), header
+
+
+@pytest.mark.parametrize("kind", RESEARCH_EXPORTS)
+def test_demo_research_export_as_xlsx(demo_crawl, tmp_path, kind):
+    db, _ = demo_crawl
+    args, columns, count, sheets = RESEARCH_EXPORTS[kind]
+    out = tmp_path / f"{kind}.xlsx"
+    result = scrapy_cmd("export", *args, "-o", str(out), db=db)
+    assert result.returncode == 0, result.stderr
+    found = xlsx_sheets(out)
+    header, *rows = found[sheets[0]]
+    assert (list(found), in_order(list(header), columns), bool(rows), count is None or len(rows) == count) == (
+        sheets, True, True, True)
+
+
+@pytest.fixture(scope="module")
+def demo_scorecard(demo_crawl, tmp_path_factory):
+    """The headlines export of the demo (one row per report, with its checks), by report year."""
+    db, _ = demo_crawl
+    out = tmp_path_factory.mktemp("scorecard") / "headlines.csv"
+    result = scrapy_cmd("export", "headlines", "-o", str(out), db=db)
+    assert result.returncode == 0, result.stderr
+    header, *rows = read_rows(out)
+    return {int(row[header.index("report_year")]): dict(zip(header, row)) for row in rows}
+
+
+def cell(value) -> str:
+    if value is None:
+        return ""
+    return "；".join(value) if isinstance(value, list) else str(value)
+
+
+@pytest.mark.parametrize("report", MANIFEST["reports"], ids=lambda r: str(r["report_year"]))
+@pytest.mark.parametrize("check", ["on_time", "sections_missing", "tables_complete", "consistent", "passed"])
+def test_demo_scorecard_says_what_each_report_did(demo_scorecard, report, check):
+    assert demo_scorecard[report["report_year"]][check] == cell(report["compliance"][check])
+
+
+def test_demo_scorecard_says_how_late_the_late_report_was(demo_scorecard):
+    late = [r for r in MANIFEST["reports"] if r["compliance"]["on_time"] == 0]
+    assert [(r["report_year"], demo_scorecard[r["report_year"]]["days_late"]) for r in late] == [
+        (r["report_year"], str(r["compliance"]["days_late"])) for r in late] and late
+
+
+def test_demo_has_a_late_an_incomplete_and_an_inconsistent_report(demo_scorecard):
+    issues = " ".join(row["issues"] for row in demo_scorecard.values())
+    assert ("逾期" in issues, "缺少章节" in issues, "勾稽关系不符" in issues) == (True, True, True)
+
+
+def test_demo_compliance_export_says_which_years_are_missing(demo_crawl, tmp_path):
+    from datetime import date, datetime, timezone
+
+    db, _ = demo_crawl
+    out = tmp_path / "c.csv"
+    assert scrapy_cmd("export", "compliance", "-o", str(out), db=db).returncode == 0
+    header, *rows = read_rows(out)
+    found = {int(r[header.index("report_year")]): r[header.index("status")] for r in rows}
+    today = datetime.now(timezone.utc).date()
+    published = {r["report_year"] for r in MANIFEST["reports"]}
+    expected = {year: "found" if year in published else
+                "not_yet_due" if today <= date(year + 1, 3, 31) else "missing"
+                for year in range(min(published), today.year)}
+    assert found == expected

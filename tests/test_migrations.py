@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -25,9 +26,16 @@ from govreports.storage.migrations import apply_migrations, legacy_failure_kind,
 from govreports.storage.store import REPORT_COLUMNS
 from tests.harness import REPO
 
-ALL_MIGRATIONS = ["m001_initial", "m002_incremental", "m003_attachment_text", "m004_failure_kind"]
-TABLES = {"portals", "crawl_runs", "reports", "report_urls", "indicators", "report_tables", "attachments",
-          "fetch_failures", "report_versions", "list_state", "reports_fts", "_sqlite_migrations"}
+ALL_MIGRATIONS = ["m001_initial", "m002_incremental", "m003_attachment_text", "m004_failure_kind",
+                  "m005_research_views"]
+# The tables the old runner's migrations (m001-m003) made.
+OLD_TABLES = {"portals", "crawl_runs", "reports", "report_urls", "indicators", "report_tables", "attachments",
+              "fetch_failures", "report_versions", "list_state", "reports_fts"}
+TABLES = OLD_TABLES | {"_sqlite_migrations", "indicator_keys", "regions", "reference_data", "compliance_settings",
+                       "forms", "form_tables", "form_sections", "deadlines", "body_kinds"}
+VIEWS = {"report_bodies", "report_forms", "report_list", "headlines", "rule_breaks", "section_checks",
+         "missing_cells", "table_checks", "compliance_parameters", "headline_changes",
+         "compliance", "compliance_body_years", "coverage"}
 FTS_TRIGGERS = {"reports_ai", "reports_ad", "reports_au"}
 
 
@@ -55,6 +63,14 @@ def assert_fully_migrated(path: Path) -> None:
         fts_columns = [row[1] for row in db.execute("PRAGMA table_info(reports_fts)")]
         assert fts_columns == ["title", "body_text", "attachment_text"]
         db.execute("INSERT INTO reports_fts(reports_fts) VALUES ('integrity-check')")
+        assert VIEWS <= set(db.view_names())
+        for view in VIEWS:  # every view compiles and runs
+            db.execute(f'SELECT * FROM "{view}" LIMIT 1').fetchall()
+        assert ("key", "indicator_keys", "key") in {(fk.column, fk.other_table, fk.other_column)
+                                                    for fk in db["indicators"].foreign_keys}
+        assert db.execute("SELECT count(*) FROM indicator_keys WHERE canonical = 1").fetchone()[0] > 200
+        assert db.execute("SELECT count(*) FROM regions").fetchone()[0] > 3000
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     finally:
         db.close()
 
@@ -108,11 +124,15 @@ OLD_FAILURES = [  # reason as the crawler wrote it, and the kind the backfill mu
 ]
 
 
+# Report columns added by m005 and later (the previous version did not write them).
+M005_REPORT_COLUMNS = {"title_original"}
+
+
 def write_old_data(db: sqlite_utils.Database) -> None:
     """Rows as the previous version wrote them (its schema: migrations m001-m003)."""
     db["portals"].insert({"portal_id": "demo", "region_code": "520303", "region_name": "汇川区",
                           "portal_name": "汇川区人民政府", "home_url": "http://a.gov.cn/"})
-    report = {c: "" for c in REPORT_COLUMNS} | {
+    report = {c: "" for c in REPORT_COLUMNS if c not in M005_REPORT_COLUMNS} | {
         "report_id": "r1", "identity": "url:http://a.gov.cn/t1.html", "url": "http://a.gov.cn/t1.html",
         "portal_id": "demo", "title": "汇川区2023年政府信息公开工作年度报告", "report_year": 2023,
         "body_text": "本年度主动公开政府信息4712条。", "sha256": "abc", "version": 1,
@@ -177,8 +197,10 @@ def test_old_runner_database_upgrades_through_the_bridge(tmp_path, monkeypatch, 
     # The old records were carried over, with their times, not applied again.
     assert [(m.name, m.applied_at) for m in applied[:migrated]] == [(r["name"], r["applied_at"]) for r in old_rows]
     if migrated == 3:
-        ddl = [s for s in statements if s.lstrip().upper().startswith(("CREATE", "ALTER", "DROP"))]
-        assert all("fetch_failures" in s or "_migrations" in s for s in ddl), ddl
+        # m001-m003 did not run again: none of their tables was created anew.
+        created = {m.group(1) for s in statements
+                   for m in [re.match(r'\s*CREATE (?:VIRTUAL )?TABLE\s+(?:IF NOT EXISTS\s+)?["\[]?(\w+)', s)] if m}
+        assert not created & OLD_TABLES, created
         assert not [s for s in statements if "rebuild" in s]
         check_old_data_kept(path)
     assert_fully_migrated(path)
@@ -212,8 +234,8 @@ def test_each_migration_rolls_back_completely(tmp_path, name):
     conn.execute("PRAGMA journal_mode=WAL")
     db = sqlite_utils.Database(conn)
     migrations.apply(db, stop_before=name)
-    if name == "m004_failure_kind":
-        write_old_data(db)  # rows for the backfill
+    if name in ("m004_failure_kind", "m005_research_views"):
+        write_old_data(db)  # rows for the backfill and the rebuilt indicators
     before = schema_of(path)
     migration = next(m for m in migrations._migrations if m.name == name)
     db.conn.execute("BEGIN IMMEDIATE")
@@ -258,8 +280,8 @@ FORKER = textwrap.dedent("""
         print(os.waitpid(pid, 0)[1], flush=True)
 """)
 # Seconds each statement waits, so that migrating takes about half a second: a new
-# database takes some 230 statements, upgrading an old-runner one some 70.
-STATEMENT_DELAY = {"new": 0.002, "old": 0.007}
+# database takes some 370 statements, upgrading an old-runner one some 210.
+STATEMENT_DELAY = {"new": 0.0014, "old": 0.0025}
 KILL_WINDOW = 0.6  # s
 
 
@@ -352,3 +374,109 @@ def test_migrations_on_a_connection_in_a_transaction_are_refused(tmp_path):
     db.conn.execute("BEGIN")
     with pytest.raises(RuntimeError, match="no open transaction"):
         apply_migrations(db)
+
+
+# --- m005: research views on a database with data ---------------------------------------------
+def make_m004_database(path: Path, foreign_keys: bool = True) -> None:
+    """A database as the previous version left it (m001-m004), with reports of every
+    kind m005 has to carry over: a Simplified page, a Traditional one whose printed title
+    is in its meta tags, a Traditional one whose printed title is nowhere."""
+    conn = sqlite3.connect(str(path))
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+    db = sqlite_utils.Database(conn)
+    migrations.apply(db, stop_before="m005_research_views")
+    write_old_data(db)
+    blank = {c: "" for c in REPORT_COLUMNS if c not in M005_REPORT_COLUMNS}
+    db["reports"].insert_all([
+        blank | {"report_id": "r2", "identity": "url:http://a.gov.cn/t2.html", "url": "http://a.gov.cn/t2.html",
+                 "portal_id": "demo", "title": "示范县人民政府2021年政府信息公开工作年度报告", "report_year": 2021,
+                 "body_text": "示范县人民政府2021年政府信息公开工作年度报告\n一、总体情况",
+                 "body_text_original": "示範縣人民政府2021年政府資訊公開工作年度報告\n一、總體情況",
+                 "metadata": json.dumps({"page_meta": {"ArticleTitle": "示範縣人民政府2021年政府資訊公開工作年度報告"}}),
+                 "sha256": "def", "version": 1},
+        blank | {"report_id": "r3", "identity": "url:http://a.gov.cn/t3.html", "url": "http://a.gov.cn/t3.html",
+                 "portal_id": "demo", "title": "示范县财政局2022年政府信息公开工作年度报告", "report_year": 2022,
+                 "body_text": "一、总体情况", "body_text_original": "一、總體情況", "metadata": "{}",
+                 "sha256": "ghi", "version": 1},
+    ])
+    db["indicators"].insert_all([
+        {"report_id": "r2", "key": "t2.fees.amount", "value": 385.62, "raw": "385.62", "unit": "万元"},
+        {"report_id": "r2", "key": "unknown:t3:（八）其他/natural_person", "value": 3.0, "raw": "3", "unit": "件"},
+        {"report_id": "r2", "key": "unknown:t3:（八）其他/natural_person#2", "value": 1.0, "raw": "1", "unit": "件"},
+        {"report_id": "r2", "key": "t3.new.total", "value": 86.0, "raw": "86", "unit": "件"},
+    ])
+    if not foreign_keys:  # a row of a report that is gone, as only a writer without foreign keys leaves
+        db["indicators"].insert({"report_id": "gone", "key": "t3.new.total", "value": 1.0, "raw": "1"})
+    conn.close()
+
+
+def test_m005_upgrade_stores_whole_numbers_as_integers_and_keeps_fractions(tmp_path):
+    path = tmp_path / "old.db"
+    make_m004_database(path)
+    open_db(path).close()
+    with sqlite3.connect(path) as conn:
+        stored = dict(((r, k), (v, t)) for r, k, v, t in conn.execute(
+            "SELECT report_id, key, value, typeof(value) FROM indicators"))
+    assert stored[("r1", "headline.proactive_total")] == (4712, "integer")
+    assert stored[("r2", "t3.new.total")] == (86, "integer")
+    assert stored[("r2", "t2.fees.amount")] == (385.62, "real")
+
+
+def test_m005_upgrade_keeps_every_indicator_row_in_its_order(tmp_path):
+    path = tmp_path / "old.db"
+    make_m004_database(path)
+    with sqlite3.connect(path) as conn:
+        before = conn.execute("SELECT report_id, key, raw, unit FROM indicators ORDER BY rowid").fetchall()
+    open_db(path).close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT report_id, key, raw, unit FROM indicators ORDER BY rowid").fetchall() == before
+
+
+def test_m005_upgrade_puts_every_stored_key_in_the_codebook(tmp_path):
+    path = tmp_path / "old.db"
+    make_m004_database(path)
+    open_db(path).close()
+    with sqlite3.connect(path) as conn:
+        keys = {row[0]: row[1:] for row in conn.execute(
+            "SELECT key, table_kind, row_label, column_label, canonical FROM indicator_keys")}
+        assert conn.execute("SELECT count(*) FROM indicators WHERE key NOT IN "
+                            "(SELECT key FROM indicator_keys)").fetchone()[0] == 0
+    assert keys["t3.new.total"] == ("t3", "一、本年新收政府信息公开申请数量", "总计", 1)
+    assert keys["unknown:t3:（八）其他/natural_person"] == ("t3", "（八）其他/natural_person", "", 0)
+    assert keys["unknown:t3:（八）其他/natural_person#2"] == ("t3", "（八）其他/natural_person", "", 0)
+
+
+def test_m005_upgrade_gives_indicators_a_foreign_key_to_the_codebook(tmp_path):
+    path = tmp_path / "old.db"
+    make_m004_database(path)
+    db = open_db(path)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+            with db.conn:
+                db.conn.execute("INSERT INTO indicators (report_id, key, value) VALUES ('r1', 'no.such.key', 1)")
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize(("report_id", "printed"), [
+    ("r1", "汇川区2023年政府信息公开工作年度报告"),  # not converted: the title is the printed one
+    ("r2", "示範縣人民政府2021年政府資訊公開工作年度報告"),  # Traditional: from its meta tags
+    ("r3", None),  # Traditional, but no printed form of the title anywhere: not known
+])
+def test_m005_upgrade_finds_the_printed_title(tmp_path, report_id, printed):
+    path = tmp_path / "old.db"
+    make_m004_database(path)
+    open_db(path).close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT title_original FROM reports WHERE report_id = ?",
+                            (report_id,)).fetchone() == (printed,)
+
+
+def test_m005_refuses_indicators_of_no_report_and_changes_nothing(tmp_path):
+    path = tmp_path / "old.db"
+    make_m004_database(path, foreign_keys=False)
+    before = schema_of(path)
+    with pytest.raises(RuntimeError, match="1 indicators rows belong to no report"):
+        open_db(path)
+    assert schema_of(path) == before

@@ -56,7 +56,8 @@ def test_migrations_run_once(tmp_path):
     db = open_db(path)
     assert apply_migrations(db) == []
     assert [m.name for m in migrations.applied(db)] == [
-        "m001_initial", "m002_incremental", "m003_attachment_text", "m004_failure_kind"]
+        "m001_initial", "m002_incremental", "m003_attachment_text", "m004_failure_kind",
+        "m005_research_views"]
 
 
 def test_first_save_is_new(store):

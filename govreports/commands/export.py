@@ -1,4 +1,4 @@
-"""``scrapy export {reports,indicators,tables,failures} -o FILE [--format F]``.
+"""``scrapy export {reports,indicators,tables,failures,headlines,codebook,wide,compliance} -o FILE``.
 
 Exit status 2 with one line saying why when the export cannot be made as asked (an
 unknown kind, region, format or extension, no database); an output file is then left
@@ -20,10 +20,11 @@ class Command(ScrapyCommand):
 
     def syntax(self) -> str:
         return (f"{{{','.join(EXPORTS)}}} -o FILE [--format {{{','.join(FORMATS)}}}] [--region R] [--year Y] "
-                "[--excel] [--history]")
+                "[--excel] [--history] [--table T] [--[no-]include-unknown] [--labels]")
 
     def short_desc(self) -> str:
-        return "Export stored reports, indicators, tables or failures as CSV, JSON Lines or .xlsx"
+        return ("Export stored reports, indicators, tables, failures, headline figures, the codebook, "
+                "a wide table or the compliance scorecard as CSV, JSON Lines or .xlsx")
 
     def long_desc(self) -> str:
         return (
@@ -34,7 +35,12 @@ class Command(ScrapyCommand):
             "formula gets a leading apostrophe (raw values only with --excel). --excel adds a "
             "byte-order mark so Excel opens the CSV as UTF-8. --region takes a name, code or code prefix "
             "(a province takes in every region under it); --year a reporting year. The "
-            "database is GOVREPORTS_DB (-s GOVREPORTS_DB=path or the environment)."
+            "database is GOVREPORTS_DB (-s GOVREPORTS_DB=path or the environment). "
+            "headlines: one row per report with its headline figures and compliance checks; "
+            "codebook: every indicator key with its Chinese labels and unit; wide --table T: one row "
+            "per report, one column per key of form table T (t2, t3, t4, legacy, headline); "
+            "compliance: the scorecard, one row per body and year. An .xlsx of indicators, headlines "
+            "or wide has the codebook as a second sheet; --labels adds a row of Chinese column labels."
         )
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
@@ -49,6 +55,13 @@ class Command(ScrapyCommand):
                             help="CSV for Excel: UTF-8 with a byte-order mark, raw values guarded too")
         parser.add_argument("--history", action="store_true",
                             help="reports/indicators: add the earlier versions of revised reports")
+        parser.add_argument("--table", metavar="T",
+                            help="wide: the form table whose keys are the columns (t2, t3, t4, legacy, headline)")
+        parser.add_argument("--include-unknown", action=argparse.BooleanOptionalAction, default=None,
+                            help="indicators, wide (default on) and codebook (default off): also the labels "
+                                 "reports printed that no canonical key names (unknown:<table>:<label>)")
+        parser.add_argument("--labels", action="store_true",
+                            help="headlines, wide, compliance: a second header row with Chinese column labels")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
@@ -58,7 +71,8 @@ class Command(ScrapyCommand):
         db_path = self.settings.get("GOVREPORTS_DB")
         try:
             count = export(db_path, args[0], opts.output, region=opts.region, year=opts.year,
-                           excel=opts.excel, history=opts.history, fmt=opts.format)
+                           excel=opts.excel, history=opts.history, fmt=opts.format, table=opts.table,
+                           include_unknown=opts.include_unknown, labels=opts.labels)
         except OutputClosed:  # the reader had enough (-o - | head): not an error
             return
         except ExportError as exc:

@@ -76,7 +76,8 @@ class Flag:
 @dataclass
 class ParsedReport:
     url: str
-    title: str = ""
+    title: str = ""  # Simplified
+    title_original: str = ""  # as printed, before Traditional→Simplified (the title when it was not converted)
     report_year: int | None = None
     is_report: bool = False  # the title/heading says it is an annual disclosure report
     era: str | None = None  # legacy | 2019 | 2021

@@ -79,7 +79,8 @@ def parse_report_html(html: str, url: str) -> ParsedReport:
     simplified = _simplified_metadata(metadata)
     report = ParsedReport(url=url, page_meta=meta, metadata=simplified,
                           metadata_original=metadata if simplified != metadata else {})
-    report.title = _html_title(tree, meta)
+    report.title_original = _html_title(tree, meta)
+    report.title = to_simplified(report.title_original)
     report.attachments = _attachments(tree, body_el, htmlmod.base_url(url, html))
     _finish(report, original, tables, unpadded=unpadded)
     if unread:
@@ -98,7 +99,8 @@ def parse_report_text(text: str, url: str, *, source: str = "text", title: str =
     title_lines: set[int] = set()
     if not title:
         title, title_lines = title_from_lines(lines, meta_lines)
-    title = to_simplified(clean_cell(title))
+    title_original = clean_cell(title)
+    title = to_simplified(title_original)
     body_lines = [l for n, l in enumerate(lines)
                   if n not in meta_lines and n not in title_lines and not htmlmod.is_chrome_line(l)
                   and not (title and to_simplified(l.strip()) == title)]
@@ -111,7 +113,7 @@ def parse_report_text(text: str, url: str, *, source: str = "text", title: str =
              if not line.strip() or to_simplified(line.strip()) not in not_body and line.strip() not in not_body]
     tables, unpadded = _text_tables(given, source)
     simplified_meta = _simplified_metadata(metadata)
-    report = ParsedReport(url=url, metadata=simplified_meta, title=title,
+    report = ParsedReport(url=url, metadata=simplified_meta, title=title, title_original=title_original,
                           metadata_original=metadata if simplified_meta != metadata else {})
     _finish(report, original, tables, simplified=simplified, unpadded=unpadded)
     return report
@@ -172,7 +174,8 @@ def _finish(report: ParsedReport, original: str, tables: list[Table], simplified
     report.next_year_plan = parts.next_year_plan
     report.sections = split_sections(parts.report)
     if not report.title and parts.report_heading:
-        report.title = parts.report_heading
+        # Read off the Simplified text: the printed form is not known.
+        report.title = report.title_original = parts.report_heading
 
     report.report_year = (
         report_year(report.title) or report_year(parts.report_heading) or _year_from_text(parts.report)
@@ -344,27 +347,28 @@ _SITE_SUFFIX = re.compile(r"\s*[-_|—–]+\s*[^-_|—–]*(?:网|政府|门户|
 
 
 def _html_title(tree: etree._Element, meta: dict[str, str]) -> str:
-    """ArticleTitle, unless it is only a column name (no year) and the page's heading
-    names the report; then the heading; then <title> without the site suffix."""
-    meta_title = next((to_simplified(meta[n]) for n in ("ArticleTitle", "articletitle", "title", "og:title") if meta.get(n)), "")
-    if meta_title and report_year(meta_title):
+    """The title as printed: ArticleTitle, unless it is only a column name (no year)
+    and the page's heading names the report; then the heading; then <title> without
+    the site suffix."""
+    meta_title = next((meta[n] for n in ("ArticleTitle", "articletitle", "title", "og:title") if meta.get(n)), "")
+    if meta_title and report_year(to_simplified(meta_title)):
         return meta_title
-    headings = set()
+    headings: dict[str, str] = {}  # Simplified -> as printed
     for el in tree.iter("h1", "h2", "h3", "div", "p", "td", "span"):
         cls = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
         if el.tag in ("h1", "h2", "h3") or "title" in cls or "bt" == cls.strip():
             text = clean_cell("".join(el.itertext()))
             if 4 <= len(text) <= 100 and is_annual_report_title(text):
-                headings.add(to_simplified(text))
+                headings.setdefault(to_simplified(text), text)
     if len(headings) == 1:  # several report titles: a list page, not a report
-        return headings.pop()
+        return headings.popitem()[1]
     if meta_title:
         return meta_title
     title = htmlmod.page_title(tree)
     prev = None
     while prev != title:
         prev, title = title, _SITE_SUFFIX.sub("", title)
-    return to_simplified(title)
+    return title
 
 
 def _drop_metadata_tables(body: etree._Element, metadata: dict[str, str]) -> None:

@@ -16,6 +16,7 @@ def content_sha256(item: ReportItem) -> str:
     payload = json.dumps(
         {
             "title": parsed.title,
+            "title_original": parsed.title_original or parsed.title,
             "metadata": parsed.metadata,
             "body": parsed.body_text_original or parsed.body_text,
             "tables": [t.grid for t in parsed.tables],
@@ -64,6 +65,7 @@ def record_from_item(item: ReportItem, identity: str = "") -> ReportRecord:
             "region_name": item.region_name,
             "publisher": parsed.publisher or meta.get("publisher", ""),
             "title": parsed.title,
+            "title_original": parsed.title_original or parsed.title,
             "report_year": parsed.report_year,
             "era": parsed.era or "",
             "index_no": parsed.index_no,

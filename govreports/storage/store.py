@@ -18,7 +18,9 @@ from typing import Any
 import sqlite_utils
 
 from govreports.failure_kinds import NON_REPORT_KINDS, FailureKind
+from govreports.schema import CANONICAL_KEYS
 from govreports.storage.migrations import apply_migrations
+from govreports.storage.reference import extra_key_row, sync_reference_tables
 
 # The columns of ``reports`` that a stored report brings (see records.record_from_item);
 # the store adds its bookkeeping (first_seen, last_seen, last_changed, run_id, version,
@@ -49,6 +51,7 @@ REPORT_COLUMNS = (
     "sha256",
     "flags",
     "attachment_text",
+    "title_original",  # as printed (Traditional on some sites); title is Simplified
 )
 
 
@@ -77,7 +80,8 @@ def report_urls_of(conn: sqlite3.Connection, report_id: str) -> list[str]:
 
 
 def open_db(path: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> sqlite_utils.Database:
-    """Open (creating and migrating as needed) the database at ``path``.
+    """Open (creating and migrating as needed) the database at ``path``; the reference
+    tables (codebook, regions) are reloaded when the code's data changed.
 
     Several processes may open the same database at once, even a new one: the busy
     timeout (seconds) makes one wait while another writes (or migrates); after it, a
@@ -92,6 +96,7 @@ def open_db(path: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> sqlite_util
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         apply_migrations(db)
+        sync_reference_tables(db)
     except BaseException:
         conn.close()
         raise
@@ -323,6 +328,16 @@ class ReportStore:
     def _replace_children(self, report_id: str, record: ReportRecord) -> None:
         for table in ("indicators", "report_tables", "attachments"):
             self.conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
+        # indicators.key references the codebook: a label the schema does not know
+        # (unknown:<table>:<label>) gets its own codebook row, canonical = 0.
+        extra = [extra_key_row(row["key"]) for row in record.indicators if row["key"] not in CANONICAL_KEYS]
+        if extra:
+            columns = list(extra[0])
+            self.conn.executemany(
+                f"""INSERT OR IGNORE INTO indicator_keys ({", ".join(columns)})
+                    VALUES ({", ".join(":" + c for c in columns)})""",
+                extra,
+            )
         self.conn.executemany(
             """INSERT INTO indicators (report_id, key, value, raw, unit, source, evidence)
                VALUES (:report_id, :key, :value, :raw, :unit, :source, :evidence)""",
