@@ -13,7 +13,8 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
+from twisted.internet.error import DNSLookupError, NoRouteError, TCPTimedOutError, TimeoutError
 
 
 class FailureKind(StrEnum):
@@ -41,6 +42,12 @@ class FailureKind(StrEnum):
     DELETED_PAGE = "deleted_page"  # a 200 page saying the report was deleted
     INVALID_REPORT = "invalid_report"  # parsed, but failed the report schema
     DISCOVERY = "discovery"  # the home page led to no report column
+    UNREACHABLE = "unreachable"  # a host that never answered: its other requests were dropped
+    MISSING_FILE = "missing_file"  # a local file (file: URL of the registry) that is not there
+    RUNAWAY_PAGING = "runaway_paging"  # a list whose pages repeat or bring nothing new: paging stopped
+    PAGING_LIMIT = "paging_limit"  # a list longer than GOVREPORTS_MAX_LIST_PAGES: paging stopped
+    LINK_CAP = "link_cap"  # a list page with more report links than GOVREPORTS_MAX_LINKS_PER_LIST_PAGE
+    PORTAL_LINK_CAP = "portal_link_cap"  # a portal with more report links than GOVREPORTS_MAX_LINKS_PER_PORTAL
     ERROR = "error"  # anything else (the reason says what)
 
 
@@ -69,6 +76,27 @@ class ChallengeNotPassed(IgnoreRequest):
     kind = FailureKind.CHALLENGE
 
 
+class HostUnreachable(IgnoreRequest):
+    """A request to a host that never answered: its first requests all failed at the
+    connection level (DNS, refused …), so its other requests are not sent."""
+
+    kind = FailureKind.UNREACHABLE
+
+    def __init__(self, host: str, reason: str):
+        super().__init__(f"host {host} unreachable: {reason}")
+        self.host = host
+        self.reason = reason
+
+
+# Network errors that retrying soon does not fix: a name that does not resolve, a
+# port nobody listens on.  Retried once at most, quickly (see BackoffRetryMiddleware).
+UNFIXABLE_NETWORK_ERRORS = (CannotResolveHostError, DNSLookupError, DownloadConnectionRefusedError,
+                            TxConnectionRefusedError)
+# Connection-level failures: the host was never talked to.  A host whose first requests
+# all end so is unreachable (see UnreachableHostMiddleware).
+CONNECTION_ERRORS = (*UNFIXABLE_NETWORK_ERRORS, TCPTimedOutError, NoRouteError)
+
+
 def failure_reason(failure) -> tuple[int | None, FailureKind, str]:
     """(HTTP status, kind, a short readable reason) for a failed request."""
     error = failure.value
@@ -86,8 +114,12 @@ def failure_reason(failure) -> tuple[int | None, FailureKind, str]:
         return None, FailureKind.ERROR, f"download cancelled: {error}"
     if failure.check(CannotResolveHostError, DNSLookupError):
         return None, FailureKind.DNS, "DNS lookup failed"
-    if failure.check(DownloadConnectionRefusedError):
+    if failure.check(DownloadConnectionRefusedError, TxConnectionRefusedError):
         return None, FailureKind.REFUSED, "connection refused"
+    if failure.check(FileNotFoundError):
+        return None, FailureKind.MISSING_FILE, f"no such file: {error.filename or error}"
+    if failure.check(HostUnreachable):
+        return None, error.kind, str(error)
     if failure.check(RedirectLoop):
         return None, error.kind, str(error)
     if failure.check(ChallengeNotPassed):
