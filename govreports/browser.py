@@ -140,7 +140,7 @@ class NavigationGuard:
         """Wait until the host's download delay (its slot's, AutoThrottle's when on) has
         passed since its last request, plain or browser; then mark this navigation in
         the download slot, so plain requests wait after it too."""
-        slot = self._slot(request)
+        slot = self._slot(request, host)
         delay = slot.delay if slot is not None else self.default_delay
         last = max(self.last_navigation.get(host, 0.0), slot.lastseen if slot is not None else 0.0)
         wait = last + delay - time.monotonic()
@@ -151,10 +151,10 @@ class NavigationGuard:
         if slot is not None:
             slot.lastseen = now
 
-
-    def _slot(self, request: Request | None):
-        """The download slot of a request's host (None outside a running crawl)."""
-        if request is None:
+    def _slot(self, request: Request | None, host: str):
+        """The download slot of ``host`` when it is the host of the page's ``request``
+        (None for another host, or outside a running crawl)."""
+        if request is None or urlsplit(request.url).hostname != host:
             return None
         try:
             downloader = self.crawler.engine.downloader

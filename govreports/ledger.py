@@ -146,10 +146,9 @@ class CrawlLedger:
     # --- written by the spider ----------------------------------------------------
     def reading(self, column: str, portal_id: str = "") -> ListReading:
         """The reading of a list (created on first use)."""
-        key = canonical_url(column)
-        if key not in self.lists:
-            self.lists[key] = ListReading(portal_id)
-        return self.lists[key]
+        reading = self.lists.setdefault(canonical_url(column), ListReading(portal_id))
+        reading.portal_id = reading.portal_id or portal_id
+        return reading
 
     def progress(self, column: str) -> ListProgress:
         """The recrawl progress of a list (created on first use)."""

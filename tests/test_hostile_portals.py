@@ -154,3 +154,13 @@ def test_self_reloading_challenge_is_capped_spaced_and_recorded(fresh_server, tm
     assert "challenge not passed even in the browser" in reason and "navigations of the page" in reason
     browser_gaps = [b - a for a, b in zip(loads[1:], loads[2:])]
     assert min(browser_gaps) >= 0.8 * delay, browser_gaps
+
+
+def test_missing_local_portal_file_is_recorded_at_once(tmp_path):
+    # A registry row whose list is a path (relative to the registry file) that is not there.
+    row = portal_row("local", "520302", "红花岗区", "nowhere/index.html", portal_name="红花岗区（本地）",
+                     home_url="nowhere/index.html")
+    run = crawl_portals(tmp_path, [row], region="红花岗区")
+    [(url, reason, attempts)] = failures(run)
+    assert (run.returncode, url, attempts) == (0, (tmp_path / "nowhere" / "index.html").as_uri(), 1), run.explain()
+    assert reason == f"no such file: {tmp_path / 'nowhere' / 'index.html'}"
