@@ -39,6 +39,12 @@ class FailureKind(StrEnum):
     UNSUPPORTED_SCHEME = "unsupported_scheme"
     UNREADABLE = "unreadable"  # a damaged file, or text that cannot be decoded (scrapy import)
     NEEDS_OCR = "needs_ocr"  # an image-only or garbled PDF, and OCR is off (scrapy import)
+    UNREACHABLE = "unreachable"  # a host that never answered: its other requests were dropped
+    MISSING_FILE = "missing_file"  # a local file (file: URL of the registry) that is not there
+    RUNAWAY_PAGING = "runaway_paging"  # a list whose pages repeat or bring nothing new: paging stopped
+    PAGING_LIMIT = "paging_limit"  # a list longer than GOVREPORTS_MAX_LIST_PAGES: paging stopped
+    LINK_CAP = "link_cap"  # a list page with more report links than GOVREPORTS_MAX_LINKS_PER_LIST_PAGE
+    PORTAL_LINK_CAP = "portal_link_cap"  # a portal with more report links than GOVREPORTS_MAX_LINKS_PER_PORTAL
     ERROR = "error"  # anything else (the reason says what)
 
 

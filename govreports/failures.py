@@ -11,7 +11,8 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
+from twisted.internet.error import DNSLookupError, NoRouteError, TCPTimedOutError, TimeoutError
 
 try:  # private in Scrapy 2.19; tests/test_attachments_limits.py checks it is still raised
     from scrapy.utils._compression import _DecompressionMaxSizeExceeded
@@ -23,6 +24,7 @@ from govreports.failure_kinds import NON_REPORT_KINDS, FailureKind
 __all__ = [
     "NON_REPORT_KINDS",
     "ChallengeNotPassed",
+    "HostUnreachable",
     "FailureKind",
     "RedirectLoop",
     "RobotsForbidden",
@@ -74,6 +76,27 @@ def size_limit_exceeded(error: BaseException) -> bool:
             and isinstance(cause, _DecompressionMaxSizeExceeded))
 
 
+class HostUnreachable(IgnoreRequest):
+    """A request to a host that never answered: its first requests all failed at the
+    connection level (DNS, refused …), so its other requests are not sent."""
+
+    kind = FailureKind.UNREACHABLE
+
+    def __init__(self, host: str, reason: str):
+        super().__init__(f"host {host} unreachable: {reason}")
+        self.host = host
+        self.reason = reason
+
+
+# Network errors that retrying soon does not fix: a name that does not resolve, a
+# port nobody listens on.  Retried once at most, quickly (see BackoffRetryMiddleware).
+UNFIXABLE_NETWORK_ERRORS = (CannotResolveHostError, DNSLookupError, DownloadConnectionRefusedError,
+                            TxConnectionRefusedError)
+# Connection-level failures: the host was never talked to.  A host whose first requests
+# all end so is unreachable (see UnreachableHostMiddleware).
+CONNECTION_ERRORS = (*UNFIXABLE_NETWORK_ERRORS, TCPTimedOutError, NoRouteError)
+
+
 def failure_reason(failure) -> tuple[int | None, FailureKind, str]:
     """(HTTP status, kind, a short readable reason) for a failed request."""
     error = failure.value
@@ -87,8 +110,12 @@ def failure_reason(failure) -> tuple[int | None, FailureKind, str]:
         return None, FailureKind.TOO_LARGE, "response too large (over DOWNLOAD_MAXSIZE)"
     if failure.check(CannotResolveHostError, DNSLookupError):
         return None, FailureKind.DNS, "DNS lookup failed"
-    if failure.check(DownloadConnectionRefusedError):
+    if failure.check(DownloadConnectionRefusedError, TxConnectionRefusedError):
         return None, FailureKind.REFUSED, "connection refused"
+    if failure.check(FileNotFoundError):
+        return None, FailureKind.MISSING_FILE, f"no such file: {error.filename or error}"
+    if failure.check(HostUnreachable):
+        return None, error.kind, str(error)
     if failure.check(RedirectLoop):
         return None, error.kind, str(error)
     if failure.check(ChallengeNotPassed):

@@ -106,13 +106,8 @@ class ListProgress:
     stopped: str = ""
     window_stop: bool = False  # stopped by since/until: says nothing of older pages
     failed: bool = False
-
-    def complete(self, cut_short: bool) -> bool | None:
-        """Whether this crawl covered the list (for the next crawl's early stops);
-        None when it cannot tell."""
-        if self.window_stop:
-            return None
-        return not (self.failed or cut_short)
+    # Whether the list was covered, and read whole, is the crawl ledger's to say
+    # (govreports.ledger.ListReading), from this and the pages it saw.
 
 
 def paging_decision(

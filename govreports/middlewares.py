@@ -1,5 +1,6 @@
-"""Downloader middlewares: waits before retries, retries with backoff, redirect loops,
-anti-bot answers, and cookies without a network look-up of the public suffix list.
+"""Downloader middlewares: waits before retries, retries with backoff (and Retry-After),
+hosts that cannot be reached, redirect loops, anti-bot answers, and cookies without a
+network look-up of the public suffix list.
 
 Each one reads its settings once, in ``from_crawler``; defaults live in
 :mod:`govreports.settings` only.
@@ -8,24 +9,38 @@ Each one reads its settings once, in ``from_crawler``; defaults live in
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Iterable
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from http.cookiejar import Cookie
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.http.cookies import CookieJar
 from scrapy.utils.httpobj import urlparse_cached
 from tldextract import TLDExtract
+from twisted.python.failure import Failure
 
 from govreports.antibot import BROWSER, challenge
-from govreports.browser import browser_available, browser_meta
-from govreports.failures import ChallengeNotPassed, RedirectLoop
+from govreports.browser import NAVIGATIONS, NAVIGATIONS_CAPPED, browser_available, browser_meta
+from govreports.failures import (
+    CONNECTION_ERRORS,
+    UNFIXABLE_NETWORK_ERRORS,
+    ChallengeNotPassed,
+    HostUnreachable,
+    RedirectLoop,
+    failure_reason,
+)
+from govreports.paging import positive_int
+
+logger = logging.getLogger(__name__)
 
 # Request meta: the time.monotonic() before which the request must not be sent.
 NOT_BEFORE = "govreports_not_before"
@@ -53,6 +68,24 @@ class NotBeforeMiddleware:
         return None
 
 
+def retry_after(response: Response, now: datetime | None = None) -> float | None:
+    """Seconds a response's ``Retry-After`` asks to wait (delay-seconds or an
+    HTTP-date, RFC 9110), or None when it has none that can be read."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
 class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retry middleware, waiting longer before each new try.
 
@@ -61,7 +94,16 @@ class BackoffRetryMiddleware(RetryMiddleware):
     ``GOVREPORTS_RETRY_BACKOFF_BASE × GOVREPORTS_RETRY_BACKOFF_FACTOR^(n-1)`` seconds,
     capped at ``GOVREPORTS_RETRY_BACKOFF_MAX`` (by default 5/15/45/120 s); the wait
     itself is :class:`NotBeforeMiddleware`'s.  What is retried, and how often, is
-    Scrapy's (``RETRY_*`` settings; off with ``RETRY_ENABLED=0``).
+    Scrapy's (``RETRY_*`` settings; off with ``RETRY_ENABLED=0``), except:
+
+    * a 429 or 503 answer with ``Retry-After`` waits what it asks (at least the
+      backoff), up to ``GOVREPORTS_RETRY_AFTER_MAX`` seconds; one asking for longer is
+      not retried (the answer is given up on, and says why in the log);
+    * errors that waiting does not fix — a name that does not resolve, a refused
+      connection — are retried at most ``GOVREPORTS_UNREACHABLE_RETRIES`` times, after
+      ``GOVREPORTS_UNREACHABLE_RETRY_WAIT`` seconds: minutes of backoff would only delay
+      the verdict (see :class:`UnreachableHostMiddleware`);
+    * a local file (a ``file:`` URL) that cannot be read is not retried.
     """
 
     @classmethod
@@ -71,22 +113,109 @@ class BackoffRetryMiddleware(RetryMiddleware):
         middleware.backoff_base = settings.getfloat("GOVREPORTS_RETRY_BACKOFF_BASE")
         middleware.backoff_factor = settings.getfloat("GOVREPORTS_RETRY_BACKOFF_FACTOR")
         middleware.backoff_max = settings.getfloat("GOVREPORTS_RETRY_BACKOFF_MAX")
+        middleware.retry_after_max = settings.getfloat("GOVREPORTS_RETRY_AFTER_MAX")
+        middleware.unfixable_retries = settings.getint("GOVREPORTS_UNREACHABLE_RETRIES")
+        middleware.unfixable_wait = settings.getfloat("GOVREPORTS_UNREACHABLE_RETRY_WAIT")
         return middleware
 
     def backoff(self, retry_times: int) -> float:
         """Seconds to wait before the ``retry_times``-th retry."""
         return min(self.backoff_max, self.backoff_base * self.backoff_factor ** (retry_times - 1))
 
-    def _with_backoff(self, result):
+    def _with_backoff(self, result, at_least: float = 0.0):
         if isinstance(result, Request):
-            not_before(result, self.backoff(result.meta.get("retry_times", 1)))
+            not_before(result, max(at_least, self.backoff(result.meta.get("retry_times", 1))))
         return result
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
-        return self._with_backoff(super().process_response(request, response))
+        asked = retry_after(response) if response.status in (429, 503) else None
+        if asked is not None and asked > self.retry_after_max and not request.meta.get("dont_retry"):
+            logger.warning("%s answered %d asking to come back after %d s, more than GOVREPORTS_RETRY_AFTER_MAX "
+                           "(%d s): not retried", request.url, response.status, asked, self.retry_after_max)
+            self.crawler.stats.inc_value("govreports/retry_after_too_long")
+            return response
+        return self._with_backoff(super().process_response(request, response), at_least=asked or 0.0)
 
     def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:
+        if request.meta.get("dont_retry"):
+            return None
+        if isinstance(exception, OSError) and urlparse_cached(request).scheme == "file":
+            return None  # a missing or unreadable local file stays so
+        if isinstance(exception, UNFIXABLE_NETWORK_ERRORS):
+            retry = get_retry_request(
+                request, spider=self.crawler.spider, reason=exception,
+                max_retry_times=min(self.unfixable_retries, request.meta.get("max_retry_times", self.max_retry_times)),
+                priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
+                give_up_log_level=request.meta.get("give_up_log_level", self.give_up_log_level))
+            return not_before(retry, self.unfixable_wait) if retry is not None else None
         return self._with_backoff(super().process_exception(request, exception))
+
+
+class UnreachableHostMiddleware:
+    """Gives up on a host that cannot be reached, instead of trying each of its
+    requests in turn.
+
+    A host (with its port, when the URL names one) whose first
+    ``GOVREPORTS_UNREACHABLE_AFTER`` requests all failed at the
+    connection level (its name does not resolve, the connection is refused, times out
+    or has no route) and which never answered is *unreachable*: the request that showed
+    it, and every later request to it, fail with
+    :class:`~govreports.failures.HostUnreachable` (kind ``unreachable``, naming the
+    reason) without being sent, so the crawl moves on to the other portals.  A host that
+    answered once is never given up on this way.
+
+    Runs before the waits and retries (its ``process_request``) and after retries were
+    given up (its ``process_exception``): see ``DOWNLOADER_MIDDLEWARES``.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.stats = crawler.stats
+        self.after = positive_int(crawler.settings, "GOVREPORTS_UNREACHABLE_AFTER")
+        self.answered: set[str] = set()  # hosts that gave any answer
+        self.failed: dict[str, int] = {}  # host -> requests failed at the connection level
+        self.unreachable: dict[str, str] = {}  # host -> why
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        host = server_of(request)
+        if host in self.unreachable:
+            raise HostUnreachable(host, self.unreachable[host])
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        host = server_of(request)
+        if host:
+            self.answered.add(host)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        host = server_of(request)
+        if not host or host in self.answered or not isinstance(exception, CONNECTION_ERRORS):
+            return None
+        if host in self.unreachable:  # failed while the request that showed it was failing too
+            raise HostUnreachable(host, self.unreachable[host]) from exception
+        self.failed[host] = self.failed.get(host, 0) + 1
+        if self.failed[host] < self.after:
+            return None
+        reason = (f"{describe_exception(exception)}; its first {self.failed[host]} requests all failed at the "
+                  "connection level and none was answered, so its other requests are not sent")
+        self.unreachable[host] = reason
+        self.stats.inc_value("govreports/unreachable_hosts")
+        logger.warning("host %s unreachable: %s", host, reason)
+        raise HostUnreachable(host, reason) from exception
+
+
+def server_of(request: Request) -> str:
+    """The server a request goes to: its host, and its port when the URL names one."""
+    return urlparse_cached(request).netloc.lower().rpartition("@")[2]
+
+
+def describe_exception(exception: Exception) -> str:
+    """The readable reason :func:`~govreports.failures.failure_reason` gives an exception."""
+    return failure_reason(Failure(exception))[2]
 
 
 class RedirectLoopMiddleware:
@@ -127,7 +256,8 @@ class AntiBotMiddleware:
     (growing with each try) up to ``GOVREPORTS_CHALLENGE_RETRIES`` times.  Requests
     marked ``no_browser`` (attachments) never go through the browser.  What cannot be
     passed ends as a :class:`~govreports.failures.ChallengeNotPassed` failure saying
-    which challenge it was.
+    which challenge it was; so does a page that kept navigating in the browser until
+    :class:`~govreports.browser.NavigationGuard` stopped it.
 
     It has no off switch: without it a challenge page would reach the spider as a
     page that is not a report, and the failure would not say why.
@@ -161,6 +291,13 @@ class AntiBotMiddleware:
             # Judge the page the browser ended on: its status and cookies are those of
             # the first navigation, the challenge it then passed.
             still = challenge(412, [], text) or challenge(200, [], text)
+            if request.meta.get(NAVIGATIONS_CAPPED):
+                # It kept reloading or sending itself elsewhere: it did not settle.
+                what = still[1] if still else "a page that kept navigating"
+                raise ChallengeNotPassed(
+                    f"anti-bot challenge not passed even in the browser ({what}): {request.meta.get(NAVIGATIONS, 0)} "
+                    "navigations of the page, stopped past the cap (GOVREPORTS_BROWSER_MAX_NAVIGATIONS_PER_PAGE"
+                    " or _PER_HOST)")
             if still is None:
                 return response.replace(status=200) if response.status == 412 else response
             raise ChallengeNotPassed(f"anti-bot challenge not passed even in the browser ({still[1]})")

@@ -46,8 +46,17 @@ GOVREPORTS_ATTACHMENT_MAX_PAGES = 300  # PDF pages read per file; the rest are o
 GOVREPORTS_ATTACHMENT_MAX_INFLATED = 256 * 1024 * 1024  # bytes all zip/DOCX/XLSX members of a file may inflate to
 GOVREPORTS_ATTACHMENT_MAX_INFLATED_MEMBER = 64 * 1024 * 1024  # bytes one archive member may inflate to
 GOVREPORTS_ATTACHMENT_WORKERS = 2  # worker processes at once (each may use the memory above)
-# How many list pages one column may have before we stop paging (runaway pagination guard).
-GOVREPORTS_MAX_LIST_PAGES = 200
+# How far a list is followed (see govreports.paging).  A list stops paging when one of its
+# pages repeats an earlier one, or after this many pages in a row that brought no link it
+# had not shown yet (a runaway paginator); a real column brings new items on every page and
+# is read to its end …
+GOVREPORTS_RUNAWAY_PAGES = 3
+# … up to this many pages, a last resort (2,000 pages hold 20,000-40,000 items).
+GOVREPORTS_MAX_LIST_PAGES = 2000
+# Report links followed per list page, and per portal over the whole crawl (a page or a
+# portal with more is recorded, and the rest is not followed).
+GOVREPORTS_MAX_LINKS_PER_LIST_PAGE = 1000
+GOVREPORTS_MAX_LINKS_PER_PORTAL = 20000
 # Home-page discovery of a portal's report column (when the registry gives no list_urls):
 # at most this many requests per portal, and this many levels of hub pages below the home page.
 GOVREPORTS_DISCOVERY_BUDGET = 60
@@ -80,6 +89,17 @@ RETRY_PRIORITY_ADJUST = -1
 GOVREPORTS_RETRY_BACKOFF_BASE = 5.0
 GOVREPORTS_RETRY_BACKOFF_FACTOR = 3.0
 GOVREPORTS_RETRY_BACKOFF_MAX = 120.0
+# Network errors that waiting does not fix (a name that does not resolve, a refused
+# connection) are retried this many times, after this many seconds; a host whose first
+# GOVREPORTS_UNREACHABLE_AFTER requests all fail at the connection level is unreachable:
+# its other requests are dropped (one `unreachable` failure records it) and the crawl
+# moves on.  A missing local file is not retried at all.
+GOVREPORTS_UNREACHABLE_RETRIES = 1
+GOVREPORTS_UNREACHABLE_RETRY_WAIT = 2.0
+GOVREPORTS_UNREACHABLE_AFTER = 2
+# A 429/503 answer's Retry-After (seconds or an HTTP date) is waited out before the
+# retry, up to this many seconds; a server asking for longer is not retried.
+GOVREPORTS_RETRY_AFTER_MAX = 300.0
 # 创宇盾-style blocks lift after a minute or two: wait this long (× try) before each retry.
 GOVREPORTS_CHALLENGE_BACKOFF = 90.0
 GOVREPORTS_CHALLENGE_RETRIES = 3
@@ -91,6 +111,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's lets the third and later first requests to a host past robots.txt.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "govreports.robots.RobotsTxtMiddleware": 100,
+    # Drops the requests of a host that never answered (before any wait).
+    "govreports.middlewares.UnreachableHostMiddleware": 530,
     # Waits out the backoff of retries and anti-bot blocks (request meta) before sending.
     "govreports.middlewares.NotBeforeMiddleware": 540,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -109,8 +131,8 @@ DOWNLOADER_MIDDLEWARES = {
 # (govreports.schemes allows it only inside that portal's directory); data:, ftp: and
 # s3: are never fetched.
 DOWNLOAD_HANDLERS = {
-    "http": "govreports.download_handlers.LazyPlaywrightDownloadHandler",
-    "https": "govreports.download_handlers.LazyPlaywrightDownloadHandler",
+    "http": "govreports.browser.BrowserDownloadHandler",
+    "https": "govreports.browser.BrowserDownloadHandler",
     "data": None,
     "ftp": None,
     "s3": None,
@@ -133,6 +155,12 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 60_000
 # Our User-Agent, but the browser's own cookies (anti-bot scripts set them there).
 PLAYWRIGHT_PROCESS_REQUEST_HEADERS = "govreports.browser.browser_headers"
 PLAYWRIGHT_ABORT_REQUEST = "govreports.browser.skip_unneeded_resource"
+# Navigations a page makes itself (a challenge reloading, a script or meta refresh) wait
+# for the host's download delay like any request, and are stopped past these caps: per
+# page (its own first navigation included), and per host over the crawl.  A page stopped
+# so is recorded as a challenge that did not lift.
+GOVREPORTS_BROWSER_MAX_NAVIGATIONS_PER_PAGE = 5
+GOVREPORTS_BROWSER_MAX_NAVIGATIONS_PER_HOST = 500
 
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False

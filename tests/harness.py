@@ -207,7 +207,7 @@ class CrawlRun:
 
 
 def crawl(*spider_args: str, db: Path, settings: dict[str, str] | None = None,
-          env: dict[str, str] | None = None, allow_network_attempts: bool = False) -> CrawlRun:
+          env: dict[str, str] | None = None, allow_network_attempts: bool = False, timeout: int = 180) -> CrawlRun:
     """Run ``scrapy crawl portal -a <arg> …`` into database ``db``.
 
     Fails (AssertionError) when the crawl tried to connect beyond 127.0.0.1, unless
@@ -215,7 +215,7 @@ def crawl(*spider_args: str, db: Path, settings: dict[str, str] | None = None,
     with tempfile.NamedTemporaryFile("r", prefix="govreports-network-", suffix=".log") as log:
         result = subprocess.run(crawl_command(*spider_args, settings=settings), cwd=REPO,
                                 env=command_env(db, {**(env or {}), NETWORK_LOG_ENV: log.name}),
-                                capture_output=True, text=True, timeout=180)
+                                capture_output=True, text=True, timeout=timeout)
         attempts = tuple(line.strip() for line in log if line.strip())
     if attempts and not allow_network_attempts:
         raise AssertionError(f"the crawl tried to reach beyond 127.0.0.1: {attempts}\n{result.stderr[-2000:]}")
@@ -224,11 +224,13 @@ def crawl(*spider_args: str, db: Path, settings: dict[str, str] | None = None,
 
 def crawl_portals(tmp_path: Path, rows: list[dict[str, str]], *spider_args: str, region: str,
                   db: Path | None = None, settings: dict[str, str] | None = None,
-                  name: str = "portals") -> CrawlRun:
-    """Crawl ``-a region=<region>`` over a registry of ``rows`` written in ``tmp_path``."""
+                  name: str = "portals", allow_network_attempts: bool = False, timeout: int = 180) -> CrawlRun:
+    """Crawl ``-a region=<region>`` over a registry of ``rows`` written in ``tmp_path``
+    (``allow_network_attempts``, ``timeout`` in seconds: as for :func:`crawl`)."""
     registry = write_registry(tmp_path / f"{name}.csv", rows)
     run = crawl(f"region={region}", *spider_args, db=db or tmp_path / f"{name}.db",
-                settings={"PORTALS_FILE": str(registry), **(settings or {})})
+                settings={"PORTALS_FILE": str(registry), **(settings or {})},
+                allow_network_attempts=allow_network_attempts, timeout=timeout)
     return replace(run, registry=registry)
 
 

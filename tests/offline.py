@@ -45,6 +45,8 @@ def _refuse(what: str, error: type[OSError]) -> None:
 def install_guard() -> None:
     """Refuse connections and name look-ups beyond this machine, in this process."""
     real_connect, real_connect_ex, real_getaddrinfo = socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
+    # Twisted's threaded resolver (Scrapy's default DNS resolver) calls gethostbyname.
+    real_gethostbyname, real_gethostbyname_ex = socket.gethostbyname, socket.gethostbyname_ex
 
     def remote(sock, address) -> bool:
         return sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address[0])
@@ -64,9 +66,21 @@ def install_guard() -> None:
             _refuse(f"look up {host}", socket.gaierror)
         return real_getaddrinfo(host, *args, **kwargs)
 
+    def gethostbyname(host):
+        if not _is_local(host):
+            _refuse(f"look up {host}", socket.gaierror)
+        return real_gethostbyname(host)
+
+    def gethostbyname_ex(host):
+        if not _is_local(host):
+            _refuse(f"look up {host}", socket.gaierror)
+        return real_gethostbyname_ex(host)
+
     socket.socket.connect = connect
     socket.socket.connect_ex = connect_ex
     socket.getaddrinfo = getaddrinfo
+    socket.gethostbyname = gethostbyname
+    socket.gethostbyname_ex = gethostbyname_ex
 
 
 def main() -> None:

@@ -13,8 +13,8 @@ It serves, on 127.0.0.1 only:
 
 Files carry ``ETag`` (content hash) and ``Last-Modified`` and answer conditional
 requests with 304, like real portals' web servers; they are sent with the charset
-the file declares, nothing rewritten.  Every request is logged (method, path) so
-tests can count what the crawler fetched.
+the file declares, nothing rewritten.  Every request is logged (method, path, and
+when it came) so tests can count what the crawler fetched.
 
 Use it as a context manager (``with PortalServer() as server: …``); the
 ``portal_server`` fixture (``tests/conftest.py``) is one shared by a whole session.
@@ -27,6 +27,7 @@ import json
 import mimetypes
 import sys
 import threading
+import time
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -153,17 +154,19 @@ class PortalHandler(BaseHTTPRequestHandler):
 
 class PortalServer(ThreadingHTTPServer):
     """The server, its request log, and the state some routes read: the evolving
-    portal's version, how long ``/faults/slow.html`` takes, the size and delay of the
-    ``/bulk/`` portal."""
+    portal's version, how long ``/faults/slow.html`` takes, the size and delays (report
+    pages, list pages) of the ``/bulk/`` portal."""
 
     daemon_threads = True
 
     def __init__(self):
         super().__init__(("127.0.0.1", 0), PortalHandler)
         self.requests: list[tuple[str, str]] = []
+        self.request_times: list[tuple[float, str]] = []  # (time.monotonic(), path)
         self.evolving_version = "v1"
         self.slow_seconds = 3.0
         self.bulk_delay = 0.0
+        self.bulk_list_delay = 0.0
         self.bulk_reports = BULK_REPORTS
         self.bulk_per_page = BULK_PER_PAGE
         self.hits: dict[str, int] = {}
@@ -187,6 +190,7 @@ class PortalServer(ThreadingHTTPServer):
     def record(self, method: str, path: str) -> None:
         with self._lock:
             self.requests.append((method, path))
+            self.request_times.append((time.monotonic(), path))
             self.hits[path] = self.hits.get(path, 0) + 1
 
     def hit_count(self, path: str) -> int:
@@ -196,6 +200,7 @@ class PortalServer(ThreadingHTTPServer):
     def reset_log(self) -> None:
         with self._lock:
             self.requests.clear()
+            self.request_times.clear()
 
     def paths_requested(self, since: int = 0, prefix: str = "/") -> list[str]:
         """Paths (with query) requested since the ``since``-th request, under ``prefix``."""

@@ -38,10 +38,14 @@ Routes (each answers the way the real CMS does, including its failures):
     decompression bombs, a line-grid PDF, a gzip bomb, a body without a length.
 ``/bulk/``                                  a large TRS-style portal generated on the fly
     (``server.bulk_reports`` reports, ``server.bulk_per_page`` per list page), each report
-    page delayed by ``server.bulk_delay`` seconds: long enough to kill a crawl.
+    page delayed by ``server.bulk_delay`` seconds, each list page by
+    ``server.bulk_list_delay``: long enough to kill or pause a crawl half-way.
 ``/session/``                               the guizhou_hc site behind a session cookie.
-``/hostile/``                               a list, a meta refresh, a redirect and attachment
+``/local_links/``                           a list, a meta refresh, a redirect and attachment
     links pointing at local files (``file:``) and ``data:`` URLs (see :func:`hostile_links`).
+``/hostile/``                               hostile portals (see :func:`hostile_portal`): runaway
+    paginators (pages repeating the same items, pages with no items), a list page
+    with 5,000 report links, a challenge page that reloads itself for ever.
 """
 from __future__ import annotations
 
@@ -741,6 +745,7 @@ def bulk_portal(handler):
     pages = (total + per_page - 1) // per_page
     if name in ("index.html", "") or (name.startswith("index_") and name.endswith(".html")):
         page = 0 if name in ("index.html", "") else int(name[len("index_"):-len(".html")])
+        time.sleep(handler.server.bulk_list_delay)
         first = page * per_page
         items = "\n".join(
             f'<li><a href="t{n:04d}.html" title="{bulk_title(n)}">{bulk_title(n)}</a><span>2020-03-{1 + n % 28:02d}</span></li>'
@@ -769,7 +774,7 @@ def session_portal(handler) -> None:
 
 
 # ---------------------------------------------------------------------------------
-# A hostile portal: /hostile/… — a list whose report links, refresh, redirect and
+# A portal of local links: /local_links/… — a list whose report links, refresh, redirect and
 # attachment links point at local files (a real report page and a real PDF of this
 # repository, /etc/passwd) and data: URLs.  Followed, they would store a local page as a
 # report and copy local files into files/; the crawler must request none of them.
@@ -802,8 +807,8 @@ def hostile_attachment_links() -> dict[str, str]:
             "附件2.pdf": _data_url("application/pdf", LOCAL_PDF.read_bytes())}
 
 
-def hostile_portal(handler) -> None:
-    name = urlsplit(handler.path).path[len("/hostile/"):]
+def local_links_portal(handler) -> None:
+    name = urlsplit(handler.path).path[len("/local_links/"):]
     if name in ("", "index.html"):
         items = "\n".join(f'<li><a href="{href}" title="{title}">{title}</a><span>2020-03-{20 - i:02d}</span></li>'
                           for i, (title, href) in enumerate(hostile_links().items()))
@@ -819,6 +824,66 @@ def hostile_portal(handler) -> None:
         links = "".join(f'<p><a href="{href}">{text}</a></p>' for text, href in hostile_attachment_links().items())
         html = FAULT_REPORT.read_text(encoding="utf-8").replace("009386521/2020-00018", HOSTILE_REPORT_INDEX_NO)
         return handler.send(200, html.replace("</body>", f'<div class="appendix">{links}</div></body>').encode("utf-8"))
+
+
+# ---------------------------------------------------------------------------------
+# Hostile portals: /hostile/<kind>/… (runaway paginators, a page of 5,000 links)
+# ---------------------------------------------------------------------------------
+HOSTILE_ITEMS = 5  # report links on the first page of a runaway list
+HOSTILE_LINKS = 5000  # report links on the one page of /hostile/links/
+
+
+def hostile_title(n: int) -> str:
+    return f"汇川区第{n}部门2019年政府信息公开工作年度报告"
+
+
+def _hostile_list(handler, page: int, numbers) -> None:
+    items = "\n".join(
+        f'<li><a href="t{n:05d}.html" title="{hostile_title(n)}">{hostile_title(n)}</a><span>2020-03-01</span></li>'
+        for n in numbers)
+    # The paging script claims 100,000 pages: only the pages themselves can tell.
+    html = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>部门年报</title></head><body>
+<ul class="list">{items}</ul><script>createPageHTML(100000, {page}, "index", "html");</script></body></html>"""
+    handler.send(200, html.encode("utf-8"))
+
+
+def _hostile_report(handler, n: int) -> None:
+    html = BULK_TEMPLATE.read_text(encoding="utf-8")
+    html = html.replace("汇川区人民政府2019年政府信息公开工作年度报告", hostile_title(n))
+    html = html.replace("009386521/2020-00018", f"009386521/2021-{n:05d}")
+    handler.send(200, html.encode("utf-8"))
+
+
+# A 瑞数-looking challenge (412 + $_ts) whose page reloads itself for ever: it never lifts.
+RELOAD_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
+<script type="text/javascript" r='m'>$_ts=window['$_ts'];if(!$_ts)$_ts=window['$_ts']={};$_ts.nsd=84301;</script>
+<script type="text/javascript">location.reload();</script>
+</head><body></body></html>"""
+
+
+def hostile_portal(handler) -> None:
+    """``repeat/``: every page ``index_N.html`` lists the same items; ``empty/``: pages
+    after the first list nothing; ``links/``: one page with :data:`HOSTILE_LINKS` report
+    links; ``reload/``: every page is a challenge that reloads itself for ever.  Items
+    ``tNNNNN.html`` are report pages."""
+    kind, _, name = urlsplit(handler.path).path[len("/hostile/"):].partition("/")
+    if kind == "reload":
+        return handler.send(412, RELOAD_PAGE.encode("utf-8"), "text/html")
+    if name.startswith("t") and name.endswith(".html") and name[1:-5].isdigit():
+        return _hostile_report(handler, int(name[1:-5]))
+    if name in ("", "index.html"):
+        page = 0
+    elif name.startswith("index_") and name.endswith(".html") and name[6:-5].isdigit():
+        page = int(name[6:-5])
+    else:
+        return handler.send(404, b"not found")
+    if kind == "repeat":
+        return _hostile_list(handler, page, range(HOSTILE_ITEMS))
+    if kind == "empty":
+        return _hostile_list(handler, page, range(HOSTILE_ITEMS) if page == 0 else ())
+    if kind == "links" and page == 0:
+        items = "\n".join(f'<li><a href="t{n:05d}.html">{hostile_title(n)}</a></li>' for n in range(HOSTILE_LINKS))
+        return handler.send(200, f"<html><body><ul>{items}</ul></body></html>".encode("utf-8"))
     return handler.send(404, b"not found")
 
 
@@ -841,4 +906,5 @@ ROUTES: list[tuple[str, object]] = [
     ("/bulk/", bulk_portal),
     ("/session/", session_portal),
     ("/hostile/", hostile_portal),
+    ("/local_links/", local_links_portal),
 ]

@@ -136,3 +136,36 @@ def test_paused_crawl_resumes_from_jobdir(bulk_server, clean, tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     refetched = report_pages_served(bulk_server) - served_before
     assert snapshot(db) == clean and refetched <= BULK_REPORTS - 10 + 2
+
+
+def list_pages_served(server: PortalServer) -> int:
+    return sum(1 for _, path in list(server.requests) if path.startswith("/bulk/index"))
+
+
+def test_pause_and_resume_marks_no_report_removed(tmp_path):
+    """Ctrl-C half-way through a list, then the same command again: the resumed run does
+    not read the list pages the paused one read (they are in the job's duplicate filter),
+    so it must not take the reports on them for removed."""
+    with PortalServer() as server:
+        server.bulk_reports, server.bulk_per_page = 100, 10
+        server.bulk_delay, server.bulk_list_delay = 0.02, 0.4  # the list pages come slowly
+        reg = registry(server, tmp_path / "portals.csv")
+        db = tmp_path / "paused.db"
+        jobdir = tmp_path / "job"
+        process = start_crawl(reg, db, "-s", f"JOBDIR={jobdir}")
+        try:
+            wait_until(lambda: report_pages_served(server) >= 10)
+        finally:
+            process.send_signal(signal.SIGINT)  # what Ctrl-C sends: a graceful pause
+            process.wait(timeout=120)
+        paused_at = list_pages_served(server)
+        result = crawl("region=汇川区", db=db, settings={"PORTALS_FILE": str(reg), "JOBDIR": str(jobdir),
+                                                       "GOVREPORTS_BATCH_SIZE": BATCH})
+        assert result.returncode == 0, result.stderr[-2000:]
+        resumed_list_pages = list_pages_served(server) - paused_at
+    with sqlite3.connect(db) as conn:
+        stored, removed = conn.execute("SELECT count(*), count(removed_at) FROM reports").fetchone()
+        statuses = [r[0] for r in conn.execute("SELECT status FROM crawl_runs ORDER BY started_at")]
+    # The pause came half-way through the list: the resumed run read the rest of it.
+    assert 0 < paused_at < 10 and resumed_list_pages == 10 - paused_at
+    assert (stored, removed, statuses) == (100, 0, ["shutdown", "finished"])

@@ -1,124 +1,166 @@
-"""Hostile portals, crawled for real: links, a meta refresh, a redirect and attachment
-links that point at local files (a real report page and PDF of this machine,
-``/etc/passwd``) or carry ``data:`` URLs are recorded as refused, never read: no local
-page is stored as a report, nothing is copied into ``files/``.  A local portal (like
-the demo) reads its own directory and nothing outside it.  A crawl whose every request
-fails exits non-zero and says what to check."""
+"""Hostile and unreachable portals, crawled for real: the crawl never hangs, follows no
+runaway, reads long columns to their end, and records every limit it hit.
+
+Each test runs the real ``scrapy crawl portal`` command (:mod:`tests.harness`) against
+the local server (the ``/hostile/`` and ``/bulk/`` routes of :mod:`tests.portal_sites`),
+or against a port nobody listens on and a host name that does not resolve.
+"""
 
 from __future__ import annotations
 
-import os
-import shutil
+import socket
 from pathlib import Path
 
-import pytest
+from govreports import settings
+from tests.harness import CrawlRun, crawl_portals, portal_row
+from tests.portal_server import PortalServer
+from tests.portal_sites import HOSTILE_ITEMS, HOSTILE_LINKS
+from tests.test_portals import browser
 
-from tests.harness import REPO, crawl_portals, portal_row
-from tests.portal_sites import LOCAL_PDF, LOCAL_REPORT, hostile_attachment_links, hostile_links
-
-NOT_FETCHED = "refused: only http and https URLs are fetched, not"
-
-
-@pytest.fixture(scope="module")
-def hostile_crawl(portal_server, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("hostile")
-    row = portal_row("hostile", "520303", "汇川区", portal_server.url("hostile/index.html"))
-    return crawl_portals(tmp, [row], region="汇川区")
+# The ``browser`` marker and its hook live in tests.test_portals (see there).
+pytest_plugins = ["tests.test_portals"]
 
 
-def test_only_the_real_report_is_stored(portal_server, hostile_crawl):
-    assert (hostile_crawl.returncode, hostile_crawl.db.stored_urls()) == (
-        0, {portal_server.url("hostile/report.html")}), hostile_crawl.explain()
+def hostile_row(server: PortalServer, kind: str, portal_id: str = "hostile") -> dict[str, str]:
+    return portal_row(portal_id, "520303", "汇川区", server.url(f"hostile/{kind}/index.html"),
+                      portal_name="汇川区（敌意门户）")
 
 
-def test_no_local_page_is_stored_as_a_report(hostile_crawl):
-    assert hostile_crawl.db.rows("SELECT url FROM report_urls WHERE url NOT LIKE 'http%'") == []
+def failures(run: CrawlRun, portal_id: str | None = None) -> list[tuple[str, str, int]]:
+    sql = "SELECT url, reason, attempts FROM fetch_failures"
+    if portal_id is None:
+        return run.db.rows(sql)
+    return run.db.rows(sql + " WHERE portal_id = ?", portal_id)
 
 
-def test_every_hostile_link_is_a_recorded_refusal(portal_server, hostile_crawl):
-    failures = dict(hostile_crawl.db.rows("SELECT url, reason FROM fetch_failures"))
-    links = hostile_links()
-    local, passwd, data = (links[f"汇川区人民政府{year}年政府信息公开工作年度报告"] for year in (2018, 2017, 2016))
-    assert (failures[passwd], failures[data[:300] + "…"]) == (f"{NOT_FETCHED} file:", f"{NOT_FETCHED} data:")
-    assert failures[local].startswith(f"{NOT_FETCHED} file:")
-    # the meta refresh to the local report page, and the redirect to it
-    assert f"the meta refresh of {portal_server.url('hostile/refresh.html')}" in failures[local]
-    assert failures[portal_server.url("hostile/redirect.html")] == (
-        f"redirect {NOT_FETCHED} file: ({LOCAL_REPORT.as_uri()})")
+def requested(server: PortalServer, prefix: str) -> list[str]:
+    return server.paths_requested(prefix=prefix)
 
 
-def test_local_and_data_attachments_are_recorded_not_read(hostile_crawl):
-    rows = dict(hostile_crawl.db.rows("SELECT url, status || ': ' || error FROM attachments"))
-    assert rows == {url: f"download_failed: {NOT_FETCHED} {url.split(':', 1)[0]}:"
-                    for url in hostile_attachment_links().values()}
+# --- runaway paginators -------------------------------------------------------------------
+def test_pages_repeating_the_same_items_are_not_followed_for_ever(fresh_server, tmp_path):
+    run = crawl_portals(tmp_path, [hostile_row(fresh_server, "repeat")], region="汇川区")
+    list_pages = [p for p in requested(fresh_server, "/hostile/repeat/") if "/index" in p]
+    [(url, reason, _)] = failures(run)
+    assert run.returncode == 0, run.explain()
+    # The first page, then three that brought nothing new.
+    assert (len(list_pages), len(run.db.stored_urls())) == (4, HOSTILE_ITEMS), run.explain()
+    assert url == fresh_server.url("hostile/repeat/index_3.html") and "runaway paging: 3 pages in a row" in reason
 
 
-def test_nothing_is_copied_into_files(hostile_crawl):
-    files = hostile_crawl.db.path.parent / "files"
-    assert not files.exists() or list(files.iterdir()) == []
+def test_next_pages_with_no_items_are_not_followed_for_ever(fresh_server, tmp_path):
+    run = crawl_portals(tmp_path, [hostile_row(fresh_server, "empty")], region="汇川区")
+    list_pages = [p for p in requested(fresh_server, "/hostile/empty/") if "/index" in p]
+    [(url, reason, _)] = failures(run)
+    assert (run.returncode, len(list_pages), len(run.db.stored_urls())) == (0, 4, HOSTILE_ITEMS), run.explain()
+    assert "runaway paging" in reason
 
 
-def test_the_local_files_were_never_fetched(hostile_crawl):
-    """Nothing of the local files reached the database in any column."""
-    passwd_line = Path("/etc/passwd").read_text(encoding="utf-8").splitlines()[0].strip()
-    assert passwd_line and hostile_crawl.db.rows(
-        "SELECT count(*) FROM reports WHERE body_text LIKE ? OR attachment_text LIKE ?",
-        f"%{passwd_line}%", f"%{passwd_line}%") == [(0,)]
-    assert LOCAL_PDF.exists()
+def test_runaway_list_marks_nothing_removed(fresh_server, tmp_path):
+    first = crawl_portals(tmp_path, [hostile_row(fresh_server, "repeat")], region="汇川区")
+    second = crawl_portals(tmp_path, [hostile_row(fresh_server, "repeat")], region="汇川区", db=first.db.path)
+    assert (second.returncode, second.db.rows("SELECT count(*), count(removed_at) FROM reports")) == (
+        0, [(HOSTILE_ITEMS, 0)]), second.explain()
 
 
-# --- a local portal reads its own directory, and nothing outside it --------------------------------
-@pytest.fixture(scope="module")
-def local_crawl(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("local")
-    portal = tmp / "portal"
-    portal.mkdir()
-    shutil.copy(LOCAL_REPORT, portal / "report.html")
-    outside = tmp / "outside.html"  # a report page beside the portal's directory
-    outside.write_text(LOCAL_REPORT.read_text(encoding="utf-8").replace("009386521/2020-00018", "OUTSIDE-1"),
-                       encoding="utf-8")
-    os.symlink(outside, portal / "link.html")
-    links = {"report.html": 2019, "file:///etc/passwd": 2018, "../outside.html": 2017, "link.html": 2016,
-             "%2e%2e/outside.html": 2015}
-    items = "".join(f'<li><a href="{href}">汇川区人民政府{year}年政府信息公开工作年度报告</a><span>2020-03-0{i + 1}</span></li>'
-                    for i, (href, year) in enumerate(links.items()))
-    (portal / "index.html").write_text(f'<html><head><meta charset="utf-8"><title>年报</title></head><body>'
-                                       f'<ul class="list">{items}</ul></body></html>', encoding="utf-8")
-    row = {"region_code": "520303", "region_name": "汇川区", "portal_name": "本地门户",
-           "home_url": "local:portal/index.html", "list_urls": "local:portal/index.html", "platform": "generic",
-           "render_js": "0", "portal_id": "local"}
-    return crawl_portals(tmp, [row], region="汇川区"), portal, outside
+# --- caps on links -------------------------------------------------------------------------
+def test_page_with_five_thousand_links_is_capped_and_recorded(fresh_server, tmp_path):
+    run = crawl_portals(tmp_path, [hostile_row(fresh_server, "links")], region="汇川区",
+                        settings={"GOVREPORTS_MAX_LINKS_PER_LIST_PAGE": "40"})
+    report_pages = [p for p in requested(fresh_server, "/hostile/links/t")]
+    [(url, reason, _)] = failures(run)
+    assert (run.returncode, len(report_pages), len(run.db.stored_urls())) == (0, 40, 40), run.explain()
+    assert url == fresh_server.url("hostile/links/index.html")
+    assert f"list page with {HOSTILE_LINKS} report links: followed the first 40" in reason
 
 
-def test_local_portal_stores_its_own_report_only(local_crawl):
-    run, portal, _ = local_crawl
-    assert (run.returncode, run.db.stored_urls()) == (0, {(portal / "report.html").as_uri()}), run.explain()
+def test_portal_link_cap_is_recorded_once(fresh_server, tmp_path):
+    row = hostile_row(fresh_server, "links")
+    row["list_urls"] += " " + fresh_server.url("hostile/repeat/index.html")  # a second list, its links new
+    run = crawl_portals(tmp_path, [row], region="汇川区", settings={
+        "GOVREPORTS_MAX_LINKS_PER_PORTAL": "25", "GOVREPORTS_MAX_LINKS_PER_LIST_PAGE": str(HOSTILE_LINKS)})
+    reasons = [reason for _, reason, _ in failures(run)]
+    report_pages = [p for p in fresh_server.paths_requested(prefix="/hostile/") if "/t" in p]
+    assert (len(report_pages), len(reasons)) == (25, 1), run.explain()
+    assert "portal with more than 25 report links" in reasons[0]
 
 
-def test_local_portal_refuses_files_outside_its_directory(local_crawl):
-    run, portal, outside = local_crawl
-    failures = dict(run.db.rows("SELECT url, reason FROM fetch_failures"))
-    outside_reason = "refused: a file outside the local portal's own directory"
-    assert (failures.get(outside.as_uri()), failures.get((portal / "link.html").as_uri()),
-            failures.get("file:///etc/passwd"), failures.get(portal.as_uri() + "/%2e%2e/outside.html")) == (
-        outside_reason, outside_reason, outside_reason, outside_reason)
+# --- a long real column -----------------------------------------------------------------------
+def test_a_column_longer_than_two_hundred_pages_is_read_to_its_end(tmp_path):
+    """250 list pages of one report each, under the default settings: every page brings
+    a new report, so paging goes on to the last page (the old guard stopped at 200)."""
+    with PortalServer() as server:
+        server.bulk_reports, server.bulk_per_page = 250, 1
+        row = portal_row("bulk", "520303", "汇川区", server.url("bulk/index.html"), portal_name="汇川区（部门年报）")
+        run = crawl_portals(tmp_path, [row], region="汇川区", settings={"CONCURRENT_REQUESTS_PER_DOMAIN": "8"})
+        list_pages = len([p for p in requested(server, "/bulk/index")])
+    assert (run.returncode, list_pages, len(run.db.stored_urls()), failures(run)) == (0, 250, 250, []), \
+        run.explain()
+    assert run.db.rows("SELECT complete FROM list_state") == [(1,)]
 
 
-def test_the_demo_registry_row_is_local():
-    assert "local:demo/" in (REPO / "data" / "portals.csv").read_text(encoding="utf-8")
+# --- portals that cannot be reached ----------------------------------------------------------------
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound, then let go)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
-# --- a crawl where everything failed ------------------------------------------------------------------
-def test_crawl_that_stored_nothing_because_everything_failed_says_so_and_exits_1(portal_server, tmp_path):
-    rows = [portal_row("gone", "520303", "汇川区", portal_server.url("nowhere/index.html")),
-            portal_row("gone-too", "520303", "汇川区", "http://127.0.0.1:9/nb/index.html")]  # nothing listens
-    run = crawl_portals(tmp_path, rows, region="汇川区", settings={"RETRY_TIMES": "0"})
-    assert run.returncode == 1, run.explain()
-    assert "govreports: nothing was stored: every request failed (" in run.stderr
-    assert "http_error: 1" in run.stderr and "refused: 1" in run.stderr
-    assert "http_error: check the list URLs in the registry" in run.stderr
-    assert "scrapy export failures -o -" in run.stderr
+def dead_row(base: str, portal_id: str = "dead") -> dict[str, str]:
+    row = portal_row(portal_id, "520302", "红花岗区", f"{base}/zwgk/xxgkndbg/index.html",
+                     portal_name="红花岗区（无法访问）", home_url=f"{base}/")
+    row["list_urls"] += f" {base}/zwgk/bmnb/index.html"  # two lists on the same dead host
+    return row
 
 
-def test_crawl_that_stored_something_exits_0_despite_failures(hostile_crawl):
-    assert hostile_crawl.returncode == 0 and "nothing was stored" not in hostile_crawl.stderr
+def crawl_with_a_dead_portal(server: PortalServer, tmp_path: Path, base: str, **kwargs) -> CrawlRun:
+    live = portal_row("bulk", "520303", "汇川区", server.url("bulk/index.html"), portal_name="汇川区（部门年报）")
+    return crawl_portals(tmp_path, [dead_row(base), live], region="遵义市",
+                         settings={"GOVREPORTS_RETRY_BACKOFF_BASE": "5"}, **kwargs)
+
+
+def test_refused_portal_is_recorded_unreachable_once_and_the_crawl_moves_on(fresh_server, tmp_path):
+    run = crawl_with_a_dead_portal(fresh_server, tmp_path, f"http://127.0.0.1:{free_port()}")
+    [(url, reason, attempts)] = failures(run, "dead")
+    assert run.returncode == 0 and "connection refused" in reason and "unreachable" in reason, run.explain()
+    assert attempts <= 2  # one quick retry at most, not four with minutes of backoff
+    assert len(run.db.stored_urls()) == fresh_server.bulk_reports and failures(run, "bulk") == []
+
+
+def test_unresolvable_portal_is_recorded_unreachable(fresh_server, tmp_path):
+    # The test guard (tests/offline.py) refuses every look-up beyond 127.0.0.1 with the
+    # error a failed look-up raises: the DNS failure happens here, never on the network.
+    run = crawl_with_a_dead_portal(fresh_server, tmp_path, "http://www.portal.invalid", allow_network_attempts=True)
+    [(url, reason, attempts)] = failures(run, "dead")
+    assert set(run.network_attempts) == {"look up www.portal.invalid"}
+    assert "DNS lookup failed" in reason and "unreachable" in reason and attempts <= 2, run.explain()
+    assert len(run.db.stored_urls()) == fresh_server.bulk_reports
+
+
+# --- a challenge that reloads itself for ever, in the browser -------------------------------------
+@browser
+def test_self_reloading_challenge_is_capped_spaced_and_recorded(fresh_server, tmp_path):
+    """A 412 challenge page whose script reloads it for ever: the browser's reloads wait
+    the host's download delay like any request, stop at the cap, and the challenge that
+    did not lift is recorded."""
+    delay, cap = 0.5, settings.GOVREPORTS_BROWSER_MAX_NAVIGATIONS_PER_PAGE
+    run = crawl_portals(tmp_path, [hostile_row(fresh_server, "reload")], region="汇川区",
+                        settings={"DOWNLOAD_DELAY": str(delay)})
+    loads = [at for at, path in fresh_server.request_times if path.startswith("/hostile/reload/")]
+    [(url, reason, _)] = failures(run)
+    # One plain request (the 412), then the browser's own navigation and its reloads.
+    assert 1 < len(loads) <= 1 + cap, run.explain()
+    assert "challenge not passed even in the browser" in reason and "navigations of the page" in reason
+    browser_gaps = [b - a for a, b in zip(loads[1:], loads[2:])]
+    assert min(browser_gaps) >= 0.8 * delay, browser_gaps
+
+
+def test_missing_local_portal_file_is_recorded_at_once(tmp_path):
+    # A registry row whose list is a path (relative to the registry file) that is not there.
+    row = portal_row("local", "520302", "红花岗区", "nowhere/index.html", portal_name="红花岗区（本地）",
+                     home_url="nowhere/index.html")
+    run = crawl_portals(tmp_path, [row], region="红花岗区")
+    [(url, reason, attempts)] = failures(run)
+    assert (run.returncode, url, attempts) == (0, (tmp_path / "nowhere" / "index.html").as_uri(), 1), run.explain()
+    assert reason == f"no such file: {tmp_path / 'nowhere' / 'index.html'}"

@@ -104,15 +104,7 @@ def test_no_early_stop_on_a_list_never_read_to_its_end():
 def test_since_stop_leaves_completeness_unknown():
     progress = ListProgress()
     decide(policy(since=date(2024, 1, 1)), progress, ["2023-12-30"], [False])
-    assert progress.complete(cut_short=False) is None
-
-
-def test_failed_list_page_is_not_complete():
-    assert ListProgress(failed=True).complete(cut_short=False) is False
-
-
-def test_list_read_to_its_end_is_complete():
-    assert ListProgress().complete(cut_short=False) is True
+    assert progress.window_stop is True
 
 
 def test_from_args_reads_since_until_in_printed_shapes():

@@ -4,19 +4,31 @@ middlewares built by ``from_crawler`` from the project's settings."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import socket
 import time
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 
 import pytest
 import scrapy.downloadermiddlewares.cookies as scrapy_cookies
 from scrapy import Request
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
-from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest, NotConfigured
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    NotConfigured,
+)
 from scrapy.http import HtmlResponse, Response
+from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
+from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
-from govreports.failures import ChallengeNotPassed, FailureKind, RedirectLoop, failure_reason
+from govreports.browser import NAVIGATIONS, NAVIGATIONS_CAPPED
+from govreports.failures import ChallengeNotPassed, FailureKind, HostUnreachable, RedirectLoop, failure_reason
 from govreports.middlewares import (
     NOT_BEFORE,
     AntiBotMiddleware,
@@ -24,7 +36,9 @@ from govreports.middlewares import (
     NotBeforeMiddleware,
     OfflineCookiesMiddleware,
     RedirectLoopMiddleware,
+    UnreachableHostMiddleware,
     not_before,
+    retry_after,
 )
 from tests.conftest import project_crawler
 
@@ -92,6 +106,106 @@ def test_good_response_passes_without_wait(retry):
 def test_retries_off_when_retry_disabled():
     with pytest.raises(NotConfigured):
         BackoffRetryMiddleware.from_crawler(project_crawler(RETRY_ENABLED=False))
+
+
+# --- errors that waiting does not fix, Retry-After --------------------------------------
+@pytest.mark.parametrize("error", [CannotResolveHostError("no such host"), DownloadConnectionRefusedError("refused"),
+                                   DNSLookupError("no such host"), TxConnectionRefusedError()])
+def test_unfixable_network_error_is_retried_once_quickly(retry, error):
+    request = Request(URL)
+    again = retry.process_exception(request, error)
+    assert isinstance(again, Request) and again.meta["retry_times"] == 1 and 1.5 < wait_of(again) <= 2
+    assert retry.process_exception(again, error) is None
+
+
+def test_quick_retries_follow_their_setting():
+    middleware = BackoffRetryMiddleware.from_crawler(project_crawler(GOVREPORTS_UNREACHABLE_RETRIES=0))
+    assert middleware.process_exception(Request(URL), CannotResolveHostError("no such host")) is None
+
+
+def test_missing_local_file_is_not_retried(retry):
+    error = FileNotFoundError(2, "No such file or directory", "/srv/portal/nb/index.html")
+    assert retry.process_exception(Request("file:///srv/portal/nb/index.html"), error) is None
+
+
+def test_missing_local_file_has_its_own_kind():
+    error = FileNotFoundError(2, "No such file or directory", "/srv/portal/nb/index.html")
+    assert failure_reason(Failure(error)) == (None, FailureKind.MISSING_FILE,
+                                              "no such file: /srv/portal/nb/index.html")
+
+
+def test_retry_after_seconds_is_waited_out(retry):
+    request = Request(URL)
+    again = retry.process_response(request, response(request, 429, Retry_After="30"))
+    assert 29.5 < wait_of(again) <= 30
+
+
+def test_retry_after_date_is_waited_out(retry):
+    request = Request(URL)
+    when = datetime.now(timezone.utc) + timedelta(seconds=40)
+    again = retry.process_response(request, response(request, 503, Retry_After=format_datetime(when, usegmt=True)))
+    assert 38 < wait_of(again) <= 40
+
+
+def test_retry_after_shorter_than_the_backoff_waits_the_backoff(retry):
+    request = Request(URL)
+    again = retry.process_response(request, response(request, 503, Retry_After="1"))
+    assert 4.5 < wait_of(again) <= 5
+
+
+def test_retry_after_over_the_cap_is_not_retried(retry):
+    request = Request(URL)
+    answer = response(request, 503, Retry_After=str(24 * 3600))
+    assert retry.process_response(request, answer) is answer
+
+
+def test_unreadable_retry_after_is_the_backoff(retry):
+    request = Request(URL)
+    again = retry.process_response(request, response(request, 503, Retry_After="soon"))
+    assert 4.5 < wait_of(again) <= 5
+
+
+@pytest.mark.parametrize("value, seconds", [("120", 120.0), ("Wed, 21 Oct 2015 07:28:00 GMT", 60.0),
+                                            ("Wed, 21 Oct 2015 07:26:00 GMT", 0.0), ("later", None)])
+def test_retry_after_values(value, seconds):
+    now = datetime(2015, 10, 21, 7, 27, tzinfo=timezone.utc)
+    assert retry_after(response(Request(URL), 503, Retry_After=value), now=now) == seconds
+
+
+# --- hosts that cannot be reached --------------------------------------------------------
+@pytest.fixture
+def unreachable():
+    return UnreachableHostMiddleware.from_crawler(project_crawler(GOVREPORTS_UNREACHABLE_AFTER=2))
+
+
+def test_host_whose_first_requests_all_fail_to_connect_is_unreachable(unreachable):
+    first = unreachable.process_exception(Request(URL), CannotResolveHostError("no such host"))
+    with pytest.raises(HostUnreachable) as second:
+        unreachable.process_exception(Request(URL + "?page=2"), CannotResolveHostError("no such host"))
+    assert (first, second.value.kind, second.value.host) == (None, FailureKind.UNREACHABLE, "www.zyhhg.gov.cn")
+    assert str(second.value).startswith("host www.zyhhg.gov.cn unreachable: DNS lookup failed; its first 2 requests")
+
+
+def test_later_requests_to_an_unreachable_host_are_not_sent(unreachable):
+    for n in range(2):
+        with contextlib.suppress(HostUnreachable):
+            unreachable.process_exception(Request(f"{URL}?n={n}"), DownloadConnectionRefusedError())
+    with pytest.raises(HostUnreachable, match="connection refused"):
+        unreachable.process_request(Request("http://www.zyhhg.gov.cn/other.html"))
+    assert unreachable.process_request(Request("http://www.zunyi.gov.cn/")) is None
+
+
+def test_host_that_answered_once_is_never_unreachable(unreachable):
+    request = Request(URL)
+    unreachable.process_response(request, response(request))
+    for n in range(3):
+        assert unreachable.process_exception(Request(f"{URL}?n={n}"), DownloadConnectionRefusedError()) is None
+
+
+def test_other_errors_do_not_make_a_host_unreachable(unreachable):
+    for n in range(3):
+        assert unreachable.process_exception(Request(f"{URL}?n={n}"), DownloadTimeoutError("slow")) is None
+    assert unreachable.process_request(Request(URL)) is None
 
 
 def test_not_before_holds_the_request():
@@ -196,6 +310,14 @@ def test_browser_page_still_a_challenge_is_not_passed(antibot):
     request = Request(URL, meta={"playwright": True})
     with pytest.raises(ChallengeNotPassed, match="not passed even in the browser"):
         antibot.process_response(request, response(request, 412, RUISHU_PAGE))
+
+
+def test_browser_page_stopped_at_the_navigation_cap_is_not_passed(antibot):
+    # It kept reloading until the navigation guard stopped it: whatever it shows then
+    # (here an ordinary-looking page), the challenge did not lift.
+    request = Request(URL, meta={"playwright": True, NAVIGATIONS: 6, NAVIGATIONS_CAPPED: True})
+    with pytest.raises(ChallengeNotPassed, match="6 navigations of the page, stopped past the cap"):
+        antibot.process_response(request, response(request, 200, REPORT_PAGE))
 
 
 def test_browser_page_that_passed_counts_as_200(antibot):

@@ -52,9 +52,18 @@ def rows(spider, sql: str, *params) -> list[tuple]:
 
 
 def read_list(spider) -> list:
+    """What the spider yields reading the whole list: its first page, then every list
+    page it asks for (the saved site's pages)."""
     portal = spider.portal_by_id[HHG]
     request = spider.list_request(portal, site_url(HHG, LIST), column=site_url(HHG, LIST), platform="auto")
-    return run_callback(request, saved_response(request, site_file(HHG, LIST)))
+    spider.ask(request)
+    out, queue = [], [request]
+    while queue:
+        request = queue.pop(0)
+        produced = run_callback(request, saved_response(request, site_file(HHG, request.url[len(site_url(HHG)):])))
+        out += produced
+        queue += [r for r in produced if isinstance(r, scrapy.Request) and r.callback == spider.parse_list]
+    return out
 
 
 def report_item(spider) -> ReportItem:
@@ -161,7 +170,7 @@ def test_lists_read_are_recorded_with_their_pages_and_completeness(tmp_path):
     pipeline = open_pipeline(spider)
     read_list(spider)
     close(pipeline)
-    assert rows(spider, "SELECT portal_id, last_pages, complete FROM list_state") == [(HHG, 1, 1)]
+    assert rows(spider, "SELECT portal_id, last_pages, complete FROM list_state") == [(HHG, 2, 1)]
 
 
 def crawl_storing_the_report(tmp_path):

@@ -163,7 +163,7 @@ def test_meta_refresh_to_a_local_file_is_refused(tmp_path):
 
 
 def discover(spider, local_portal, links: str):
-    request = spider.discovery_request(spider.portal_by_id["local"], (local_portal / "index.html").as_uri(),
+    request = spider.home_request(spider.portal_by_id["local"], (local_portal / "index.html").as_uri(),
                                        depth_left=3)
     body = f'<html><head><meta charset="utf-8"></head><body>{links}</body></html>'.encode()
     return run_callback(request, saved_response(request, body=body, headers={"Content-Type": "text/html"}))

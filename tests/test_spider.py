@@ -16,7 +16,7 @@ from scrapy import Request
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from govreports.failures import FailureKind
+from govreports.failures import FailureKind, HostUnreachable
 from govreports.identity import canonical_url
 from govreports.items import DiscoveredColumnItem, FetchFailureItem, GoneItem, ReportItem, SeenItem
 from govreports.storage.store import CrawlState, KnownUrl
@@ -80,8 +80,11 @@ def test_start_url_is_read_by_parse_start(tmp_path):
 
 # --- parse_list -----------------------------------------------------------------------------
 def list_request(spider, path=HHG_LIST, site=HHG, column=HHG_LIST):
+    """A list page request as the spider makes it, asked for (written in the ledger)."""
     portal = spider.portal_by_id[site]
-    return spider.list_request(portal, site_url(site, path), column=site_url(site, column), platform="auto")
+    request = spider.list_request(portal, site_url(site, path), column=site_url(site, column), platform="auto")
+    spider.ask(request)
+    return request
 
 
 def read_list(spider, path=HHG_LIST, site=HHG, column=HHG_LIST, **response):
@@ -121,7 +124,7 @@ def test_list_page_is_written_in_the_ledger(spider):
     read_list(spider)
     read_list(spider, HHG_PAGE_1)
     assert [tuple(s) for s in spider.ledger.list_summaries()] == [
-        (canonical_url(site_url(HHG, HHG_LIST)), HHG, 2, True)]
+        (canonical_url(site_url(HHG, HHG_LIST)), HHG, 2, True, True)]
     assert spider.ledger.complete_portals() == [HHG]
 
 
@@ -170,8 +173,86 @@ def test_list_stopped_early_leaves_its_portal_incomplete(spider):
 def test_list_paging_cut_short_by_the_page_guard(tmp_path):
     spider = hhg_spider(tmp_path, settings={"GOVREPORTS_MAX_LIST_PAGES": 1})
     out = read_list(spider)
+    [failure] = of_type(out, FetchFailureItem)
     assert ([r for r in of_type(out, Request) if r.callback == spider.parse_list],
             spider.ledger.list_summaries()[0].complete, spider.ledger.complete_portals()) == ([], False, [])
+    assert (failure.kind, failure.url, "1 pages read (GOVREPORTS_MAX_LIST_PAGES)" in failure.reason) == (
+        FailureKind.PAGING_LIMIT, site_url(HHG, HHG_LIST), True)
+
+
+def test_the_last_page_of_a_list_is_no_cut_at_the_page_limit(tmp_path):
+    spider = hhg_spider(tmp_path, settings={"GOVREPORTS_MAX_LIST_PAGES": 2})
+    read_list(spider)
+    out = read_list(spider, HHG_PAGE_1)
+    assert (of_type(out, FetchFailureItem), spider.ledger.complete_portals()) == ([], [HHG])
+
+
+# --- caps and runaway paginators (govreports.paging) -------------------------------------------
+def generated_list(numbers, page: int = 0, pages: int = 100_000) -> bytes:
+    """A TRS list page listing reports ``numbers`` whose paging script claims ``pages`` pages."""
+    items = "".join(f'<li><a href="t{n:05d}.html">汇川区第{n}部门2019年政府信息公开工作年度报告</a>'
+                    f'<span>2020-03-01</span></li>' for n in numbers)
+    return (f'<html><head><meta charset="utf-8"></head><body><ul>{items}</ul>'
+            f'<script>createPageHTML({pages}, {page}, "index", "html");</script></body></html>').encode()
+
+
+def read_generated(spider, page: int, numbers, pages: int = 100_000):
+    path = "zwgk/xxgkndbg/index.html" if page == 0 else f"zwgk/xxgkndbg/index_{page}.html"
+    return read_list(spider, path, body=generated_list(numbers, page, pages), headers={"Content-Type": "text/html"})
+
+
+def report_requests(spider, out):
+    return [r for r in of_type(out, Request) if r.callback == spider.parse_report]
+
+
+def next_pages(spider, out):
+    return [r for r in of_type(out, Request) if r.callback == spider.parse_list]
+
+
+def test_list_page_with_more_report_links_than_the_cap_follows_the_first_and_records_it(tmp_path):
+    spider = hhg_spider(tmp_path, settings={"GOVREPORTS_MAX_LINKS_PER_LIST_PAGE": 10})
+    out = read_generated(spider, 0, range(30), pages=1)
+    [failure] = of_type(out, FetchFailureItem)
+    assert (len(report_requests(spider, out)), failure.kind, failure.url, spider.ledger.complete_portals()) == (
+        10, FailureKind.LINK_CAP, site_url(HHG, HHG_LIST), [])
+    assert "30 report links: followed the first 10" in failure.reason
+
+
+def test_portal_with_more_report_links_than_the_cap_stops_and_records_it_once(tmp_path):
+    spider = hhg_spider(tmp_path, settings={"GOVREPORTS_MAX_LINKS_PER_PORTAL": 15})
+    first = read_generated(spider, 0, range(10))
+    second = read_generated(spider, 1, range(10, 20))
+    third = read_generated(spider, 2, range(20, 30))
+    failures = of_type(first + second + third, FetchFailureItem)
+    assert ([len(report_requests(spider, out)) for out in (first, second, third)],
+            [len(next_pages(spider, out)) for out in (first, second, third)],
+            [f.kind for f in failures], spider.ledger.complete_portals()) == (
+        [10, 5, 0], [1, 0, 0], [FailureKind.PORTAL_LINK_CAP], [])
+
+
+def test_pages_repeating_the_same_items_stop_paging_and_are_recorded(tmp_path):
+    spider = hhg_spider(tmp_path, settings={"GOVREPORTS_RUNAWAY_PAGES": 3})
+    outs = [read_generated(spider, n, range(5)) for n in range(4)]
+    [failure] = of_type(outs[-1], FetchFailureItem)
+    assert ([len(next_pages(spider, out)) for out in outs], failure.kind, spider.ledger.complete_portals()) == (
+        [1, 1, 1, 0], FailureKind.RUNAWAY_PAGING, [])
+    assert "3 pages in a row brought no new link" in failure.reason
+
+
+def test_a_long_list_bringing_new_items_is_read_on(tmp_path):
+    spider = hhg_spider(tmp_path, settings={"GOVREPORTS_RUNAWAY_PAGES": 3})
+    outs = [read_generated(spider, n, [n]) for n in range(20)]
+    assert ([len(next_pages(spider, out)) for out in outs], of_type(sum(outs, []), FetchFailureItem)) == (
+        [1] * 20, [])
+
+
+def test_a_paginator_leading_back_to_a_page_read_is_not_followed_again(tmp_path):
+    spider = hhg_spider(tmp_path)
+    read_generated(spider, 0, [0], pages=2)
+    # The second page says it is the first one of two: its next page is page 1, itself.
+    out = read_list(spider, "zwgk/xxgkndbg/index_1.html", body=generated_list([1], page=0, pages=2),
+                    headers={"Content-Type": "text/html"})
+    assert (next_pages(spider, out), spider.ledger.complete_portals()) == ([], [HHG])
 
 
 def test_list_page_that_is_not_text_is_a_recorded_failure(spider):
@@ -433,6 +514,7 @@ def test_failed_request_is_a_recorded_failure_with_its_kind(spider):
 
 def test_failed_report_page_leaves_the_portal_complete(spider):
     read_list(spider)
+    read_list(spider, HHG_PAGE_1)
     fail(spider, report_request(spider))
     assert spider.ledger.complete_portals() == [HHG]
 
@@ -513,3 +595,47 @@ def test_yearless_report_file_from_a_report_column_is_a_report(spider):
     [item] = run_callback(request, saved_response(request, pdf))
     assert (type(item), item.source_format, item.parsed.title) == (
         ReportItem, "pdf", "延安路街道办事处政府信息公开工作年度报告")
+
+
+def raise_in_failure(request, error):
+    try:
+        raise error
+    except type(error):
+        failure = Failure()
+    failure.request = request
+    return failure
+
+
+def test_known_report_whose_page_failed_is_still_seen(spider):
+    # It was listed: a timeout says nothing of whether it is gone.
+    url = canonical_url(site_url(HHG, REPORT))
+    spider.recrawl_state = CrawlState(known_urls={url: KnownUrl("r1", "", "", "2020-01-01T00:00:00+00:00")})
+    out = fail(spider, report_request(spider))
+    assert ([(s.portal_id, s.url) for s in of_type(out, SeenItem)], len(of_type(out, FetchFailureItem))) == (
+        [(HHG, url)], 1)
+
+
+def test_known_report_whose_page_is_not_found_is_not_seen(spider):
+    url = canonical_url(site_url(HHG, REPORT))
+    spider.recrawl_state = CrawlState(known_urls={url: KnownUrl("r1", "", "", "2020-01-01T00:00:00+00:00")})
+    assert of_type(fail(spider, report_request(spider), status=404), SeenItem) == []
+
+
+def test_unreachable_host_is_recorded_once_and_leaves_its_lists_unread(spider):
+    first = list_request(spider)
+    second = list_request(spider, HHG_PAGE_1)
+    outs = [list(spider.on_error(raise_in_failure(request, HostUnreachable("portals.test", "DNS lookup failed"))))
+            for request in (first, second)]
+    assert ([len(out) for out in outs], outs[0][0].kind, spider.ledger.unreachable_hosts(),
+            spider.ledger.complete_portals()) == ([1, 0], FailureKind.UNREACHABLE, {"portals.test": "DNS lookup failed"},
+                                                  [])
+    assert outs[0][0].reason == "host portals.test unreachable: DNS lookup failed"
+
+
+def test_list_page_an_earlier_run_asked_for_leaves_the_list_unread(spider):
+    # A resumed job: its first page was read before the pause; this run reads a page
+    # left in the job's queue, which it never asked for itself.
+    portal = spider.portal_by_id[HHG]
+    request = spider.list_request(portal, site_url(HHG, HHG_PAGE_1), column=site_url(HHG, HHG_LIST), platform="auto")
+    run_callback(request, saved_response(request, site_file(HHG, HHG_PAGE_1)))
+    assert (spider.ledger.list_summaries()[0].complete, spider.ledger.complete_portals()) == (None, [])

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -42,9 +42,10 @@ from govreports.items import DiscoveredColumnItem, FetchFailureItem, GoneItem, R
 from govreports.browser import browser_meta
 from govreports.attachments.sniff import DOCUMENT_KINDS, sniff_type
 from govreports.ledger import CrawlLedger, CrawlRun, LedgerKeeper
+from govreports.paging import PagingLimits
 from govreports.parsing.model import ParsedReport
 from govreports.parsing.report import parse_report_html
-from govreports.failures import FailureKind, failure_reason
+from govreports.failures import FailureKind, HostUnreachable, failure_reason
 from govreports.parsing.titles import is_report_column, is_report_link
 from govreports.platforms import Page, get_platform
 from govreports.platforms.jsshell import render_js_needed
@@ -79,8 +80,15 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
     :class:`~govreports.ledger.CrawlLedger` as ``self.ledger``.
 
     Settings read once, in ``from_crawler``: ``PORTALS_FILE``, ``GOVREPORTS_DB`` (the
-    recrawl state), ``GOVREPORTS_MAX_LIST_PAGES``, ``GOVREPORTS_DISCOVERY_BUDGET`` and
-    ``GOVREPORTS_DISCOVERY_MAX_DEPTH``.
+    recrawl state), the paging limits of :class:`~govreports.paging.PagingLimits`
+    (``GOVREPORTS_MAX_LIST_PAGES``, ``GOVREPORTS_RUNAWAY_PAGES``,
+    ``GOVREPORTS_MAX_LINKS_PER_LIST_PAGE``, ``GOVREPORTS_MAX_LINKS_PER_PORTAL``),
+    ``GOVREPORTS_DISCOVERY_BUDGET`` and ``GOVREPORTS_DISCOVERY_MAX_DEPTH``.
+
+    Every list page and discovery page it asks for is written in the ledger under a
+    key (meta ``page_key``: Scrapy's request fingerprint), and so is every answer: the
+    ledger tells a list this crawl read whole from one partly read by an earlier run
+    of a resumed job.
     """
 
     name = "portal"
@@ -118,7 +126,7 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         spider.ledger = CrawlLedger(CrawlRun(region=spider.region, args=spider.crawl_args, portals=tuple(portals),
                                              windowed=bool(spider.policy.since or spider.policy.until)))
         spider.fetch_policy = FetchPolicy.of_portals(portals)
-        spider.max_list_pages = settings.getint("GOVREPORTS_MAX_LIST_PAGES")
+        spider.paging = PagingLimits.from_settings(settings)
         spider.discovery_budget = required_int(settings, "GOVREPORTS_DISCOVERY_BUDGET")
         spider.discovery_max_depth = required_int(settings, "GOVREPORTS_DISCOVERY_MAX_DEPTH")
         if spider.records_crawl:  # reading single pages never touches the database
@@ -201,11 +209,43 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         meta = self._meta(portal, column=column, platform=platform, report_column=not self.start_url)
         if portal.render_js:
             meta.update(browser_meta())
+        meta["first_page"] = canonical_url(url) == canonical_url(column) and method == "GET"
         callback = self.parse_start if first and self.start_url else self.parse_list
         if method == "POST":
-            return scrapy.FormRequest(url, formdata=dict(formdata), callback=callback,
-                                      errback=self.on_error, meta=meta)
-        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
+            request = scrapy.FormRequest(url, formdata=dict(formdata), callback=callback,
+                                         errback=self.on_error, meta=meta)
+        else:
+            request = scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
+        return self._keyed(request)
+
+    def home_request(self, portal: Portal, url: str, *, depth_left: int) -> scrapy.Request | FetchFailureItem:
+        """A home or hub page of discovery."""
+        if refused := self.refused(portal, url, list_page=True):
+            return refused
+        return self._keyed(scrapy.Request(url, callback=self.parse_home, errback=self.on_error,
+                                          meta=self._meta(portal, depth_left=depth_left)))
+
+    def _keyed(self, request: scrapy.Request) -> scrapy.Request:
+        request.meta["page_key"] = self.crawler.request_fingerprinter.fingerprint(request).hex()
+        return request
+
+    def ask(self, request: scrapy.Request | FetchFailureItem) -> bool:
+        """Write a list or discovery request in the ledger as asked for by this crawl;
+        False when this crawl asked for that page already (it need not again).  A
+        refused URL's recorded failure always goes out."""
+        if not isinstance(request, scrapy.Request):
+            return True
+        meta = request.meta
+        if "column" in meta:
+            return self.ledger.list_page_requested(meta["portal_id"], meta["column"], meta["page_key"],
+                                                   first=meta.get("first_page", False))
+        return self.ledger.navigation_page_requested(meta["portal_id"], meta["page_key"])
+
+    def _asked(self, requests) -> Iterator[scrapy.Request]:
+        """The requests of ``requests`` this crawl had not asked for yet."""
+        for request in requests:
+            if self.ask(request):
+                yield request
 
     def report_request(self, portal: Portal, url: str, *, column: str, title: str = "",
                        date: str | None = None, report_column: bool = False) -> scrapy.Request | FetchFailureItem:
@@ -247,23 +287,21 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
             list_urls = portal.list_urls or tuple(self.recrawl_state.discovered.get(portal.portal_id, ()))
             if list_urls:
                 for url in list_urls:
-                    yield self.list_request(portal, url, column=url, platform=portal.platform, first=True)
+                    request = self.list_request(portal, url, column=url, platform=portal.platform, first=True)
+                    if self.ask(request):
+                        yield request
             elif portal.home_url:
                 self.ledger.discovery_started(portal.portal_id)
-                yield self.discovery_request(portal, portal.home_url, depth_left=self.discovery_max_depth)
-
-    def discovery_request(self, portal: Portal, url: str, *, depth_left: int) -> scrapy.Request | FetchFailureItem:
-        """A home or hub page on the way to the report column."""
-        if refused := self.refused(portal, url, list_page=True):
-            return refused
-        return scrapy.Request(url, callback=self.parse_home, errback=self.on_error,
-                              meta=self._meta(portal, depth_left=depth_left))
+                request = self.home_request(portal, portal.home_url, depth_left=self.discovery_max_depth)
+                if self.ask(request):
+                    yield request
 
     # --- callbacks -----------------------------------------------------------------
     def parse_home(self, response: Response):
         """Walk from the home page towards the annual-report column(s)."""
         portal = self.portal_of(response)
         self.ledger.discovery_step(portal.portal_id)
+        self.ledger.navigation_page_read(portal.portal_id, response.meta.get("page_key"))
         if not isinstance(response, TextResponse):
             return
         links = discovery_links(Page(url=response.url, text=page_text(response)))
@@ -275,7 +313,7 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
             if isinstance(request, scrapy.Request):  # a refused column is not remembered
                 self._count(portal.portal_id, "columns_discovered")
                 yield DiscoveredColumnItem(portal_id=portal.portal_id, list_url=column.url)
-            yield request
+            yield from self._asked([request])
         depth_left = response.meta.get("depth_left", 0) - 1
         if links.columns or depth_left <= 0:
             return
@@ -283,9 +321,10 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
             if self.ledger.discovery_spent[portal.portal_id] >= self.discovery_budget:
                 self.logger.warning("discovery budget spent on %s without finding its report column",
                                     portal.portal_id)
+                self.ledger.portal_incomplete(portal.portal_id)
                 return
             self.ledger.discovery_step(portal.portal_id)
-            yield self.discovery_request(portal, hub.url, depth_left=depth_left)
+            yield from self._asked([self.home_request(portal, hub.url, depth_left=depth_left)])
 
     def parse_start(self, response: Response):
         """An ad-hoc ``start_url``: a page whose own title names a report for a year is
@@ -301,7 +340,7 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         portal = self.portal_of(response)
         column = response.meta.get("column", response.url)  # a page handed alone is its own list
         self._count(portal.portal_id, "list_pages")
-        pages_read = self.ledger.list_page_read(portal.portal_id, column)
+        pages_read = self.ledger.list_page_read(portal.portal_id, column, response.meta.get("page_key"))
         if not isinstance(response, TextResponse):
             yield self.failure(portal, response.url, FailureKind.LIST_NOT_TEXT, "list page is not text",
                                response.status)
@@ -315,22 +354,33 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
             self._count(portal.portal_id, "rendered_in_browser")
             yield response.request.replace(meta={**response.meta, **browser_meta()}, dont_filter=True)
             return
+        reading = self.ledger.reading(column, portal.portal_id)
+        runaway = reading.watch.page_read(response.url, page.text, [c.url for c in listing.candidates],
+                                          self.paging.runaway_pages)
         if canonical_url(response.url) == canonical_url(column):
-            for sub in sublist_links(page, column):
-                self._count(portal.portal_id, "sublists")
-                yield self.list_request(portal, sub.url, column=sub.url, platform=portal.platform)
-        known_flags = []
+            sublists, failures = self._capped(portal, column, response, "sub-column links",
+                                              sublist_links(page, column))
+            self._count(portal.portal_id, "sublists", len(sublists))
+            yield from failures
+            yield from self._asked([self.list_request(portal, sub.url, column=sub.url, platform=portal.platform)
+                                    for sub in sublists])
         # In a report column a title without a year that names its body is a report too
         # ("XX街道办事处政府信息公开工作年度报告"): its page says the year.
         report_column = bool(response.meta.get("report_column")) or is_report_column(
             _html_title(page.text), [c.title for c in listing.candidates])
-        for candidate in listing.candidates:
-            if not is_report_link(candidate.title, report_column=report_column):
-                continue
+        report_links, failures = self._capped(
+            portal, column, response, "report links",
+            [c for c in listing.candidates if is_report_link(c.title, report_column=report_column)])
+        yield from failures
+        known_flags = []
+        for candidate in report_links:
             if not self.policy.in_window(candidate.published):
                 self._count(portal.portal_id, "outside_window")
                 continue
             url = canonical_url(candidate.url)
+            if not self.ledger.admit_report_link(portal.portal_id, url, self.paging.max_links_per_portal):
+                yield from self.portal_capped(portal, column, response.url)
+                break
             known = self.recrawl_state.known_urls.get(url)
             if known is None and candidate.url in self.recrawl_state.known_non_reports and not self.policy.full:
                 # Found not to be a report before (a deleted page, a look-alike): not again.
@@ -346,7 +396,7 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
             else:
                 self._count(portal.portal_id, "known_skipped")
                 yield SeenItem(portal_id=portal.portal_id, url=url)
-        progress = self.ledger.progress(column)
+        progress = reading.progress
         progress.stopped = paging_decision(
             self.policy, progress,
             item_dates=[c.published for c in listing.candidates],
@@ -354,21 +404,74 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
             newest_stored=self.recrawl_state.newest_published.get(canonical_url(column)),
             previously_complete=canonical_url(column) in self.recrawl_state.complete_lists,
         )
+        if listing.next_requests:  # else this was the list's last page
+            yield from self.next_list_pages(portal, column, response, listing, platform.name, pages_read, runaway)
+        sublists, failures = self._capped(portal, column, response, "sub-lists", listing.sublists)
+        yield from failures
+        yield from self._asked([self.list_request(portal, sublist, column=sublist, platform=portal.platform)
+                                for sublist in sublists])
+
+    def next_list_pages(self, portal: Portal, column: str, response: Response, listing, platform: str,
+                        pages_read: int, runaway: str):
+        """The list's next pages, unless its paging stops here: the recrawl rules say
+        so, the portal reached its link cap, the paging runs away, or the list reached
+        the page limit (each but the first recorded as a failure)."""
+        progress = self.ledger.progress(column)
         if progress.stopped:
-            if listing.next_requests:
-                self.ledger.list_stopped_early(portal.portal_id)
-                self._count(portal.portal_id, "lists_stopped_early")
-                self.logger.info("stopped paging %s at %s: %s", column, response.url, progress.stopped)
-        elif pages_read >= self.max_list_pages:
-            self.ledger.list_cut_short(portal.portal_id, column)
-            self.logger.warning("stopped paging %s after %d pages", column, self.max_list_pages)
+            self.ledger.list_stopped_early(portal.portal_id, column)
+            self._count(portal.portal_id, "lists_stopped_early")
+            self.logger.info("stopped paging %s at %s: %s", column, response.url, progress.stopped)
+        elif portal.portal_id in self.ledger.link_capped:
+            self.ledger.list_cut_short(portal.portal_id, column, "the portal's link cap")
+        elif runaway:
+            yield self.paging_stopped(portal, column, response.url, FailureKind.RUNAWAY_PAGING,
+                                      f"runaway paging: {runaway}")
+        elif pages_read >= self.paging.max_pages:
+            yield self.paging_stopped(portal, column, response.url, FailureKind.PAGING_LIMIT,
+                                      f"{pages_read} pages read (GOVREPORTS_MAX_LIST_PAGES) and the list goes on")
         else:
-            for request in listing.next_requests:
-                yield self.list_request(portal, request.url, column=column,
-                                        platform=request.platform or platform.name,
-                                        method=request.method, formdata=request.formdata)
-        for sublist in listing.sublists:
-            yield self.list_request(portal, sublist, column=sublist, platform=portal.platform)
+            yield from self._asked(
+                self.list_request(portal, request.url, column=column, platform=request.platform or platform,
+                                  method=request.method, formdata=request.formdata)
+                for request in listing.next_requests)
+
+    # --- how far lists are followed (govreports.paging) -----------------------------
+    def _capped(self, portal: Portal, column: str, response: Response, what: str,
+                links: list) -> tuple[list, list[FetchFailureItem]]:
+        """The first ``GOVREPORTS_MAX_LINKS_PER_LIST_PAGE`` of a list page's ``links``, and
+        the failure recording the cap when it had more (they leave the list unfinished)."""
+        cap = self.paging.max_links_per_page
+        if len(links) <= cap:
+            return links, []
+        self.ledger.list_cut_short(portal.portal_id, column, f"more than {cap} {what} on a page")
+        self._count(portal.portal_id, "link_caps")
+        self.logger.warning("%s lists %d %s; following the first %d (GOVREPORTS_MAX_LINKS_PER_LIST_PAGE)",
+                            response.url, len(links), what, cap)
+        return links[:cap], [self.failure(
+            portal, response.url, FailureKind.LINK_CAP,
+            f"list page with {len(links)} {what}: followed the first {cap} (GOVREPORTS_MAX_LINKS_PER_LIST_PAGE)")]
+
+    def portal_capped(self, portal: Portal, column: str, url: str) -> Iterator[FetchFailureItem]:
+        """A portal that reached ``GOVREPORTS_MAX_LINKS_PER_PORTAL`` report links: recorded
+        once; its lists are not followed further."""
+        self.ledger.list_cut_short(portal.portal_id, column, "the portal's link cap")
+        if not self.ledger.first_time(f"link cap of {portal.portal_id}"):
+            return
+        cap = self.paging.max_links_per_portal
+        self._count(portal.portal_id, "link_capped")
+        self.logger.warning("%s has more than %d report links; the rest are not followed "
+                            "(GOVREPORTS_MAX_LINKS_PER_PORTAL)", portal.portal_id, cap)
+        yield self.failure(portal, url, FailureKind.PORTAL_LINK_CAP,
+                           f"portal with more than {cap} report links: the rest, from this list page on, "
+                           "not followed (GOVREPORTS_MAX_LINKS_PER_PORTAL)")
+
+    def paging_stopped(self, portal: Portal, column: str, url: str, kind: FailureKind,
+                       why: str) -> FetchFailureItem:
+        """A list whose paging a guard stopped: recorded, and the list left unfinished."""
+        self.ledger.list_cut_short(portal.portal_id, column, why)
+        self._count(portal.portal_id, "lists_cut_short")
+        self.logger.warning("stopped paging %s at %s: %s", column, url, why)
+        return self.failure(portal, url, kind, f"stopped paging {column}: {why}")
 
     def parse_report(self, response: Response, parsed: ParsedReport | None = None):
         """A page a list showed under a report title, or a known report revalidated:
@@ -458,13 +561,25 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         return self.failure(portal, response.url, NON_REPORT_FAILURES[verdict.kind], verdict.detail, response.status)
 
     def on_error(self, failure):
+        """A request given up on: recorded (a host found unreachable once, not once per
+        dropped request), and written in the ledger; a known report the list showed
+        but whose page failed (not with 404/410) is still seen: it was listed, so it is
+        not gone."""
         request = failure.request
         portal = self.portal_by_id.get(request.meta.get("portal_id", ""))
         if portal is None:
             return
         status, kind, reason = failure_reason(failure)
         if request.callback in (self.parse_list, self.parse_start, self.parse_home):
-            self.ledger.list_request_failed(portal.portal_id, request.meta.get("column"))
+            self.ledger.list_request_failed(portal.portal_id, request.meta.get("column"),
+                                            request.meta.get("page_key"))
+        elif request.callback == self.parse_report and status not in (404, 410) \
+                and canonical_url(request.url) in self.recrawl_state.known_urls:
+            yield SeenItem(portal_id=portal.portal_id, url=canonical_url(request.url))
+        if failure.check(HostUnreachable) and not self.ledger.host_unreachable(failure.value.host,
+                                                                               failure.value.reason):
+            self._count(portal.portal_id, "dropped_unreachable")
+            return
         self.logger.warning("giving up on %s: %s", request.url, reason)
         yield self.failure(portal, request.url, kind, reason, status,
                            attempts=request.meta.get("retry_times", 0) + 1,
