@@ -23,6 +23,8 @@ ADVICE: dict[str, str] = {
     "dns": "the host names in the registry, and whether this machine can look names up (network, proxy)",
     "refused": "whether the portal's server is up and reachable from here (network, proxy, firewall)",
     "network": "whether the portal's server is reachable from here (network, proxy, firewall)",
+    "unreachable": "whether the portal's host exists and is reachable from here (its name, network, proxy, firewall)",
+    "missing_file": "the local: paths in the registry: the files are not there",
     "timeout": "whether the portal is reachable from here; a slow one needs -s DOWNLOAD_TIMEOUT=120",
     "http_error": "the list URLs in the registry: the column may have moved (open one in a browser)",
     "robots": "the portal's robots.txt; a registry row may override it with obey_robots=0 and a robots_note",

@@ -158,9 +158,10 @@ def test_self_reloading_challenge_is_capped_spaced_and_recorded(fresh_server, tm
 
 def test_missing_local_portal_file_is_recorded_at_once(tmp_path):
     # A registry row whose list is a path (relative to the registry file) that is not there.
-    row = portal_row("local", "520302", "红花岗区", "nowhere/index.html", portal_name="红花岗区（本地）",
-                     home_url="nowhere/index.html")
+    row = portal_row("local", "520302", "红花岗区", "local:nowhere/index.html", portal_name="红花岗区（本地）",
+                     home_url="local:nowhere/index.html")
     run = crawl_portals(tmp_path, [row], region="红花岗区")
     [(url, reason, attempts)] = failures(run)
-    assert (run.returncode, url, attempts) == (0, (tmp_path / "nowhere" / "index.html").as_uri(), 1), run.explain()
+    # Nothing else was there to read: the crawl stored nothing because everything failed.
+    assert (run.returncode, url, attempts) == (1, (tmp_path / "nowhere" / "index.html").as_uri(), 1), run.explain()
     assert reason == f"no such file: {tmp_path / 'nowhere' / 'index.html'}"

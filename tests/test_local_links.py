@@ -115,8 +115,10 @@ def test_crawl_that_stored_nothing_because_everything_failed_says_so_and_exits_1
     run = crawl_portals(tmp_path, rows, region="汇川区", settings={"RETRY_TIMES": "0"})
     assert run.returncode == 1, run.explain()
     assert "govreports: nothing was stored: every request failed (" in run.stderr
-    assert "http_error: 1" in run.stderr and "refused: 1" in run.stderr
+    # the refused port is an unreachable host: recorded once, its other requests dropped
+    assert "http_error: 1" in run.stderr and "unreachable: 1" in run.stderr
     assert "http_error: check the list URLs in the registry" in run.stderr
+    assert "unreachable: check whether the portal's host exists" in run.stderr
     assert "scrapy export failures -o -" in run.stderr
 
 
