@@ -24,7 +24,9 @@ from govreports.storage import open_db
 from govreports.storage import migrations as schema
 from govreports.storage.migrations import apply_migrations, legacy_failure_kind, migrations
 from govreports.storage.store import REPORT_COLUMNS
-from tests.harness import REPO
+from tests.harness import REPO, Database, command_env, crawl_command
+
+DEMO_REPORTS = 7  # the demo portal's reports (data/demo/MANIFEST.json)
 
 ALL_MIGRATIONS = ["m001_initial", "m002_incremental", "m003_attachment_text", "m004_failure_kind",
                   "m005_research_views"]
@@ -480,3 +482,25 @@ def test_m005_refuses_indicators_of_no_report_and_changes_nothing(tmp_path):
     with pytest.raises(RuntimeError, match="1 indicators rows belong to no report"):
         open_db(path)
     assert schema_of(path) == before
+
+
+# --- two first crawls on one new database ------------------------------------------------------
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_first_crawls_at_once_on_a_new_database_both_finish(tmp_path, attempt):
+    """Both real crawls of the demo create, migrate and fill one new database at the
+    same moment; both finish, and the database holds each report once."""
+    db = tmp_path / "new.db"
+    logs = [tmp_path / f"crawl-{n}.log" for n in range(2)]
+    crawls = []
+    for log in logs:
+        with log.open("w") as err:  # files, not pipes: neither crawl may block on its output
+            crawls.append(subprocess.Popen(crawl_command("region=demo"), cwd=REPO, env=command_env(db),
+                                           stdout=subprocess.DEVNULL, stderr=err))
+    outcomes = [(proc.wait(timeout=240), log.read_text()) for proc, log in zip(crawls, logs)]
+    assert [code for code, _ in outcomes] == [0, 0], [err[-2000:] for _, err in outcomes]
+    assert not any("Traceback" in err for _, err in outcomes)
+    database = Database(db)
+    statuses = sorted(status for (status,) in database.rows("SELECT status FROM crawl_runs"))
+    reports = database.rows("SELECT count(*), count(DISTINCT url) FROM reports")
+    assert (statuses, reports) == (["finished", "finished"], [(DEMO_REPORTS, DEMO_REPORTS)])
+    assert database.rows("PRAGMA integrity_check") == [("ok",)]
