@@ -24,8 +24,6 @@ A script that prints numbers; it asserts nothing (the tests check every value).
 from __future__ import annotations
 
 import argparse
-import csv
-import html
 import statistics
 import sys
 import tempfile
@@ -38,34 +36,19 @@ sys.path.insert(0, str(ROOT))
 
 from govreports.parsing.report import parse_report_html, parse_report_text  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
-REAL_PAGES = SHARED / "samples" / "real-pages"
-EXPECTATIONS = ROOT / "tests" / "expectations"
-PDF = SHARED / "samples" / "huaian-city-2024-report.pdf"
+from tests.real_pages import REAL_PAGES, as_html, expected_of, expectations, read_index, value_of  # noqa: E402
+
+PDF = REAL_PAGES.parent / "huaian-city-2024-report.pdf"
 METADATA_FIELDS = ("title", "report_year", "era", "publisher", "index_no", "published_date", "written_date",
                    "doc_no")
 GROUPS = ("t2", "t3", "t4", "legacy", "headline", "metadata", "is_report")
-
-
-def expectations() -> list[dict[str, str]]:
-    rows = []
-    for path in sorted(EXPECTATIONS.glob("real_pages_*.csv")):
-        with path.open(newline="", encoding="utf-8") as f:
-            rows += [row for row in csv.DictReader(f) if row["id"] and not row["id"].startswith("#")]
-    return rows
 
 
 def pages_index() -> dict[str, dict[str, str]]:
     index = REAL_PAGES / "index.csv"
     if not index.exists():
         sys.exit(f"{index} is missing: the real pages live in ../shared beside the repository")
-    with index.open(newline="", encoding="utf-8") as f:
-        return {row["id"]: row for row in csv.DictReader(f)}
-
-
-def as_html(text: str) -> str:
-    lines = "".join(f"<p>{html.escape(line)}</p>\n" for line in text.split("\n"))
-    return f"<html><head><meta charset=utf-8></head><body><div class=content>\n{lines}</div></body></html>"
+    return read_index(index)
 
 
 def group_of(field: str) -> str:
@@ -73,24 +56,6 @@ def group_of(field: str) -> str:
         kind = field[4:].split(".", 1)[0]
         return kind if kind in GROUPS else "other keys"
     return "metadata" if field in METADATA_FIELDS else field
-
-
-def value_of(report, field: str):
-    if field == "is_report":
-        return "1" if report.is_report else "0"
-    if field.startswith("key:"):
-        found = {i.key: i for i in report.indicators}.get(field[4:])
-        return None if found is None else found.value
-    if field in ("published_date", "written_date", "doc_no"):
-        return report.metadata.get(field, "")
-    value = getattr(report, field)
-    return "" if value is None else str(value)
-
-
-def expected_of(field: str, expected: str):
-    if field.startswith("key:"):
-        return None if expected == "" else float(expected)
-    return expected
 
 
 def cpu_ms(parse, source: str, url: str, repeat: int) -> tuple[float, object]:

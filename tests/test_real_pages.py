@@ -21,28 +21,12 @@ attachments and saved copies reach the parser) and served as an HTML page with o
 
 from __future__ import annotations
 
-import csv
-import html
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
 
 from govreports.parsing.report import parse_report_html, parse_report_text
-from tests.harness import SHARED
-
-REAL_PAGES = SHARED / "samples" / "real-pages"
-EXPECTATIONS = Path(__file__).resolve().parent / "expectations"
-REPORT_FIELDS = ("title", "report_year", "era", "publisher", "index_no", "published_date", "written_date",
-                 "doc_no")
-
-
-def _expectations() -> list[dict[str, str]]:
-    rows = []
-    for path in sorted(EXPECTATIONS.glob("real_pages_*.csv")):
-        with path.open(newline="", encoding="utf-8") as f:
-            rows += [row for row in csv.DictReader(f) if row["id"] and not row["id"].startswith("#")]
-    return rows
+from tests.real_pages import REAL_PAGES, as_html, expected_of, expectations, read_index, value_of
 
 
 @lru_cache(maxsize=None)
@@ -51,8 +35,7 @@ def _index() -> dict[str, dict[str, str]]:
     if not index.exists():
         pytest.fail(f"{index} is missing: the real pages live in ../shared beside the repository "
                     "(CI always has it); put the shared folder there to run these tests", pytrace=False)
-    with index.open(newline="", encoding="utf-8") as f:
-        return {row["id"]: row for row in csv.DictReader(f)}
+    return read_index(index)
 
 
 def _text(page_id: str) -> str:
@@ -67,31 +50,10 @@ def parsed_as_text(page_id: str):
 
 @lru_cache(maxsize=None)
 def parsed_as_html(page_id: str):
-    lines = "".join(f"<p>{html.escape(line)}</p>\n" for line in _text(page_id).split("\n"))
-    page = f"<html><head><meta charset=utf-8></head><body><div class=content>\n{lines}</div></body></html>"
-    return parse_report_html(page, _index()[page_id]["source"])
+    return parse_report_html(as_html(_text(page_id)), _index()[page_id]["source"])
 
 
-def _value(report, field: str):
-    if field == "is_report":
-        return "1" if report.is_report else "0"
-    if field.startswith("key:"):
-        by_key = {i.key: i for i in report.indicators}
-        indicator = by_key.get(field[4:])
-        return None if indicator is None else indicator.value
-    if field in ("published_date", "written_date", "doc_no"):
-        return report.metadata.get(field, "")
-    value = getattr(report, field)
-    return "" if value is None else str(value)
-
-
-def _expected(field: str, expected: str):
-    if field.startswith("key:"):
-        return None if expected == "" else float(expected)
-    return expected
-
-
-CASES = _expectations()
+CASES = expectations()
 
 
 def _case_id(row: dict[str, str]) -> str:
@@ -100,12 +62,12 @@ def _case_id(row: dict[str, str]) -> str:
 
 @pytest.mark.parametrize("row", CASES, ids=_case_id)
 def test_real_page_as_text(row):
-    assert _value(parsed_as_text(row["id"]), row["field"]) == _expected(row["field"], row["expected"]), row["note"]
+    assert value_of(parsed_as_text(row["id"]), row["field"]) == expected_of(row["field"], row["expected"]), row["note"]
 
 
 @pytest.mark.parametrize("row", [r for r in CASES if r["field"].startswith("key:")], ids=_case_id)
 def test_real_page_as_html_lines(row):
-    assert _value(parsed_as_html(row["id"]), row["field"]) == _expected(row["field"], row["expected"]), row["note"]
+    assert value_of(parsed_as_html(row["id"]), row["field"]) == expected_of(row["field"], row["expected"]), row["note"]
 
 
 def test_expectations_cover_the_corpus():
