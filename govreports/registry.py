@@ -53,6 +53,9 @@ REQUIRED_COLUMNS = (
     "platform",
     "render_js",
 )
+# Every column the registry knows, in the order a registry file writes them; others are
+# kept with the portal as ``extra``.
+COLUMNS = (*REQUIRED_COLUMNS, "portal_id", "obey_robots", "robots_note")
 
 
 class RegistryError(ValueError):
@@ -180,7 +183,6 @@ def portal_from_row(row: dict[str, str], *, base_dir: Path, line: int = 0) -> Po
     robots_note = row.get("robots_note", "")
     if not obey_robots and not robots_note:
         raise RegistryError(f"line {line}: obey_robots=0 needs a robots_note saying why")
-    known = set(REQUIRED_COLUMNS) | {"portal_id", "obey_robots", "robots_note"}
     return Portal(
         portal_id=row.get("portal_id") or _default_portal_id(region_code, home_url, list_urls),
         region_code=region_code,
@@ -193,7 +195,7 @@ def portal_from_row(row: dict[str, str], *, base_dir: Path, line: int = 0) -> Po
                         default=False, column="render_js", line=line),
         obey_robots=obey_robots,
         robots_note=robots_note,
-        extra={k: v for k, v in row.items() if k not in known},
+        extra={k: v for k, v in row.items() if k not in COLUMNS},
         local_root=local_root,
     )
 

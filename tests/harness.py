@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from govreports.identity import canonical_url
+from govreports.registry import COLUMNS
 from tests.offline import NETWORK_LOG_ENV
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,19 +39,6 @@ FAST_SETTINGS = {
 }
 # 创宇盾 lifts after a while: tests wait 1 s (growing per try) instead of the default 90 s.
 CHALLENGE_SETTINGS = {"GOVREPORTS_CHALLENGE_BACKOFF": "1"}
-
-REGISTRY_COLUMNS = [
-    "region_code",
-    "region_name",
-    "portal_name",
-    "home_url",
-    "list_urls",
-    "platform",
-    "render_js",
-    "portal_id",
-    "obey_robots",
-    "robots_note",
-]
 
 
 # --- the test sites ---------------------------------------------------------------------
@@ -111,10 +99,10 @@ def distractor_urls(server, name: str) -> set[str]:
 
 def write_registry(path: Path, rows: list[dict[str, str]]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=REGISTRY_COLUMNS)
+        writer = csv.DictWriter(f, fieldnames=COLUMNS)
         writer.writeheader()
         for row in rows:
-            writer.writerow({c: row.get(c, "") for c in REGISTRY_COLUMNS})
+            writer.writerow({c: row.get(c, "") for c in COLUMNS})
     return path
 
 
