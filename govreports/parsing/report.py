@@ -272,12 +272,20 @@ _YEAR_SENTENCES = (
 _OPENING_YEAR = re.compile(r"(?:^|[。\n])\s*" + _YEAR + r"\s*年")
 
 
-def _year_from_text(text: str) -> int | None:
+def _first_year(patterns: tuple[re.Pattern, ...], text: str) -> int | None:
+    """The year the first of ``patterns`` to match the text's head captures."""
     head = fold_width(text[:3000])
-    for pattern in _YEAR_SENTENCES:
+    for pattern in patterns:
         m = pattern.search(head)
         if m:
             return int(m.group(1))
+    return None
+
+
+def _year_from_text(text: str) -> int | None:
+    year = _first_year(_YEAR_SENTENCES, text)
+    if year:
+        return year
     opening = Counter(int(y) for y in _OPENING_YEAR.findall(fold_width(text[:8000])))
     return opening.most_common(1)[0][0] if opening else None
 
@@ -306,12 +314,7 @@ _STATED_YEAR = (
 
 
 def _year_stated(text: str) -> int | None:
-    head = fold_width(text[:3000])
-    for pattern in _STATED_YEAR:
-        m = pattern.search(head)
-        if m:
-            return int(m.group(1))
-    return None
+    return _first_year(_STATED_YEAR, text)
 
 
 def _year_before(published: str) -> int | None:
