@@ -13,6 +13,12 @@ Columns (all text; only the first seven are required):
 ``portal_id``     optional stable id; defaults to ``<region_code>:<host>``
 ``obey_robots``   optional, 1 (default) or 0 to ignore robots.txt for this portal …
 ``robots_note``   … with the reason, which is required when ``obey_robots`` is 0
+``level``         optional: the region's level (province, city, county), or ``department``
+                  for a column of a body other than the government itself
+``body``          optional: the body whose reports the column holds when it is not the
+                  region's government (a department, office or town: 高岭镇, 和平区人民政府办公室)
+``evidence_url``  optional provenance: a page that shows the portal or column is real …
+``source``        … and where the row came from (see data/SOURCES.md)
 
 URLs are ``http://`` or ``https://`` addresses.  A portal kept as files (the offline
 demo) names its pages ``local:<path>``, the path relative to the registry file's
@@ -55,7 +61,7 @@ REQUIRED_COLUMNS = (
 )
 # Every column the registry knows, in the order a registry file writes them; others are
 # kept with the portal as ``extra``.
-COLUMNS = (*REQUIRED_COLUMNS, "portal_id", "obey_robots", "robots_note")
+COLUMNS = (*REQUIRED_COLUMNS, "portal_id", "obey_robots", "robots_note", "level", "body", "evidence_url", "source")
 
 
 class RegistryError(ValueError):
@@ -74,6 +80,10 @@ class Portal:
     render_js: bool = False
     obey_robots: bool = True
     robots_note: str = ""
+    level: str = ""
+    body: str = ""  # empty: the region's government itself
+    evidence_url: str = ""
+    source: str = ""
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     # The directory of a portal registered as local files (``local:`` URLs), the only
     # one its ``file:`` requests may read; empty for a portal on the web.
@@ -101,6 +111,10 @@ class Portal:
             "render_js": int(self.render_js),
             "obey_robots": int(self.obey_robots),
             "robots_note": self.robots_note,
+            "level": self.level,
+            "body": self.body,
+            "evidence_url": self.evidence_url,
+            "source": self.source,
         }
 
 
@@ -195,6 +209,10 @@ def portal_from_row(row: dict[str, str], *, base_dir: Path, line: int = 0) -> Po
                         default=False, column="render_js", line=line),
         obey_robots=obey_robots,
         robots_note=robots_note,
+        level=row.get("level", ""),
+        body=row.get("body", ""),
+        evidence_url=row.get("evidence_url", ""),
+        source=row.get("source", ""),
         extra={k: v for k, v in row.items() if k not in COLUMNS},
         local_root=local_root,
     )

@@ -891,6 +891,14 @@ def m005_research_views(db: sqlite_utils.Database) -> None:
         db.execute(f'CREATE VIEW "{name}" AS {sql.strip()}')
 
 
+@migrations()
+def m006_portal_bodies(db: sqlite_utils.Database) -> None:
+    """The registry's level and body (a department's or town's column is a portal row of
+    its own) and its provenance, kept with each portal."""
+    for column in ("level", "body", "evidence_url", "source"):
+        db["portals"].add_column(column, str)
+
+
 def apply_migrations(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database has not had yet; return their names.
 

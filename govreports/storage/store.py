@@ -175,16 +175,19 @@ class ReportStore:
                 self.conn.execute(
                     """INSERT INTO portals (portal_id, region_code, region_name, portal_name,
                            home_url, list_urls, platform, render_js, obey_robots, robots_note,
-                           updated_at)
+                           level, body, evidence_url, source, updated_at)
                        VALUES (:portal_id, :region_code, :region_name, :portal_name, :home_url,
-                           :list_urls, :platform, :render_js, :obey_robots, :robots_note, :updated_at)
+                           :list_urls, :platform, :render_js, :obey_robots, :robots_note,
+                           :level, :body, :evidence_url, :source, :updated_at)
                        ON CONFLICT(portal_id) DO UPDATE SET
                            region_code=excluded.region_code, region_name=excluded.region_name,
                            portal_name=excluded.portal_name, home_url=excluded.home_url,
                            list_urls=excluded.list_urls, platform=excluded.platform,
                            render_js=excluded.render_js, obey_robots=excluded.obey_robots,
-                           robots_note=excluded.robots_note, updated_at=excluded.updated_at""",
-                    {**row, "updated_at": stamp},
+                           robots_note=excluded.robots_note, level=excluded.level, body=excluded.body,
+                           evidence_url=excluded.evidence_url, source=excluded.source,
+                           updated_at=excluded.updated_at""",
+                    {"level": "", "body": "", "evidence_url": "", "source": "", **row, "updated_at": stamp},
                 )
             self.conn.execute(
                 """INSERT INTO crawl_runs (run_id, started_at, status, region, args, portals,
