@@ -13,12 +13,16 @@ Columns (all text; only the first seven are required):
 ``portal_id``     optional stable id; defaults to ``<region_code>:<host>``
 ``obey_robots``   optional, 1 (default) or 0 to ignore robots.txt for this portal …
 ``robots_note``   … with the reason, which is required when ``obey_robots`` is 0
-``level``         optional: the region's level (province, city, county), or ``department``
-                  for a column of a body other than the government itself
+``level``         optional: the region's level (province, city, county) for the region's
+                  government, ``department`` for every row with a ``body``
 ``body``          optional: the body whose reports the column holds when it is not the
-                  region's government (a department, office or town: 高岭镇, 和平区人民政府办公室)
+                  region's government (a department, office or town: 高岭镇, 和平区人民政府办公室);
+                  empty for the government itself.  A body row is a portal of its own under
+                  its region's code (its own portal_id, often on the government's host)
 ``evidence_url``  optional provenance: a page that shows the portal or column is real …
-``source``        … and where the row came from (see data/SOURCES.md)
+``source``        … and where the row came from (see data/SOURCES.md).  ``local`` or
+                  ``local: <why>`` marks a row kept by hand: rebuilding the registry from
+                  the seed (:mod:`govreports.registry_seed`) never changes it
 
 URLs are ``http://`` or ``https://`` addresses.  A portal kept as files (the offline
 demo) names its pages ``local:<path>``, the path relative to the registry file's
@@ -171,10 +175,17 @@ def _flag(value: str, *, default: bool, column: str, line: int) -> bool:
         raise RegistryError(f"line {line}: {exc}") from None
 
 
-def _default_portal_id(region_code: str, home_url: str, list_urls: tuple[str, ...]) -> str:
+def default_portal_id(region_code: str, home_url: str, list_urls: tuple[str, ...] = ()) -> str:
+    """``<region_code>:<host>`` of the home (else first list) URL; ``<region_code>:local``
+    for a portal kept as files (``file:`` or ``local:`` URLs)."""
     url = home_url or (list_urls[0] if list_urls else "")
-    parts = urlsplit(url)
-    host = parts.hostname or ("local" if parts.scheme == "file" else "")
+    if url.lower().startswith(LOCAL):
+        return f"{region_code}:local"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ("local" if parts.scheme == "file" else "")
+    except ValueError:
+        host = ""
     return f"{region_code}:{host}"
 
 
@@ -198,7 +209,7 @@ def portal_from_row(row: dict[str, str], *, base_dir: Path, line: int = 0) -> Po
     if not obey_robots and not robots_note:
         raise RegistryError(f"line {line}: obey_robots=0 needs a robots_note saying why")
     return Portal(
-        portal_id=row.get("portal_id") or _default_portal_id(region_code, home_url, list_urls),
+        portal_id=row.get("portal_id") or default_portal_id(region_code, home_url, list_urls),
         region_code=region_code,
         region_name=row["region_name"],
         portal_name=row["portal_name"],
@@ -262,30 +273,49 @@ class NoPortalsError(ValueError):
     """A region was asked for, but no registered portal lies under it."""
 
 
-def select_portals(query: str, portals: list[Portal], regions=None) -> list[Portal]:
-    """The portals a ``-a region=…`` value asks for.
+ALL = "all"  # ``-a region=all``: every registered portal on the web
 
-    A value naming a registry row directly (its region_code, region_name, portal_name
-    or portal_id: ``demo``, ``平潭综合实验区``) selects those rows.  Otherwise the value is
-    resolved as a GB/T 2260 region (name, short name, code or code prefix) and every
-    portal whose region code lies inside that region is selected.  Unknown or
-    ambiguous regions raise :class:`~govreports.regions.RegionError` listing near
-    matches; a known region with no portal raises :class:`NoPortalsError`: a crawl
+
+def select_portals(query: str, portals: list[Portal], regions=None) -> list[Portal]:
+    """The portals a ``-a region=…`` value asks for, in registry order.
+
+    * ``all``: every portal on the web.  Portals kept as files (the offline demo) are
+      left out; crawl them by name (``-a region=demo``).
+    * A registry row's ``portal_id`` or ``portal_name``: those rows (one portal, or
+      one body's column such as ``520302:www.zyhhg.gov.cn`` or ``高岭镇``).
+    * A GB/T 2260 region (name, short name, code, code prefix or former name:
+      ``贵州省``, ``遵义``, ``5203``): every portal whose region code lies inside it,
+      the region's own government, the governments below it and the body
+      (department, town) rows of all of them.
+    * Else a row's ``region_code`` or ``region_name`` that names no GB/T region (``demo``).
+
+    Unknown or ambiguous regions raise :class:`~govreports.regions.RegionError` listing
+    near matches; a known region with no portal raises :class:`NoPortalsError`: a crawl
     never silently does nothing.
     """
+    from govreports.regions import RegionNotFound
+
     query = query.strip()
-    direct = [
-        p
-        for p in portals
-        if query in (p.region_code, p.region_name, p.portal_name, p.portal_id)
-    ]
-    if direct:
-        return direct
+    if query.lower() == ALL:
+        on_the_web = [p for p in portals if not p.is_local]
+        if not on_the_web:
+            raise NoPortalsError("the registry has no portal on the web; -a region=all leaves out portals "
+                                 "kept as files (crawl the demo with -a region=demo)")
+        return on_the_web
+    named = [p for p in portals if query in (p.portal_id, p.portal_name)]
+    if named:
+        return named
     if regions is None:
         from govreports.regions import default_index
 
         regions = default_index()
-    region = regions.lookup(query)
+    try:
+        region = regions.lookup(query)
+    except RegionNotFound:  # an ambiguous name stays an error, even when rows carry it
+        direct = [p for p in portals if query in (p.region_code, p.region_name)]
+        if direct:
+            return direct
+        raise
     selected = [p for p in portals if p.region_code.isdigit() and region.contains(p.region_code)]
     if not selected:
         raise NoPortalsError(
