@@ -24,7 +24,7 @@ have the same ``(region_code, body)`` (``body`` empty for the government itself)
   body (a corrected host, a portal the seed does not know, the offline demo).
 * Nothing is dropped: a registry row the seed no longer has is kept and reported.
 
-**Ids.**  Every row gets an explicit ``portal_id``.  A row already in the registry keeps
+**Ids.**  Every row but those kept by hand gets an explicit ``portal_id``.  A row already in the registry keeps
 the id it had (written out when it was implicit), even when the seed later moves its
 host; a new government row gets ``<region_code>:<host>``, a new body row
 ``<region_code>:<host>:<body>`` (bodies often share the government's host).
@@ -246,8 +246,12 @@ def merge(registry_rows: list[dict[str, str]], seed_rows: list[dict[str, str]]) 
         report.added.append(seeded["portal_id"])
     report.kept_local += [(row_id(row), ()) for row in registry_rows
                           if is_local(row) and row_key(row) not in seeded_keys]
-    report.not_in_seed = [row_id(row) for row in registry_rows
-                          if not is_local(row) and row_key(row) not in seeded_keys]
+    for n, row in enumerate(registry_rows):
+        if not is_local(row) and row_key(row) not in seeded_keys:
+            report.not_in_seed.append(row_id(row))
+            if not row.get("portal_id"):
+                merged[n] = {**row, "portal_id": row_id(row)}
+                report.changed.append((row_id(row), "portal_id", "", row_id(row)))
     in_order = sorted(merged, key=order_key)
     added = set(report.added)
     report.reordered = [row_id(r) for r in in_order if row_id(r) not in added] != [row_id(r) for r in merged
