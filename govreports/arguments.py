@@ -29,7 +29,7 @@ from govreports.schemes import refusal
 
 # name -> what it takes (for messages)
 SPIDER_ARGUMENTS: dict[str, str] = {
-    "region": "a region name or code, or a registry row's name (demo)",
+    "region": "a region name or code, a registry row's name or id (demo), or all",
     "start_url": "an http:// or https:// list or report page",
     "platform": "with start_url: the CMS family",
     "render_js": "with start_url: 1 to render list pages in the browser",

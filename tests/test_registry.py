@@ -203,3 +203,59 @@ def test_misspelt_column_is_named(tmp_path):
     path.write_text(registry_bytes("utf-8").decode().replace("list_urls", "list_url"), encoding="utf-8")
     with pytest.raises(RegistryError, match="missing column.*list_urls \\(is 'list_url' meant\\?\\)"):
         load_portals(path)
+
+
+# --- selection over a national registry: regions, all, bodies ----------------------------------------
+def national_rows():
+    """A province's, a city's and two counties' governments, a body's column, two 朝阳区
+    of different provinces, and a portal kept as files."""
+    def row(code, name, host, **more):
+        return {"region_code": code, "region_name": name, "portal_name": f"{name}人民政府",
+                "home_url": f"http://{host}/", "platform": "auto", "render_js": "0", **more}
+    return [
+        row("520000", "贵州省", "www.guizhou.gov.cn", level="province"),
+        row("520300", "遵义市", "www.zunyi.gov.cn", level="city"),
+        row("520302", "红花岗区", "www.zyhhg.gov.cn", level="county"),
+        row("520302", "红花岗区", "www.zyhhg.gov.cn", level="department", body="老蒲场街道", portal_name="老蒲场街道",
+            portal_id="520302:www.zyhhg.gov.cn:老蒲场街道", list_urls="http://www.zyhhg.gov.cn/lpc/nb/"),
+        row("520303", "汇川区", "www.zyhc.gov.cn", level="county"),
+        row("110105", "朝阳区", "www.bjchy.gov.cn", level="county"),
+        row("220104", "朝阳区", "www.cccy.gov.cn", level="county"),
+        {"region_code": "demo", "region_name": "demo", "portal_name": "示范", "home_url": "local:demo/index.html",
+         "platform": "trs", "render_js": "0", "portal_id": "demo"},
+    ]
+
+
+@pytest.fixture
+def national(tmp_path):
+    (tmp_path / "demo").mkdir()
+    return load_portals(write_registry(tmp_path / "portals.csv", national_rows()))
+
+
+def test_a_province_named_like_its_own_row_selects_everything_under_it(national):
+    """贵州省 is the region_name of the province's own row, and still means the province."""
+    assert [p.portal_id for p in select_portals("贵州省", national)] == [
+        "520000:www.guizhou.gov.cn", "520300:www.zunyi.gov.cn", "520302:www.zyhhg.gov.cn",
+        "520302:www.zyhhg.gov.cn:老蒲场街道", "520303:www.zyhc.gov.cn"]
+
+
+def test_a_county_takes_in_its_bodies_and_a_portal_id_only_itself(national):
+    assert len(select_portals("红花岗区", national)) == 2
+    assert [p.body for p in select_portals("520302:www.zyhhg.gov.cn:老蒲场街道", national)] == ["老蒲场街道"]
+    assert [p.body for p in select_portals("老蒲场街道", national)] == ["老蒲场街道"]
+
+
+def test_all_selects_every_portal_on_the_web_but_not_the_demo(national):
+    selected = select_portals("all", national)
+    assert (len(selected), any(p.is_local for p in selected)) == (len(national) - 1, False)
+    assert [p.portal_id for p in select_portals("demo", national)] == ["demo"]
+
+
+def test_all_without_web_portals_is_an_error(national):
+    with pytest.raises(NoPortalsError, match="no portal on the web"):
+        select_portals("all", [p for p in national if p.is_local])
+
+
+def test_an_ambiguous_region_stays_ambiguous_when_rows_carry_its_name(national):
+    with pytest.raises(AmbiguousRegion, match="110105"):
+        select_portals("朝阳区", national)

@@ -15,6 +15,7 @@ the region or the database cannot be used (one line on standard error saying why
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import unicodedata
 from collections import Counter
@@ -31,7 +32,7 @@ USAGE_ERROR = 2
 CHECK_FAILED = 1
 LEVEL_ORDER = ("province", "city", "county", "department")
 # Display widths of the listing's columns (CJK characters count twice); longer text is cut.
-WIDTHS = {"id": 34, "name": 26, "level": 18, "home": 34, "column": 6, "crawled": 10, "reports": 7, "failure": 40}
+WIDTHS = {"id": 0, "name": 26, "level": 18, "home": 34, "column": 6, "crawled": 10, "reports": 7, "failure": 40}
 
 
 def display_width(text: str) -> int:
@@ -48,7 +49,13 @@ def cell(text: str, width: int) -> str:
 
 
 def level_of(portal: Portal) -> str:
-    return "department" if portal.body else (portal.level or ("local" if portal.is_local else "?"))
+    """The registry's level, else the region's (rows written by hand often leave it out)."""
+    if portal.body:
+        return "department"
+    if portal.level:
+        return portal.level
+    region = default_index().get(portal.region_code)
+    return region.level if region else ("local" if portal.is_local else "?")
 
 
 def level_counts(portals: list[Portal]) -> str:
@@ -71,7 +78,9 @@ def failure_text(status: PortalStatus) -> str:
 def listing(portals: list[Portal], status: dict[str, PortalStatus]) -> list[str]:
     header = {"id": "portal_id", "name": "name", "level": "level / body", "home": "home", "column": "column",
               "crawled": "crawled", "reports": "reports", "failure": "last failure"}
-    lines = ["  ".join(cell(header[k], w) for k, w in WIDTHS.items()).rstrip()]
+    # Ids are never cut: they are what -a region= and --region take.
+    widths = {**WIDTHS, "id": max([display_width(p.portal_id) for p in portals] + [len(header["id"])])}
+    lines = ["  ".join(cell(header[k], w) for k, w in widths.items()).rstrip()]
     for portal in portals:
         state = status.get(portal.portal_id, NO_STATUS)
         values = {"id": portal.portal_id, "name": portal.portal_name,
@@ -79,7 +88,7 @@ def listing(portals: list[Portal], status: dict[str, PortalStatus]) -> list[str]
                   "home": portal.home_url, "column": column_state(portal, state),
                   "crawled": state.last_crawled[:10], "reports": str(state.reports) if state.last_crawled else "",
                   "failure": failure_text(state)}
-        lines.append("  ".join(cell(values[k], w) for k, w in WIDTHS.items()).rstrip())
+        lines.append("  ".join(cell(values[k], w) for k, w in widths.items()).rstrip())
     return lines
 
 
@@ -142,6 +151,15 @@ class Command(ScrapyCommand):
         self.exitcode = USAGE_ERROR
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        try:
+            self.run_command(args, opts)
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader had enough (| head): not an error
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # what is still buffered goes nowhere at exit
+            os.close(devnull)
+
+    def run_command(self, args: list[str], opts: argparse.Namespace) -> None:
         if args:
             return self.fail(f"unexpected argument {args[0]!r}; usage: scrapy portals {self.syntax()}")
         registry = self.settings.get("PORTALS_FILE")
