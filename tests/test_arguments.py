@@ -91,6 +91,17 @@ def test_registry_url_without_scheme_stops_the_crawl(tmp_path):
     assert "line 2: home_url 'www.zyhhg.gov.cn/' has no scheme" in result.stderr
 
 
+def test_region_all_without_a_web_portal_stops_the_crawl(tmp_path):
+    (tmp_path / "site").mkdir()
+    registry = write_registry(tmp_path / "portals.csv", [{
+        "region_code": "demo", "region_name": "demo", "portal_name": "示范", "home_url": "local:site/index.html",
+        "platform": "trs", "render_js": "0", "portal_id": "demo"}])
+    result = scrapy_cmd("crawl", "portal", "-a", "region=all", db=tmp_path / "never.db",
+                        settings={"PORTALS_FILE": str(registry)}, timeout=60)
+    assert (result.returncode, len(result.stderr.strip().splitlines())) == (2, 1), result.stderr
+    assert "cannot crawl region 'all': the registry has no portal on the web" in result.stderr
+
+
 def test_registry_saved_in_gbk_is_crawled(portal_server, tmp_path):
     registry = write_registry(tmp_path / "portals.csv", [site_row(portal_server, "guizhou_hhg")])
     registry.write_bytes(registry.read_text(encoding="utf-8").encode("gbk"))

@@ -1,2 +1,3 @@
 """Custom ``scrapy`` commands (``COMMANDS_MODULE``): ``export``, ``import`` (local
-report files), and ``crawl`` with region checking."""
+report files), ``portals`` (the registry listed, checked and exported with each portal's
+crawl status), and ``crawl`` with region checking."""
