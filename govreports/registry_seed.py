@@ -20,8 +20,10 @@ have the same ``(region_code, body)`` (``body`` empty for the government itself)
   the seed's); where both have a value and they differ, the registry's is kept and
   the report says so (``seed differs``), so a better seed column can be copied in by hand.
 * A row whose ``source`` is ``local`` or starts with ``local:`` is kept by hand: the
-  merge never changes it, and it takes the place of the seed's row for its region and
-  body (a corrected host, a portal the seed does not know, the offline demo).
+  merge never changes it.  When no other registry row has its region and body, it takes
+  the place of the seed's row (a corrected host: edit the row and mark it); beside
+  another row it is simply one more portal (a second host of the same body, the
+  offline demo).
 * Nothing is dropped: a registry row the seed no longer has is kept and reported.
 
 **Ids.**  Every row but those kept by hand gets an explicit ``portal_id``.  A row already in the registry keeps
@@ -228,14 +230,14 @@ def merge(registry_rows: list[dict[str, str]], seed_rows: list[dict[str, str]]) 
     for seeded in seed_rows:
         key = row_key(seeded)
         seeded_keys.add(key)
-        if key in local_keys:
-            mine = local_keys[key]
-            report.kept_local.append((row_id(mine), tuple(c for c in SEED_OWNED
-                                                           if c != "source" and mine.get(c, "") != seeded[c])))
-            continue
         if key in by_key:
             n = by_key[key][0]
             merged[n] = _update(registry_rows[n], seeded, report)
+            continue
+        if key in local_keys:  # kept by hand in the seed row's place
+            mine = local_keys[key]
+            report.kept_local.append((row_id(mine), tuple(c for c in SEED_OWNED
+                                                           if c != "source" and mine.get(c, "") != seeded[c])))
             continue
         if seeded["portal_id"] in ids:
             raise SeedError(f"the seed's new portal {seeded['region_code']} {seeded['body']!r} would get "
@@ -244,8 +246,8 @@ def merge(registry_rows: list[dict[str, str]], seed_rows: list[dict[str, str]]) 
         ids[seeded["portal_id"]] = seeded
         merged.append(_new_row(seeded))
         report.added.append(seeded["portal_id"])
-    report.kept_local += [(row_id(row), ()) for row in registry_rows
-                          if is_local(row) and row_key(row) not in seeded_keys]
+    shadowing = {row_id(local_keys[key]) for key in seeded_keys & local_keys.keys() if key not in by_key}
+    report.kept_local += [(row_id(row), ()) for row in registry_rows if is_local(row) and row_id(row) not in shadowing]
     for n, row in enumerate(registry_rows):
         if not is_local(row) and row_key(row) not in seeded_keys:
             report.not_in_seed.append(row_id(row))

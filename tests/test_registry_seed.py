@@ -261,3 +261,16 @@ def test_shipped_registry_covers_the_country_with_valid_codes():
     assert portals[0].portal_id == "demo"
     assert {p.portal_id for p in portals} >= {"demo", "520302:www.zyhhg.gov.cn", "330803:www.qjq.gov.cn",
                                               "320800:www.huaian.gov.cn", "350128:www.pingtan.gov.cn"}
+
+
+def test_a_row_kept_by_hand_beside_the_seeds_row_is_one_more_portal(tmp_path, seed):
+    second = {"region_code": "520303", "region_name": "汇川区", "portal_name": "汇川区政务公开", "level": "county",
+              "home_url": "https://xxgk.zyhc.gov.cn/", "platform": "auto", "render_js": "0",
+              "portal_id": "520303:xxgk.zyhc.gov.cn", "source": "local: the disclosure platform"}
+    registry = write_registry(tmp_path / "portals.csv", [
+        {**HC, "platform": "auto", "render_js": "0", "portal_id": "520303:www.zyhc.gov.cn"}, second])
+    report = merge_registry_file(seed, registry)
+    rows = rows_by_id(registry)
+    assert rows["520303:xxgk.zyhc.gov.cn"]["home_url"] == "https://xxgk.zyhc.gov.cn/"
+    assert rows["520303:www.zyhc.gov.cn"]["home_url"] == HC["home_url"]
+    assert report.kept_local == [("520303:xxgk.zyhc.gov.cn", ())]
