@@ -19,6 +19,8 @@ its line, rather than stopping at the first as loading does.
 
 * a government's home on the host of a government of another level: a county on its
   city's platform (``parent platform``) is common, an unrelated one is suspicious;
+* one list URL in two rows (a government's column that holds a body's reports too): a
+  crawl taking both reads it once, for one of them;
 * a body's row without ``list_urls``: discovery starts from its home page, usually the
   government's, and may find the government's column there.
 """
@@ -105,6 +107,20 @@ def _shared_hosts(governments: list[tuple[int, Portal]], regions: RegionIndex) -
     return problems
 
 
+def _shared_columns(portals: list[tuple[int, Portal]]) -> list[Problem]:
+    first: dict[str, tuple[int, Portal]] = {}
+    problems = []
+    for line, portal in portals:
+        for url in portal.list_urls:
+            if url in first and first[url][1].portal_id != portal.portal_id:
+                other_line, other = first[url]
+                problems.append(Problem(line, WARNING, f"list URL {url} is also that of line {other_line} "
+                                                       f"({other.portal_name}): a crawl taking both reads it "
+                                                       "once, for one of them"))
+            first.setdefault(url, (line, portal))
+    return problems
+
+
 def check_registry(path: str | Path, regions: RegionIndex | None = None) -> tuple[list[Portal], list[Problem]]:
     """The portals of registry file ``path`` that load, and every problem found
     (errors and warnings, in line order).  A file that cannot be read at all is one
@@ -142,6 +158,7 @@ def check_registry(path: str | Path, regions: RegionIndex | None = None) -> tupl
         if portal.body and not portal.list_urls:
             problems.append(Problem(line, WARNING, f"{portal.body} has no list_urls: a crawl discovers from "
                                                    f"{portal.home_url} and may find another body's column there"))
+    problems += _shared_columns(portals)
     governments = [(line, p) for line, p in portals
                    if not p.is_local and not p.body and regions.get(p.region_code) is not None]
     problems += _shared_hosts(governments, regions)

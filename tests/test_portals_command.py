@@ -193,3 +193,11 @@ def test_export_of_a_region_without_a_database(tmp_path):
     assert len(rows) >= 15 and {r["region_code"][:4] for r in rows} == {"5203"}
     assert {r["reports"] for r in rows} == {""} and all(r["evidence_url"] for r in rows)
     assert (REPO / "data" / "portals.csv").is_file()
+
+
+def test_one_column_in_two_rows_is_a_warning(tmp_path):
+    rows = [*GOOD, {**GOOD[2], "body": "红花岗区人民政府办公室", "portal_name": "红花岗区人民政府办公室",
+                    "portal_id": "520302:www.zyhhg.gov.cn:办公室"}]
+    assert problems_of(tmp_path, rows) == [
+        (6, WARNING, "list URL http://www.zyhhg.gov.cn/lpc/nb/ is also that of line 4 (老蒲场街道): "
+                     "a crawl taking both reads it once, for one of them")]
