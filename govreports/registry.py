@@ -10,7 +10,9 @@ Columns (all text; only the first seven are required):
 ``platform``      a CMS family or auto (:data:`govreports.platforms.PLATFORM_NAMES`)
 ``render_js``     1 when list pages exist only after scripts run, else 0 (or ``auto``:
                   JavaScript shells are detected and rendered either way)
-``portal_id``     optional stable id; defaults to ``<region_code>:<host>``
+``portal_id``     optional stable id; defaults to ``<region_code>:<host>``.  The registry
+                  built from the seed writes every id out (a body's row:
+                  ``<region_code>:<host>:<body>``) and keeps it when a host changes
 ``obey_robots``   optional, 1 (default) or 0 to ignore robots.txt for this portal …
 ``robots_note``   … with the reason, which is required when ``obey_robots`` is 0
 ``level``         optional: the region's level (province, city, county) for the region's
