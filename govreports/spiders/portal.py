@@ -370,12 +370,13 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
                                     portal.portal_id)
                 self.ledger.portal_incomplete(portal.portal_id)
                 return
-            self.ledger.discovery_step(portal.portal_id)
             request = self.home_request(portal, url, depth_left=walk["depth_left"], counted=True,
                                         scope=scope, named=named)
             if isinstance(request, scrapy.Request) and url in walk.get("tried", ()):
                 request = request.replace(dont_filter=True)  # fetched as a guess, not read as a hub
-            yield from self._asked([request])
+            if self.ask(request):  # a page asked for already costs nothing more
+                self.ledger.discovery_step(portal.portal_id)
+                yield request
 
     def parse_guess(self, response: Response):
         """The answer to a guessed column path: the column when it lists reports (read
