@@ -46,7 +46,8 @@ social credit code>&fbtime=<year>``, lists one body's reports of one year (links
 ``<datastore>`` records) and offers the other years: a ``<select name="fbtime">`` whose
 ``<option>`` values are years (the page reloads itself with the chosen one), links
 carrying ``fbtime=<year>``, or ``changeYear('2022')``-style calls.  Each year is a page
-of the same list: ``?area=<the same code>&fbtime=<year>`` (GET).
+of the same list: ``?area=<the same code>&fbtime=<year>`` (GET); the page without
+``fbtime`` (the newest year) asks for every other year, a year's page for the older ones.
 """
 
 from __future__ import annotations
@@ -316,14 +317,18 @@ class Hanweb(Platform):
 
 
 def annual_report_years(page: Page) -> list[str]:
-    """The module URLs of the other years an annual-report module page offers, newest
-    first, each with the page's own ``area``."""
+    """The module URLs of the other years an annual-report module page offers (from a
+    year's own page: the older ones), newest first, each with the page's own ``area``."""
     parts = urlsplit(page.url)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     selects = " ".join(m.group(1) for m in FBTIME_SELECT.finditer(page.text))
     years = set(OPTION_YEAR.findall(selects)) | set(FBTIME_YEAR.findall(page.text))
     shown = query.get("fbtime") or next(iter(SELECTED_YEAR.findall(selects)), "")
     years.discard(shown)
+    if query.get("fbtime"):
+        # A year's page pages on to the older years only: the newer ones are asked
+        # for by the page it was reached from.
+        years = {year for year in years if year < shown}
     base = urljoin(page.url, parts.path)
     urls = []
     for year in sorted(years, reverse=True):
