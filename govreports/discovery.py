@@ -144,6 +144,14 @@ class GuessVerdict:
     report_links: int = 0
 
 
+def guess_redirect_followed(guessed_url: str, location: str) -> bool:
+    """Whether a guessed column path's redirect is worth following: to the column's own
+    index page or inside its folder (``zfxxgknb`` → ``zfxxgknb/index.html``); a redirect
+    elsewhere (home, an error page) says the guess was wrong."""
+    folder = guessed_url if guessed_url.endswith("/") else guessed_url + "/"
+    return _same_page(location, guessed_url) or location.startswith(home_folder(folder))
+
+
 def _same_page(a: str, b: str) -> bool:
     def norm(url: str) -> str:
         url = canonical_url(url)

@@ -16,7 +16,8 @@ the markers the families print, the 信息公开 hubs, a few look-alike document
 ``disc_hanweb_col``       Hanweb site without a credit code: 政务公开 ``/col/col…/`` hub →
                           ``/col/col1229200003/index.html`` (the ``<datastore>`` column).
 ``disc_gkmlpt``           Guangdong site (links the gkmlpt catalogue): the column
-                          ``xxgk/xxgkml/xxgknb/`` (``content/post_…`` articles, 下一页 paging).
+                          ``xxgk/xxgkml/xxgknb/`` redirects to its ``index.shtml``
+                          (``content/post_…`` articles, 下一页 paging).
 ``disc_county``           a county whose column is on its city's platform, ``disc_city`` on
                           another host (127.0.0.2, :attr:`PortalServer.parent_base`): the home
                           page links "江宁区政府信息公开" there; the city's page also links its
@@ -51,6 +52,7 @@ class DiscoverySite:
     reports: list[str] = field(default_factory=list)  # report paths a crawl must store
     pages: dict[str, str] = field(default_factory=dict)  # path -> HTML
     soft_404: str = ""  # "", "page" (200 template) or "redirect" (302 home)
+    redirects: dict[str, str] = field(default_factory=dict)  # path -> where it redirects (302)
     parent: str = ""  # the site on the parent host
 
 
@@ -214,8 +216,9 @@ def _gkmlpt() -> DiscoverySite:
     first = page(f"政府信息公开年报_{name}", '<ul class="list">' + list_items(items[:2], "/disc_gkmlpt/")
                  + '</ul><div class="pages"><a href="index_2.html">下一页</a></div>', site_name=name)
     second = page(f"政府信息公开年报_{name}", '<ul class="list">' + list_items(items[2:], "/disc_gkmlpt/")
-                  + '</ul><div class="pages"><a href="index.html">上一页</a></div>', site_name=name)
-    s.pages["xxgk/xxgkml/xxgknb/index.html"] = first
+                  + '</ul><div class="pages"><a href="index.shtml">上一页</a></div>', site_name=name)
+    s.pages["xxgk/xxgkml/xxgknb/index.shtml"] = first
+    s.redirects["xxgk/xxgkml/xxgknb/"] = "xxgk/xxgkml/xxgknb/index.shtml"  # the folder answers with a redirect
     s.pages["xxgk/xxgkml/xxgknb/index_2.html"] = second
     return s
 
@@ -318,6 +321,8 @@ def discovery_site(handler) -> None:
     parts = urlsplit(handler.path)
     name, _, path = parts.path.lstrip("/").partition("/")
     site = DISCOVERY_SITES[name]
+    if path in site.redirects:
+        return handler.send(302, b"", headers={"Location": f"/{name}/{site.redirects[path]}"})
     if path.endswith("/") or not path:
         path += "index.html"
     if path == "module/xxgk/xxgkAnnualReport.jsp" and "__module__" in site.pages:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from scrapy import Request
 
-from govreports.discovery import discovery_links, guess_verdict, page_digest, region_names
+from govreports.discovery import (
+    discovery_links, guess_redirect_followed, guess_verdict, page_digest, region_names,
+)
 from govreports.items import DiscoveredColumnItem
 from govreports.platforms import detect_platform
 from govreports.platforms.base import Page
@@ -97,6 +99,12 @@ def test_a_redirect_to_the_home_page_is_not_the_column():
 
 def test_a_redirect_to_the_columns_own_index_page_is_fine():
     assert verdict(column_page(a("202401/t1.html", REPORT_2023), url=GUESS + "index.html"))
+
+
+def test_a_guess_redirecting_to_its_own_index_page_is_followed_one_redirecting_home_is_not():
+    assert [guess_redirect_followed(GUESS, target) for target in (
+        GUESS + "index.shtml", GUESS + "index.html", HOME, "http://a.gov.cn/404.html")] == [
+        True, True, False, False]
 
 
 def test_a_not_found_template_answering_200_is_not_the_column():

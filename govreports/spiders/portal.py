@@ -34,7 +34,9 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from govreports.discovery import discovery_links, guess_verdict, page_digest, region_names, sublist_links
+from govreports.discovery import (
+    discovery_links, guess_redirect_followed, guess_verdict, page_digest, region_names, sublist_links,
+)
 from govreports.identity import canonical_url
 from govreports.arguments import crawl_arguments
 from govreports.incremental import paging_decision
@@ -233,12 +235,15 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         return self._keyed(scrapy.Request(url, callback=self.parse_home, errback=self.on_error,
                                           meta=self._meta(portal, depth_left=depth_left, **discovery)))
 
-    def guess_request(self, portal: Portal, guesses: list[str], pending: dict[str, Any]) -> scrapy.Request:
+    def guess_request(self, portal: Portal, guesses: list[str], pending: dict[str, Any], *,
+                      guessed: str = "", guess_redirected: bool = False, rest: list[str] | None = None) -> scrapy.Request:
         """The first of ``guesses`` (known column paths of the site's family): any
-        answer goes to :meth:`parse_guess`, nothing is retried or recorded as failed,
-        and ``pending`` (the rest, and the hubs to walk after) rides along."""
-        meta = self._meta(portal, guesses=guesses[1:], pending=pending, handle_httpstatus_all=True,
-                          dont_retry=True, counted=True)
+        answer goes to :meth:`parse_guess` (redirects too: it reads them), nothing is
+        retried or recorded as failed, and ``pending`` (the rest, and the hubs to walk
+        after) rides along; ``guessed``: the guess a followed redirect came from."""
+        meta = self._meta(portal, guesses=guesses[1:] if rest is None else rest, pending=pending,
+                          handle_httpstatus_all=True, dont_retry=True, counted=True,
+                          guessed=guessed or guesses[0], guess_redirected=guess_redirected)
         return self._keyed(scrapy.Request(guesses[0], callback=self.parse_guess, errback=self.on_guess_error,
                                           meta=meta))
 
@@ -384,8 +389,19 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         portal = self.portal_of(response)
         meta = response.meta
         self.ledger.navigation_page_read(portal.portal_id, meta.get("page_key"))
-        guessed = meta.get("redirect_urls", [response.url])[0]
+        guessed = meta.get("guessed", response.url)
         pending = meta["pending"]
+        location = response.headers.get("Location", b"").decode("latin-1")
+        if 300 <= response.status < 400 and location and portal.portal_id not in self.discovery_found:
+            # Redirects are read here (guesses take every status): one to the column's
+            # own index page is followed, one elsewhere (home, an error page) is a miss.
+            target = response.urljoin(location)
+            if guess_redirect_followed(guessed, target) and not meta.get("guess_redirected") \
+                    and self.ledger.discovery_spent[portal.portal_id] < self.discovery_budget:
+                self.ledger.discovery_step(portal.portal_id)
+                yield from self._asked([self.guess_request(portal, [target], pending, guessed=guessed,
+                                                           guess_redirected=True, rest=meta.get("guesses", []))])
+                return
         if isinstance(response, TextResponse) and portal.portal_id not in self.discovery_found:
             page = Page(url=response.url, text=page_text(response), status=response.status)
             verdict = guess_verdict(page, guessed_url=guessed, home_url=pending["home_url"],
