@@ -237,7 +237,7 @@ def test_a_guess_that_is_the_column_is_remembered_and_read_at_once(tmp_path):
     spider = home_spider(tmp_path)
     [guess] = of_type(read_the_home_page(spider), Request)
     column = site_url(SITE, "zwgk/zfxxgk/xxgknb/")
-    request = guess.replace(url=column)
+    request = spider.guess_request(spider.portal_by_id[SITE], [column], guess.meta["pending"])
     out = run_callback(request, saved_response(request, site_file(SITE, "zwgk/zfxxgk/xxgknb/index.html")))
     reports = {r.url for r in of_type(out, Request) if r.callback == spider.parse_report}
     assert ([i.list_url for i in of_type(out, DiscoveredColumnItem)], len(reports) > 0) == ([column], True)
