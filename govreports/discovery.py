@@ -59,12 +59,23 @@ class DiscoveryLinks:
     parent_hubs: list[ParentHub] = field(default_factory=list)  # the way to a parent platform
 
 
+def _site_domain(host: str) -> str:
+    """The domain a host's site spans: ``www.x.gov.cn`` and ``x.gov.cn`` span
+    ``x.gov.cn`` (its ``xxgk.x.gov.cn`` is the same government's); a named sub-host
+    (``ncqsh.nc.gov.cn``, a district on its city's domain) only itself."""
+    return host[4:] if host.startswith("www.") else host
+
+
 def _same_site(url: str, base: str) -> bool:
+    """Whether ``url`` is on the site of page ``base``: the same host, or a sub-host of
+    its site's domain.  A district on a sub-host of its city's domain links the city's
+    own site as another site: a parent platform, walked only inside a scope."""
     a, b = urlsplit(url), urlsplit(base)
     if a.scheme == "file" or b.scheme == "file":
         return a.scheme == b.scheme
     host_a, host_b = (a.hostname or ""), (b.hostname or "")
-    return host_a == host_b or host_a.endswith("." + ".".join(host_b.split(".")[-3:]))
+    domain = _site_domain(host_b)
+    return host_a == host_b or host_a == domain or host_a.endswith("." + domain)
 
 
 def region_names(name: str) -> tuple[str, ...]:

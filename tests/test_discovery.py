@@ -153,6 +153,16 @@ def test_links_to_a_parent_platform():
          ("http://www.nanjing.gov.cn/zwgk/index.html", "http://www.nanjing.gov.cn/zwgk/", False)])
 
 
+def test_a_portals_own_sub_hosts_are_its_site_its_citys_main_site_is_a_parent():
+    city = Page(url="http://www.shuozhou.gov.cn/", text=html(a("http://szxxgk.shuozhou.gov.cn/szfxxgk/", "信息公开")))
+    district = Page(url="http://ncqsh.nc.gov.cn/ncqsh/", text=html(
+        a("http://www.nc.gov.cn/zwgk/", "政务公开") + a("http://ncqsh.nc.gov.cn/ncqsh/zwgk/", "政务公开")))
+    city_links, district_links = discovery_links(city), discovery_links(district)
+    assert ([h.url for h in city_links.hubs], [h.url for h in district_links.hubs],
+            [h.link.url for h in district_links.parent_hubs]) == (
+        ["http://szxxgk.shuozhou.gov.cn/szfxxgk/"], ["http://ncqsh.nc.gov.cn/ncqsh/zwgk/"], ["http://www.nc.gov.cn/zwgk/"])
+
+
 def test_on_a_parent_platform_only_links_inside_the_scope_count():
     page = Page(url="http://www.nanjing.gov.cn/zfxxgk/jnq/index.html", text=html(
         a("zfxxgknb/index.html", "政府信息公开年报") + a("gkzn/index.html", "政府信息公开指南")
