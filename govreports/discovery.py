@@ -137,7 +137,7 @@ def discovery_links(page: Page, *, names: tuple[str, ...] = (), scope: str = "",
 # --- guessed columns -------------------------------------------------------------------
 # What a "page not found" template says in its title or heading (many portals answer
 # 200 with one to every unknown path).
-NOT_FOUND_TEXT = re.compile(r"(404|页面不存在|页面未找到|找不到|无法找到|不存在|已删除|出错|错误页|not\s*found)",
+NOT_FOUND_TEXT = re.compile(r"((?<!\d)404(?!\d)|页面不存在|页面未找到|找不到|无法找到|不存在|已删除|出错|错误页|not\s*found)",
                             re.IGNORECASE)
 _TITLE_OR_HEADING = re.compile(r"<(title|h1|h2)[^>]*>(.*?)</\1>", re.IGNORECASE | re.DOTALL)
 

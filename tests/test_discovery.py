@@ -212,6 +212,15 @@ def test_a_years_page_asks_for_the_older_years_only():
     assert [r.url for r in listing.next_requests] == [f"{MODULE}?area={CODE}&fbtime=2021"]
 
 
+def test_years_offered_by_script_calls_and_links_and_records_in_a_datastore():
+    text = html('<a href="javascript:changeYear(\'2022\')">2022年</a> <a href="?area=X&fbtime=2020">2020年</a>'
+                '<script type="text/xml"><datastore><recordset><record><![CDATA[<li><a href="/art/1.html">'
+                f'{REPORT_2023}</a><span>2024-01-25</span></li>]]></record></recordset></datastore></script>')
+    listing = Hanweb().parse_list(Page(url=f"{MODULE}?area=X", text=text))
+    assert ([c.url for c in listing.candidates if c.title == REPORT_2023], [r.url for r in listing.next_requests]) == (
+        ["http://a.gov.cn/art/1.html"], [f"{MODULE}?area=X&fbtime=2022", f"{MODULE}?area=X&fbtime=2020"])
+
+
 # --- the spider's order of tries --------------------------------------------------------------------
 SITE = "home_only"
 
@@ -232,6 +241,15 @@ def test_the_home_page_leads_to_the_first_guess_before_its_hubs(tmp_path):
     [guess] = of_type(read_the_home_page(spider), Request)
     assert (guess.url, guess.callback, spider.ledger.discovery_spent[SITE]) == (
         site_url(SITE, COMMON_SHAPES[0].path), spider.parse_guess, 2)
+
+
+def test_guesses_are_tried_even_when_no_hub_level_is_left(tmp_path):
+    spider = home_spider(tmp_path, GOVREPORTS_DISCOVERY_MAX_DEPTH=1, GOVREPORTS_DISCOVERY_GUESSES=1)
+    portal = spider.portal_by_id[SITE]
+    request = spider.home_request(portal, site_url(SITE, "index.html"), depth_left=1, home=True)
+    [guess] = of_type(run_callback(request, saved_response(request, site_file(SITE, "index.html"))), Request)
+    after = run_callback(guess, saved_response(guess, body=b"<html>404</html>", status=404))
+    assert (guess.callback, of_type(after, Request)) == (spider.parse_guess, [])
 
 
 def test_wrong_guesses_lead_to_the_next_then_to_the_hubs(tmp_path):

@@ -334,12 +334,14 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         links = discovery_links(page, names=region_names(portal.region_name), scope=meta.get("scope", ""),
                                 named=meta.get("named", True))
         yield from self.take_columns(portal, response, links.columns)
-        depth_left = meta.get("depth_left", 0) - 1
-        if links.columns or depth_left <= 0:
+        if links.columns:
             return
-        walk = {"hubs": [hub.url for hub in links.hubs], "depth_left": depth_left,
+        depth_left = meta.get("depth_left", 0) - 1
+        deeper = depth_left > 0  # guesses are not levels: tried whatever the depth
+        walk = {"hubs": [hub.url for hub in links.hubs] if deeper else [], "depth_left": depth_left,
                 "scope": meta.get("scope", ""), "named": meta.get("named", True),
-                "parents": [(p.link.url, p.scope, p.named) for p in links.parent_hubs], "tried": []}
+                "parents": [(p.link.url, p.scope, p.named) for p in links.parent_hubs] if deeper else [],
+                "tried": []}
         guesses = column_guesses(page, self.discovery_guesses) if meta.get("home") else []
         if guesses and self.ledger.discovery_spent[portal.portal_id] < self.discovery_budget:
             self.ledger.discovery_step(portal.portal_id)
