@@ -28,6 +28,7 @@ from govreports.parsing.titles import LOOK_ALIKE, is_report_column, is_report_li
 from govreports.platforms import detect_platform
 from govreports.platforms.base import Candidate, Page
 from govreports.platforms.column_paths import home_folder
+from govreports.platforms.jsshell import render_js_needed
 from govreports.platforms.links import anchor_candidates, selector_for
 from govreports.regions import short_name
 
@@ -177,7 +178,9 @@ def guess_verdict(page: Page, *, guessed_url: str, home_url: str = "", home_dige
     the guessed address (a redirect to its own ``index.html`` or a trailing slash is
     fine) that is not the home page under another name, not a "not found" template, and
     lists reports: at least one link titled as a report for a year, and either its own
-    title names the reports or it lists two such links or one inside its folder."""
+    title names the reports or it lists two such links or one inside its folder.  A
+    page titled as the column whose list is loaded by script (a JavaScript shell, or a
+    family's data call) is the column too: reading it as a list loads the list."""
     if page.status != 200:
         return GuessVerdict(False, f"HTTP {page.status}")
     if not _same_page(page.url, guessed_url) and not page.url.startswith(home_folder(guessed_url)):
@@ -189,11 +192,14 @@ def guess_verdict(page: Page, *, guessed_url: str, home_url: str = "", home_dige
         return GuessVerdict(False, "a 'page not found' template")
     listing = detect_platform(page).parse_list(page)
     reports = [c for c in listing.candidates if is_report_link(c.title)]
-    if not reports:
-        return GuessVerdict(False, "lists no report")
     title = _TITLE_OR_HEADING.search(page.text[:50000])
-    folder = home_folder(guessed_url if guessed_url.endswith("/") else page.url)
     titled = bool(title) and is_report_column(re.sub(r"<[^>]+>", " ", title.group(2)), [])
+    if not reports:
+        if titled and (listing.next_requests or render_js_needed(page)):
+            # Titled as the column, its list loaded by script or a data call.
+            return GuessVerdict(True, "the column, its list loaded by script")
+        return GuessVerdict(False, "lists no report")
+    folder = home_folder(guessed_url if guessed_url.endswith("/") else page.url)
     if titled or len(reports) >= 2 or any(c.url.startswith(folder) for c in reports):
         return GuessVerdict(True, f"lists {len(reports)} reports", len(reports))
     return GuessVerdict(False, "one report link, outside the guessed folder")

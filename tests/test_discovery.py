@@ -127,6 +127,11 @@ def test_one_report_in_the_guessed_folder_or_under_a_report_title_is():
     assert (verdict(inside), verdict(titled)) == (True, True)
 
 
+def test_a_titled_page_whose_list_is_loaded_by_script_is_the_column_an_untitled_one_is_not():
+    shell = ('<ul id="list"></ul><script>$.ajax({url: "/api/list.json", success: function (d) {}});</script>')
+    assert (verdict(column_page(shell)), verdict(column_page(shell, title="某县人民政府"))) == (True, False)
+
+
 def test_a_page_of_look_alikes_is_not_the_column():
     assert not verdict(column_page(a("202403/t1.html", "某县2024年政务公开工作要点")
                                    + a("202401/t2.html", "某县2023年统计年报")))
