@@ -409,8 +409,8 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
             verdict = guess_verdict(page, guessed_url=guessed, home_url=pending["home_url"],
                                     home_digest=pending["home_digest"])
             self.logger.debug("discovery guess %s: %s", guessed, verdict.why)
-            if verdict.is_column:
-                yield from self.guessed_column(portal, response, guessed)
+            if verdict.is_column:  # remembered where it answered (after a redirect to its index page)
+                yield from self.guessed_column(portal, response, response.url)
                 return
         pending["tried"].append(guessed)
         yield from self.next_guess(portal, meta.get("guesses", []), pending)
