@@ -4,9 +4,9 @@ Discovery tries these before it walks a home page's links: each guess is one req
 (counted against ``GOVREPORTS_DISCOVERY_BUDGET``), and the first one that answers with
 a real list of reports is the column (see :func:`govreports.discovery.guess_verdict`).
 
-The shapes were learned from the 139 report-column URLs of the registry seed (the 71
-government columns of ``portals-seed.csv`` and the 70 department/town columns of
-``departments-seed.csv``, ``../shared/registry/``), derived there from real report
+The shapes were learned from the 139 report-column URLs of the registry seed (77 of
+the 71 governments with a column in ``portals-seed.csv``, 62 of the department/town rows
+of ``departments-seed.csv``, ``../shared/registry/``), derived there from real report
 URLs.  Per shape, ``seen`` is how many of those columns have it: the hub folders
 (``zwgk/``, ``xxgk/``, ``zfxxgk/``, ``zwgk/zfxxgk/`` …) and the leaf that names the
 reports (``zfxxgknb`` 40 times, ``xxgknb`` 14, ``gknb`` 9, ``ndbg`` 7,
