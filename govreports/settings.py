@@ -61,6 +61,9 @@ GOVREPORTS_MAX_LINKS_PER_PORTAL = 20000
 # at most this many requests per portal, and this many levels of hub pages below the home page.
 GOVREPORTS_DISCOVERY_BUDGET = 60
 GOVREPORTS_DISCOVERY_MAX_DEPTH = 3
+# Known column paths of the site's CMS family tried (one request each, within the budget)
+# before the home page's links are walked (govreports/platforms/column_paths.py).
+GOVREPORTS_DISCOVERY_GUESSES = 10
 
 USER_AGENT = f"govreports/0.1 (+{GOVREPORTS_CONTACT_URL}; annual disclosure report archiver)"
 

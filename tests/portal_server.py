@@ -159,8 +159,9 @@ class PortalServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), PortalHandler)
+    def __init__(self, host: str = "127.0.0.1"):
+        # Another loopback address (127.0.0.2 …) plays another host: a parent platform.
+        super().__init__((host, 0), PortalHandler)
         self.requests: list[tuple[str, str]] = []
         self.request_times: list[tuple[float, str]] = []  # (time.monotonic(), path)
         self.evolving_version = "v1"

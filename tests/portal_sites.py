@@ -43,6 +43,8 @@ Routes (each answers the way the real CMS does, including its failures):
 ``/session/``                               the guizhou_hc site behind a session cookie.
 ``/local_links/``                           a list, a meta refresh, a redirect and attachment
     links pointing at local files (``file:``) and ``data:`` URLs (see :func:`hostile_links`).
+``/disc_…/``                                the home-page shapes of the CMS families for
+    discovery (see :mod:`tests.discovery_sites`).
 ``/hostile/``                               hostile portals (see :func:`hostile_portal`): runaway
     paginators (pages repeating the same items, pages with no items), a list page
     with 5,000 report links, a challenge page that reloads itself for ever.
@@ -57,6 +59,8 @@ from datetime import datetime, timedelta, timezone
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.discovery_sites import DISCOVERY_ROUTES
 
 REPO = Path(__file__).resolve().parent.parent
 SITES = REPO / "tests" / "sites"
@@ -907,4 +911,5 @@ ROUTES: list[tuple[str, object]] = [
     ("/session/", session_portal),
     ("/hostile/", hostile_portal),
     ("/local_links/", local_links_portal),
+    *DISCOVERY_ROUTES,
 ]

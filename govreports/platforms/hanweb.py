@@ -40,6 +40,14 @@ whichever the page uses.  The answer does not echo the form fields, and a
   on from its own URL: next ``startrecord`` = ``endrecord + 1`` until ``totalrecord``.
 
 A ``dataproxy.jsp?page=N&…`` GET (Jiangsu) is paged by ``page`` until ``totalpage``.
+
+The 信息公开 module's annual-report page, ``/module/xxgk/xxgkAnnualReport.jsp?area=<unified
+social credit code>&fbtime=<year>``, lists one body's reports of one year (links, or
+``<datastore>`` records) and offers the other years: a ``<select name="fbtime">`` whose
+``<option>`` values are years (the page reloads itself with the chosen one), links
+carrying ``fbtime=<year>``, or ``changeYear('2022')``-style calls.  Each year is a page
+of the same list: ``?area=<the same code>&fbtime=<year>`` (GET); the page without
+``fbtime`` (the newest year) asks for every other year, a year's page for the older ones.
 """
 
 from __future__ import annotations
@@ -67,6 +75,13 @@ DATASTORE_DIV = re.compile(
 JPAGE_CALL = re.compile(r"""\$\(\s*['"]#(\d+)['"]\s*\)\s*\.jpage\s*\(""")
 PROXY_PATH = re.compile(r"(/module/(?:web/)?jpage/dataproxy\.jsp)", re.IGNORECASE)
 COLUMN_PATH = re.compile(r"/col/col(\d+)/", re.IGNORECASE)
+ANNUAL_REPORT_MODULE = re.compile(r"/module/xxgk/xxgkAnnualReport\.jsp$", re.IGNORECASE)
+# The years an annual-report module page offers.
+FBTIME_SELECT = re.compile(r"<select[^>]*\bname\s*=\s*[\"']?fbtime\b[^>]*>(.*?)</select>", re.IGNORECASE | re.DOTALL)
+OPTION_YEAR = re.compile(r"<option[^>]*\bvalue\s*=\s*[\"']?((?:19|20)\d{2})\b", re.IGNORECASE)
+FBTIME_YEAR = re.compile(r"""(?:[?&;]fbtime=|fbtime['"]?\s*[:=]\s*['"]|changeYear\(\s*['"]?)((?:19|20)\d{2})\b""",
+                         re.IGNORECASE)
+SELECTED_YEAR = re.compile(r"<option[^>]*\bvalue\s*=\s*[\"']?((?:19|20)\d{2})\b[^>]*\bselected", re.IGNORECASE)
 SITE_NAME = re.compile(r"<meta[^>]+name=[\"']SiteName[\"'][^>]+content=[\"']([^\"']+)", re.IGNORECASE)
 GENERATOR = re.compile(r"<meta[^>]+name=[\"']generator[\"'][^>]+content=[\"'][^\"']*hanweb", re.IGNORECASE)
 
@@ -208,11 +223,14 @@ class Hanweb(Platform):
             GENERATOR.search(text)
             or PROXY_PATH.search(text)
             or PROXY_PATH.search(page.url)
+            or ANNUAL_REPORT_MODULE.search(urlsplit(page.url).path)
             or (DATASTORE.search(text) and RECORD.search(text))
             or JPAGE_CALL.search(text)
         )
 
     def parse_list(self, page: Page) -> ListPage:
+        if ANNUAL_REPORT_MODULE.search(urlsplit(page.url).path):
+            return self._parse_annual_report_module(page)
         datastore = DATASTORE.search(page.text)
         body = datastore.group(1) if datastore else ""
         result = ListPage(candidates=record_candidates(body, page.base_url))
@@ -228,6 +246,16 @@ class Hanweb(Platform):
         if datastore:
             result.next_requests = self._next_from_column(page, body)
         return result
+
+    def _parse_annual_report_module(self, page: Page) -> ListPage:
+        """A year of the annual-report module: its links and records, and the other
+        years it offers as further pages (see the module docstring)."""
+        datastore = DATASTORE.search(page.text)
+        candidates = record_candidates(datastore.group(1), page.base_url) if datastore else []
+        seen = {c.url for c in candidates}
+        candidates += [c for c in anchor_candidates(selector_for(page), page.base_url) if c.url not in seen]
+        return ListPage(candidates=candidates, next_requests=[
+            ListRequest(url=url, platform=self.name) for url in annual_report_years(page)])
 
     def _next_from_column(self, page: Page, datastore: str) -> list[ListRequest]:
         text = page.text
@@ -286,3 +314,24 @@ class Hanweb(Platform):
             query["page"] = str(current + 1)
             return [ListRequest(url=f"{proxy}?{urlencode(list(query.items()))}", platform=self.name)]
         return []
+
+
+def annual_report_years(page: Page) -> list[str]:
+    """The module URLs of the other years an annual-report module page offers (from a
+    year's own page: the older ones), newest first, each with the page's own ``area``."""
+    parts = urlsplit(page.url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    selects = " ".join(m.group(1) for m in FBTIME_SELECT.finditer(page.text))
+    years = set(OPTION_YEAR.findall(selects)) | set(FBTIME_YEAR.findall(page.text))
+    shown = query.get("fbtime") or next(iter(SELECTED_YEAR.findall(selects)), "")
+    years.discard(shown)
+    if query.get("fbtime"):
+        # A year's page pages on to the older years only: the newer ones are asked
+        # for by the page it was reached from.
+        years = {year for year in years if year < shown}
+    base = urljoin(page.url, parts.path)
+    urls = []
+    for year in sorted(years, reverse=True):
+        params = {k: v for k, v in query.items() if k != "fbtime"}
+        urls.append(f"{base}?{urlencode({**params, 'fbtime': year})}")
+    return urls

@@ -34,7 +34,9 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from govreports.discovery import discovery_links, sublist_links
+from govreports.discovery import (
+    discovery_links, guess_redirect_followed, guess_verdict, page_digest, region_names, sublist_links,
+)
 from govreports.identity import canonical_url
 from govreports.arguments import crawl_arguments
 from govreports.incremental import paging_decision
@@ -48,6 +50,7 @@ from govreports.parsing.report import parse_report_html
 from govreports.failures import FailureKind, HostUnreachable, failure_reason
 from govreports.parsing.titles import is_report_column, is_report_link
 from govreports.platforms import Page, get_platform
+from govreports.platforms.column_paths import column_guesses
 from govreports.platforms.jsshell import render_js_needed
 from govreports.registry import Portal, load_portals, select_portals
 from govreports.responses import page_text, validators
@@ -83,7 +86,8 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
     recrawl state), the paging limits of :class:`~govreports.paging.PagingLimits`
     (``GOVREPORTS_MAX_LIST_PAGES``, ``GOVREPORTS_RUNAWAY_PAGES``,
     ``GOVREPORTS_MAX_LINKS_PER_LIST_PAGE``, ``GOVREPORTS_MAX_LINKS_PER_PORTAL``),
-    ``GOVREPORTS_DISCOVERY_BUDGET`` and ``GOVREPORTS_DISCOVERY_MAX_DEPTH``.
+    ``GOVREPORTS_DISCOVERY_BUDGET``, ``GOVREPORTS_DISCOVERY_MAX_DEPTH`` and
+    ``GOVREPORTS_DISCOVERY_GUESSES``.
 
     Every list page and discovery page it asks for is written in the ledger under a
     key (meta ``page_key``: Scrapy's request fingerprint), and so is every answer: the
@@ -116,6 +120,7 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         self.portal_by_id: dict[str, Portal] = {}
         self.fetch_policy = FetchPolicy()
         self.recrawl_state = CrawlState()
+        self.discovery_found: set[str] = set()  # portals whose discovery found a column
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -129,6 +134,7 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         spider.paging = PagingLimits.from_settings(settings)
         spider.discovery_budget = required_int(settings, "GOVREPORTS_DISCOVERY_BUDGET")
         spider.discovery_max_depth = required_int(settings, "GOVREPORTS_DISCOVERY_MAX_DEPTH")
+        spider.discovery_guesses = required_int(settings, "GOVREPORTS_DISCOVERY_GUESSES")
         if spider.records_crawl:  # reading single pages never touches the database
             store = ReportStore(settings.get("GOVREPORTS_DB"))
             try:
@@ -218,12 +224,28 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
             request = scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
         return self._keyed(request)
 
-    def home_request(self, portal: Portal, url: str, *, depth_left: int) -> scrapy.Request | FetchFailureItem:
-        """A home or hub page of discovery."""
+    def home_request(self, portal: Portal, url: str, *, depth_left: int,
+                     **discovery: Any) -> scrapy.Request | FetchFailureItem:
+        """A home or hub page of discovery; ``discovery``: ``home`` (the portal's home
+        page), ``counted`` (its request was counted against the budget when asked
+        for), ``scope``/``named`` (a page of a parent platform, see
+        :func:`~govreports.discovery.discovery_links`)."""
         if refused := self.refused(portal, url, list_page=True):
             return refused
         return self._keyed(scrapy.Request(url, callback=self.parse_home, errback=self.on_error,
-                                          meta=self._meta(portal, depth_left=depth_left)))
+                                          meta=self._meta(portal, depth_left=depth_left, **discovery)))
+
+    def guess_request(self, portal: Portal, guesses: list[str], pending: dict[str, Any], *,
+                      guessed: str = "", guess_redirected: bool = False, rest: list[str] | None = None) -> scrapy.Request:
+        """The first of ``guesses`` (known column paths of the site's family): any
+        answer goes to :meth:`parse_guess` (redirects too: it reads them), nothing is
+        retried or recorded as failed, and ``pending`` (the rest, and the hubs to walk
+        after) rides along; ``guessed``: the guess a followed redirect came from."""
+        meta = self._meta(portal, guesses=guesses[1:] if rest is None else rest, pending=pending,
+                          handle_httpstatus_all=True, dont_retry=True, counted=True,
+                          guessed=guessed or guesses[0], guess_redirected=guess_redirected)
+        return self._keyed(scrapy.Request(guesses[0], callback=self.parse_guess, errback=self.on_guess_error,
+                                          meta=meta))
 
     def _keyed(self, request: scrapy.Request) -> scrapy.Request:
         request.meta["page_key"] = self.crawler.request_fingerprinter.fingerprint(request).hex()
@@ -292,39 +314,138 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
                         yield request
             elif portal.home_url:
                 self.ledger.discovery_started(portal.portal_id)
-                request = self.home_request(portal, portal.home_url, depth_left=self.discovery_max_depth)
+                request = self.home_request(portal, portal.home_url, depth_left=self.discovery_max_depth, home=True)
                 if self.ask(request):
                     yield request
 
     # --- callbacks -----------------------------------------------------------------
     def parse_home(self, response: Response):
-        """Walk from the home page towards the annual-report column(s)."""
+        """Walk from the home page towards the annual-report column(s): the columns it
+        links; else, from the home page, the known column paths of its family; else
+        its hubs (see :mod:`govreports.discovery`)."""
         portal = self.portal_of(response)
-        self.ledger.discovery_step(portal.portal_id)
-        self.ledger.navigation_page_read(portal.portal_id, response.meta.get("page_key"))
-        if not isinstance(response, TextResponse):
+        meta = response.meta
+        if not meta.get("counted"):
+            self.ledger.discovery_step(portal.portal_id)
+        self.ledger.navigation_page_read(portal.portal_id, meta.get("page_key"))
+        if not isinstance(response, TextResponse) or portal.portal_id in self.discovery_found:
             return
-        links = discovery_links(Page(url=response.url, text=page_text(response)))
-        for column in links.columns:
+        page = Page(url=response.url, text=page_text(response))
+        links = discovery_links(page, names=region_names(portal.region_name), scope=meta.get("scope", ""),
+                                named=meta.get("named", True))
+        yield from self.take_columns(portal, response, links.columns)
+        if links.columns:
+            return
+        depth_left = meta.get("depth_left", 0) - 1
+        deeper = depth_left > 0  # guesses are not levels: tried whatever the depth
+        walk = {"hubs": [hub.url for hub in links.hubs] if deeper else [], "depth_left": depth_left,
+                "scope": meta.get("scope", ""), "named": meta.get("named", True),
+                "parents": [(p.link.url, p.scope, p.named) for p in links.parent_hubs] if deeper else [],
+                "tried": []}
+        guesses = column_guesses(page, self.discovery_guesses) if meta.get("home") else []
+        if guesses and self.ledger.discovery_spent[portal.portal_id] < self.discovery_budget:
+            self.ledger.discovery_step(portal.portal_id)
+            yield from self._asked([self.guess_request(portal, guesses, {
+                **walk, "home_url": response.url, "home_digest": page_digest(page.text)})])
+        else:
+            yield from self.walk(portal, walk)
+
+    def take_columns(self, portal: Portal, response: Response, columns) -> Iterator:
+        """The report columns a discovery page links (a link that is itself a report
+        is read as one): remembered, and read as lists."""
+        for column in columns:
             if is_report_link(column.title):
                 yield self.report_request(portal, column.url, column=response.url, title=column.title)
                 continue
             request = self.list_request(portal, column.url, column=column.url, platform=portal.platform)
             if isinstance(request, scrapy.Request):  # a refused column is not remembered
                 self._count(portal.portal_id, "columns_discovered")
+                self.discovery_found.add(portal.portal_id)
                 yield DiscoveredColumnItem(portal_id=portal.portal_id, list_url=column.url)
             yield from self._asked([request])
-        depth_left = response.meta.get("depth_left", 0) - 1
-        if links.columns or depth_left <= 0:
-            return
-        for hub in links.hubs:
+
+    def walk(self, portal: Portal, walk: dict[str, Any]) -> Iterator:
+        """The hub pages of one discovery page (then the parent platforms it leads
+        to), each counted against the budget when asked for; none once the budget
+        is spent or a column was found."""
+        hubs = [(url, walk["scope"], walk["named"]) for url in walk["hubs"]] + list(walk.get("parents", []))
+        for url, scope, named in hubs:
+            if portal.portal_id in self.discovery_found:
+                return
             if self.ledger.discovery_spent[portal.portal_id] >= self.discovery_budget:
                 self.logger.warning("discovery budget spent on %s without finding its report column",
                                     portal.portal_id)
                 self.ledger.portal_incomplete(portal.portal_id)
                 return
+            request = self.home_request(portal, url, depth_left=walk["depth_left"], counted=True,
+                                        scope=scope, named=named)
+            if isinstance(request, scrapy.Request) and url in walk.get("tried", ()):
+                request = request.replace(dont_filter=True)  # fetched as a guess, not read as a hub
+            if self.ask(request):  # a page asked for already costs nothing more
+                self.ledger.discovery_step(portal.portal_id)
+                yield request
+
+    def parse_guess(self, response: Response):
+        """The answer to a guessed column path: the column when it lists reports (read
+        at once, as the column's first page), else the next guess, else the walk."""
+        portal = self.portal_of(response)
+        meta = response.meta
+        self.ledger.navigation_page_read(portal.portal_id, meta.get("page_key"))
+        guessed = meta.get("guessed", response.url)
+        pending = meta["pending"]
+        location = response.headers.get("Location", b"").decode("latin-1")
+        if 300 <= response.status < 400 and location and portal.portal_id not in self.discovery_found:
+            # Redirects are read here (guesses take every status): one to the column's
+            # own index page is followed, one elsewhere (home, an error page) is a miss.
+            target = response.urljoin(location)
+            if guess_redirect_followed(guessed, target) and not meta.get("guess_redirected") \
+                    and self.ledger.discovery_spent[portal.portal_id] < self.discovery_budget:
+                self.ledger.discovery_step(portal.portal_id)
+                yield from self._asked([self.guess_request(portal, [target], pending, guessed=guessed,
+                                                           guess_redirected=True, rest=meta.get("guesses", []))])
+                return
+        if isinstance(response, TextResponse) and portal.portal_id not in self.discovery_found:
+            page = Page(url=response.url, text=page_text(response), status=response.status)
+            verdict = guess_verdict(page, guessed_url=guessed, home_url=pending["home_url"],
+                                    home_digest=pending["home_digest"])
+            self.logger.debug("discovery guess %s: %s", guessed, verdict.why)
+            if verdict.is_column:  # remembered where it answered (after a redirect to its index page)
+                yield from self.guessed_column(portal, response, response.url)
+                return
+        pending["tried"].append(guessed)
+        yield from self.next_guess(portal, meta.get("guesses", []), pending)
+
+    def on_guess_error(self, failure):
+        """A guess that could not be fetched is only a wrong guess: on to the next."""
+        request = failure.request
+        portal = self.portal_by_id.get(request.meta.get("portal_id", ""))
+        if portal is None:
+            return
+        self.ledger.navigation_page_read(portal.portal_id, request.meta.get("page_key"))
+        yield from self.next_guess(portal, request.meta.get("guesses", []), request.meta["pending"])
+
+    def next_guess(self, portal: Portal, guesses: list[str], pending: dict[str, Any]) -> Iterator:
+        if portal.portal_id in self.discovery_found:
+            return
+        if guesses and self.ledger.discovery_spent[portal.portal_id] < self.discovery_budget:
             self.ledger.discovery_step(portal.portal_id)
-            yield from self._asked([self.home_request(portal, hub.url, depth_left=depth_left)])
+            yield from self._asked([self.guess_request(portal, guesses, pending)])
+        else:
+            yield from self.walk(portal, pending)
+
+    def guessed_column(self, portal: Portal, response: Response, column: str) -> Iterator:
+        """A guess that is the report column: remembered, and its answer read as the
+        list's first page (it is not fetched twice)."""
+        self._count(portal.portal_id, "columns_guessed")
+        self._count(portal.portal_id, "columns_discovered")
+        self.discovery_found.add(portal.portal_id)
+        yield DiscoveredColumnItem(portal_id=portal.portal_id, list_url=column)
+        request = self.list_request(portal, column, column=column, platform=portal.platform)
+        if not isinstance(request, scrapy.Request):
+            yield request
+            return
+        self.ask(request)
+        yield from self.parse_list(response.replace(request=request))
 
     def parse_start(self, response: Response):
         """An ad-hoc ``start_url``: a page whose own title names a report for a year is
