@@ -8,7 +8,8 @@ that installs them.
 
 The database is served immutable (``-i``): Datasette never writes it, counts its
 tables once, and reads no write-ahead log — so before serving, the database is
-upgraded (migrations, reference tables) and its log checkpointed into the file, and it
+upgraded (migrations, reference tables), the snapshots of the slow views refreshed, and
+its log checkpointed into the file, and it
 is served under the name ``govreports`` (through a link in a temporary directory),
 the name the metadata's canned queries and dashboards use whatever the file is called.
 """
@@ -76,11 +77,13 @@ def metadata_file() -> Iterator[Path]:
 
 
 def prepare_database(db_path: str | Path) -> Path:
-    """Upgrade the database at ``db_path`` to the current schema and move its
-    write-ahead log into the file, so an immutable reader sees every report; returns
-    its resolved path."""
+    """Upgrade the database at ``db_path`` to the current schema, refresh the snapshots
+    of the slow views (:mod:`govreports.storage.snapshots`) if it changed since, and
+    move its write-ahead log into the file, so an immutable reader sees every report;
+    returns its resolved path."""
     from govreports.storage import open_db
     from govreports.storage.locking import is_locked
+    from govreports.storage.snapshots import refresh_snapshots
 
     path = Path(db_path)
     if not path.is_file():
@@ -88,6 +91,7 @@ def prepare_database(db_path: str | Path) -> Path:
     try:
         db = open_db(path)
         try:
+            refresh_snapshots(db)
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             db.close()

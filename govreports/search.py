@@ -125,7 +125,7 @@ def where_clause(query: Query, region_sql: tuple[str, list[Any]] = ("1=1", [])) 
         conditions.append("reports.rowid IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?)")
         params.append(" AND ".join(fts_phrase(w) for w in query.long_words))
     for word in query.short_words:
-        conditions.append("(" + " OR ".join(f"COALESCE(reports.{c}, '') LIKE ? ESCAPE '\\'"
+        conditions.append("(" + " OR ".join(f"reports.{c} LIKE ? ESCAPE '\\'"
                                             for c in SEARCHED_COLUMNS) + ")")
         params += [like_pattern(word)] * len(SEARCHED_COLUMNS)
     return " AND ".join(conditions), params

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from govreports.browse import INSTALL_HINT, SETTINGS, datasette_command, missing_packages
+from govreports.browse import INSTALL_HINT, SETTINGS, datasette_command, missing_packages, prepare_database
 from tests.browse_world import (
     DASHBOARDS, DATABASE, EXAMPLE_PARAMETERS, METADATA, QUERIES, chart_sql, parameters_of, query_examples,
 )
@@ -23,6 +23,7 @@ def demo_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("browse-metadata") / "demo.db"
     result = crawl("region=demo", db=db).result
     assert result.returncode == 0, result.stderr[-3000:]
+    prepare_database(db)  # as scrapy browse does before serving: the snapshots made
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     yield conn
