@@ -150,8 +150,9 @@ def test_canned_query_shows_rows(server, browser, tmp_path, name, params):
     visit.finish(tmp_path / f"query-{name}.png")
 
 
-@pytest.mark.parametrize(("table", "facet"), [("report_list", "province"), ("headlines", "report_year"),
-                                              ("compliance", "passed"), ("coverage", "status")])
+@pytest.mark.parametrize(("table", "facet"), [("snapshot_report_list", "province"),
+                                              ("snapshot_headlines", "report_year"),
+                                              ("snapshot_compliance", "passed"), ("coverage", "status")])
 def test_table_shows_rows_and_facets(server, browser, tmp_path, table, facet):
     visit = Visit(browser, server)
     page = visit.open(f"/{DATABASE_NAME}/{table}")
