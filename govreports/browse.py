@@ -39,8 +39,9 @@ SETTINGS = {
     # Each query's time limit (Datasette's default); the views answer within it on a few
     # thousand reports (benchmarks/browse_queries.py).
     "sql_time_limit_ms": 1000,
-    # Facets of a view are computed over the whole view: give them as long as a query.
-    "facet_time_limit_ms": 1000,
+    # The metadata names the facets worth having (on tables and snapshots, fast);
+    # suggesting others costs a query per column of every page, seconds on large views.
+    "suggest_facets": "off",
     "default_page_size": 50,
 }
 
