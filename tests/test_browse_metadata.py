@@ -68,7 +68,8 @@ def test_dashboard_chart_query_returns_what_it_draws(demo_db, slug, chart, regio
     spec = DASHBOARDS[slug]["charts"][chart]
     if spec["library"] == "markdown":
         return
-    rows = demo_db.execute(chart_sql(spec["query"], {"region": region}), {"region": region} if region else {}).fetchall()
+    params = {"region": region} if region else {}
+    rows = demo_db.execute(chart_sql(spec["query"], params), params).fetchall()
     assert rows, f"{slug}/{chart} drew nothing"
     display = spec["display"]
     fields = ({display["field"]} if spec["library"] == "metric"
