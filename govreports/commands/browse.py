@@ -8,6 +8,7 @@ installed (the line names the command that installs it); otherwise Datasette's o
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 
@@ -62,9 +63,13 @@ class Command(ScrapyCommand):
         print(f"serving {database} read-only at http://{HOST}:{opts.port}/ (dashboards: "
               f"http://{HOST}:{opts.port}/-/dashboards); Ctrl-C stops it", file=sys.stderr, flush=True)
         with metadata_file() as metadata, served_as_govreports(database) as link:
+            process = subprocess.Popen(datasette_command(link, metadata, opts.port))
+            # Stopped with SIGTERM (a service manager, `timeout`): stop Datasette, then clean up.
+            signal.signal(signal.SIGTERM, lambda signum, frame: process.terminate())
             try:
-                self.exitcode = subprocess.call(datasette_command(link, metadata, opts.port))
-            except KeyboardInterrupt:  # Datasette got the Ctrl-C too, and has stopped
+                self.exitcode = process.wait()
+            except KeyboardInterrupt:  # Datasette got the Ctrl-C too, and stops
+                process.wait()
                 self.exitcode = 0
 
     def _refuse(self, message: str) -> None:
