@@ -5,7 +5,9 @@
 #                                    enough for the demo crawl
 #   bash scripts/install.sh --full   also the Debian packages real crawls use
 #                                    (Chromium, LibreOffice/antiword, Tesseract)
-#   bash scripts/install.sh --test   --full, plus what the test suite needs
+#   bash scripts/install.sh --browse also the research UI (`scrapy browse`): Datasette and
+#                                    its dashboards plugin (requirements-browse.txt)
+#   bash scripts/install.sh --test   --full and --browse, plus what the test suite needs
 # Then run .venv/bin/scrapy and .venv/bin/python; nothing needs activating.
 # Running it again is quick: pip runs only when requirements*.txt, pyproject.toml or
 # setup.py changed since it last ran, apt only for packages that are not installed.
@@ -15,8 +17,8 @@ cd "$(dirname "$0")/.."
 
 mode="${1:-}"
 case "$mode" in
-    "" | --full | --test) ;;
-    *) echo "usage: bash scripts/install.sh [--full | --test]" >&2; exit 2 ;;
+    "" | --full | --browse | --test) ;;
+    *) echo "usage: bash scripts/install.sh [--full | --browse | --test]" >&2; exit 2 ;;
 esac
 python="${PYTHON:-python3}"
 venv=.venv
@@ -91,6 +93,9 @@ install_once() {
 # govreports itself, editable (the working tree is what runs), with the pins of
 # requirements.txt (pyproject.toml reads its dependencies from there too).
 install_once package "requirements.txt pyproject.toml setup.py" -r requirements.txt -e .
+if [ "$mode" = "--browse" ] || [ "$mode" = "--test" ]; then
+    install_once browse "requirements-browse.txt requirements.txt" -r requirements-browse.txt
+fi
 if [ "$mode" = "--test" ]; then
     install_once test "requirements-test.txt requirements.txt" -r requirements-test.txt
 fi

@@ -899,6 +899,16 @@ def m006_portal_bodies(db: sqlite_utils.Database) -> None:
         db["portals"].add_column(column, str)
 
 
+@migrations()
+def m010_view_snapshots(db: sqlite_utils.Database) -> None:
+    """Tables holding the rows of the slow research views for the research UI
+    (``snapshot_compliance`` …), empty until :mod:`govreports.storage.snapshots`
+    refreshes them (``scrapy browse`` does, before serving)."""
+    from govreports.storage.snapshots import create_snapshot_tables
+
+    create_snapshot_tables(db)
+
+
 def apply_migrations(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database has not had yet; return their names.
 
