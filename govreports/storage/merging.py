@@ -107,12 +107,13 @@ def merge_databases(target: str | Path, sources: list[str | Path], *, files_dir:
             raise MergeError(f"source database not found: {path}")
         if target.exists() and path.resolve() == target.resolve():
             raise MergeError(f"{path} is the target itself")
+    states = [source_state(path) for path in paths]
     files = Path(files_dir) if files_dir else target.parent / "files"
     store = TargetStore(target)
     try:
         results = []
-        for path in paths:
-            counts = merge_one(store, path, files)
+        for path, state in zip(paths, states):
+            counts = merge_one(store, path, files, older=state == "older")
             say(counts.summary())
             results.append(counts)
         return results
@@ -173,11 +174,12 @@ def migrated_copy(path: Path, directory: Path) -> Path:
     return copy
 
 
-def merge_one(store: TargetStore, path: Path, files: Path) -> MergeCounts:
+def merge_one(store: TargetStore, path: Path, files: Path, *, older: bool = False) -> MergeCounts:
+    """Merge one source; ``older``: at an older migration (merged from a migrated copy)."""
     counts = MergeCounts(source=path)
     with tempfile.TemporaryDirectory(prefix="govreports-merge-") as scratch:
         readable = path
-        if source_state(path) == "older":
+        if older:
             readable, counts.migrated_copy = migrated_copy(path, Path(scratch)), True
         conn = store.conn
         conn.execute(f"ATTACH DATABASE ? AS {SOURCE}", (read_only_uri(readable),))
