@@ -173,3 +173,12 @@ def test_an_impolite_crawl_stops_before_anything_with_one_line(tmp_path):
     assert result.stderr.strip().splitlines() == [
         "scrapy crawl portal: " + politeness_problem(project_settings(**test_only))]
     assert not (tmp_path / "g.db").exists()
+
+
+def test_shard_settings_without_a_shard_are_refused(tmp_path):
+    result = scrapy_cmd("crawl", "portal", "-a", "region=demo", db=tmp_path / "g.db",
+                        settings={"GOVREPORTS_DB": str(tmp_path / "shard-{shard}.db")})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"scrapy crawl portal: GOVREPORTS_DB={tmp_path}/shard-{{shard}}.db names a shard, but no -a shard=K/S is given"]
+    assert not list(tmp_path.iterdir())

@@ -50,22 +50,26 @@ class Command(ScrapyCrawlCommand):
         # Here, before Scrapy starts (and logs) anything: the message is the only output.
         super().process_options(args, opts)
         if args and args[0] == SPIDER:
-            problem = self.argument_problem(opts.spargs or {}) or politeness_problem(self.settings)
+            spargs = opts.spargs or {}
+            problem = (self.argument_problem(spargs) or politeness_problem(self.settings)
+                       or self.fill_in_shard(crawl_arguments(spargs).shard))
             if problem:
                 print(f"scrapy crawl {SPIDER}: {problem}", file=sys.stderr)
                 sys.exit(USAGE_ERROR)
-            shard = crawl_arguments(opts.spargs or {}).shard
-            if shard is not None:
-                self.fill_in_shard(shard)
 
-    def fill_in_shard(self, shard: Shard) -> None:
-        """``{shard}`` and ``{shards}`` in the per-shard settings, replaced."""
+    def fill_in_shard(self, shard: Shard | None) -> str | None:
+        """``{shard}`` and ``{shards}`` in the per-shard settings replaced; what is wrong
+        (a setting naming a shard in a crawl that is none), or None."""
         for name in SHARD_TEMPLATED_SETTINGS:
             value = self.settings.get(name)
-            if isinstance(value, str) and "{shard" in value:
-                filled = value.replace("{shards}", str(shard.count)).replace("{shard}", str(shard.index))
-                self.settings.set(name, filled, priority=max(self.settings.getpriority(name) or 0,
-                                                             SETTINGS_PRIORITIES["cmdline"]))
+            if not (isinstance(value, str) and "{shard" in value):
+                continue
+            if shard is None:
+                return f"{name}={value} names a shard, but no -a shard=K/S is given"
+            filled = value.replace("{shards}", str(shard.count)).replace("{shard}", str(shard.index))
+            self.settings.set(name, filled, priority=max(self.settings.getpriority(name) or 0,
+                                                         SETTINGS_PRIORITIES["cmdline"]))
+        return None
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         super().run(args, opts)
