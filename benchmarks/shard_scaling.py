@@ -15,6 +15,7 @@ when the servers' answers are the limit.
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import subprocess
 import sys
@@ -28,22 +29,28 @@ from tests.harness import REPO, command_env, crawl_command, scrapy_cmd  # noqa: 
 from tests.shard_portals import REGION, ShardPortals  # noqa: E402
 
 
-def run_crawls(shards: list[str], registry: Path, work: Path, delay: float) -> float:
-    """Start one crawl per shard argument at once; the wall time until all are done."""
+def run_crawls(shards: list[str], registry: Path, work: Path, delay: float) -> tuple[float, list[float]]:
+    """Start one crawl per shard argument at once; the wall time until all are done, and
+    the CPU time (user + system) of each process."""
     settings = {"PORTALS_FILE": str(registry), "DOWNLOAD_DELAY": str(delay), "LOG_LEVEL": "WARNING",
                 "GOVREPORTS_FILES_DIR": str(work / "files")}
     start = time.perf_counter()
     processes = []
-    for shard in shards:
+    for n, shard in enumerate(shards):
         args = [f"region={REGION}"] + ([f"shard={shard}"] if shard else [])
         db = work / (f"shard-{shard.split('/')[0]}.db" if shard else "single.db")
-        processes.append(subprocess.Popen(crawl_command(*args, settings=settings), cwd=REPO, env=command_env(db),
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
-    for process in processes:
-        _, err = process.communicate()
+        log = (work / f"crawl-{n}.log").open("w")
+        processes.append((subprocess.Popen(crawl_command(*args, settings=settings), cwd=REPO, env=command_env(db),
+                                           stdout=subprocess.DEVNULL, stderr=log), log))
+    cpu = []
+    for process, log in processes:
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        log.close()
         if process.returncode != 0:
-            raise SystemExit(err[-2000:])
-    return time.perf_counter() - start
+            raise SystemExit(Path(log.name).read_text()[-2000:])
+        cpu.append(usage.ru_utime + usage.ru_stime)
+    return time.perf_counter() - start, cpu
 
 
 def reports_in(db: Path) -> int:
@@ -64,7 +71,7 @@ def main() -> None:
                           delay=args.server_delay) as world, tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             registry = world.registry(work / "portals.csv")
-            wall = run_crawls(shards, registry, work, args.delay)
+            wall, cpu = run_crawls(shards, registry, work, args.delay)
             merge_time = 0.0
             if len(shards) > 1:
                 start = time.perf_counter()
@@ -75,13 +82,16 @@ def main() -> None:
                 db = work / "merged.db"
             else:
                 db = work / "single.db"
-            rows.append((label, wall, merge_time, reports_in(db), max(world.max_busy.values())))
+            rows.append((label, wall, merge_time, reports_in(db), max(world.max_busy.values()), cpu))
     print(f"{args.hosts} hosts × {args.reports} reports, server answers in {args.server_delay} s, "
           f"DOWNLOAD_DELAY {args.delay} s")
-    print(f"{'setup':<20}{'crawl s':>9}{'merge s':>9}{'total s':>9}{'reports':>9}{'reports/min':>13}{'max/host':>10}")
-    for label, wall, merge_time, reports, busy in rows:
+    print(f"{'setup':<20}{'crawl s':>9}{'merge s':>9}{'total s':>9}{'reports':>9}{'reports/min':>13}"
+          f"{'max/host':>10}   CPU s per process")
+    for label, wall, merge_time, reports, busy, cpu in rows:
         total = wall + merge_time
-        print(f"{label:<20}{wall:>9.1f}{merge_time:>9.1f}{total:>9.1f}{reports:>9}{reports / total * 60:>13.0f}{busy:>10}")
+        print(f"{label:<20}{wall:>9.1f}{merge_time:>9.1f}{total:>9.1f}{reports:>9}{reports / total * 60:>13.0f}"
+              f"{busy:>10}   {' + '.join(f'{c:.1f}' for c in cpu)}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     single, sharded = rows[0][1], rows[1][1] + rows[1][2]
     print(f"speed-up with 2 shards (merge included): {single / sharded:.2f}×")
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import sqlite3
-from pathlib import Path
 
 import pytest
 from scrapy.exceptions import NotConfigured
