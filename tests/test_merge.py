@@ -204,3 +204,23 @@ def test_merge_command_prints_what_it_merged(shards, tmp_path):
     assert bad.returncode == 2 and bad.stderr.strip().splitlines() == [
         f"scrapy merge: source database not found: {tmp_path / 'missing.db'}"]
     assert os.path.exists(target)
+
+
+def test_one_report_in_two_databases_keeps_both_urls_dates_and_discovered_columns(tmp_path):
+    a = write_db(tmp_path / "a.db", [("r1", "same", 5)], changed="2024-01-01T00:00:00Z",
+                 discovered="http://p1.gov.cn/nb/")
+    b = write_db(tmp_path / "b.db", [("r1", "same", 5)], changed="2024-03-01T00:00:00Z",
+                 discovered="http://p1.gov.cn/bm/ http://p1.gov.cn/nb/")
+    with sqlite3.connect(b) as conn:
+        conn.execute("UPDATE report_urls SET url = 'http://p1.gov.cn/r1-copy.html'")
+    target = tmp_path / "t.db"
+    (_, second) = merge_databases(target, [a, b])
+    assert dict(+second.reports) == {"unchanged": 1}
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT first_seen, last_seen, version FROM reports").fetchall() == [
+            ("2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z", 1)]
+        assert sorted(conn.execute("SELECT url FROM report_urls")) == [
+            ("http://p1.gov.cn/r1-copy.html",), ("http://p1.gov.cn/r1.html",)]
+        assert conn.execute("SELECT discovered_list_urls FROM portals").fetchall() == [
+            ("http://p1.gov.cn/nb/ http://p1.gov.cn/bm/",)]
+        assert conn.execute("SELECT count(*) FROM report_versions").fetchone() == (0,)
