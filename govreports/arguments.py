@@ -10,7 +10,8 @@ crawl however it was started (the command line, Scrapyd) with a one-line message
   a ``start_url`` that is not an ``http``/``https`` address (``notaurl``, ``ftp://…``,
   ``file:///…``);
 * arguments that do not go together: ``platform``/``render_js`` without ``start_url``
-  (registry rows name their own), ``since`` after ``until``.
+  (registry rows name their own), ``since`` after ``until``, ``shard`` with ``start_url``
+  (a shard is a part of the registry's portals, see :mod:`govreports.sharding`).
 
 Names starting with ``_`` are passed on untouched: Scrapyd gives spiders ``_job``.
 """
@@ -26,6 +27,7 @@ from govreports.flags import parse_flag
 from govreports.incremental import RecrawlPolicy
 from govreports.platforms import AUTO, platform_name
 from govreports.schemes import refusal
+from govreports.sharding import Shard, parse_shard
 
 # name -> what it takes (for messages)
 SPIDER_ARGUMENTS: dict[str, str] = {
@@ -38,6 +40,7 @@ SPIDER_ARGUMENTS: dict[str, str] = {
     "since": "a date YYYY-MM-DD",
     "until": "a date YYYY-MM-DD",
     "grace_days": "days of grace for the date stop",
+    "shard": "K/S: only the portals of shard K of S (0 ≤ K < S), by a hash of their site",
 }
 ONLY_WITH_START_URL = ("platform", "render_js")
 
@@ -56,6 +59,7 @@ class CrawlArguments:
     render_js: bool
     policy: RecrawlPolicy
     given: dict[str, str]  # as given (known names only)
+    shard: Shard | None = None  # -a shard=K/S: only that shard of the region's portals
 
     @property
     def has_target(self) -> bool:
@@ -68,7 +72,7 @@ class CrawlArguments:
         return {"region": self.region, "start_url": self.start_url, "platform": self.given.get("platform", AUTO),
                 "full": self.policy.full, "revalidate_days": self.policy.revalidate_days,
                 "since": self.given.get("since", ""), "until": self.given.get("until", ""),
-                "grace_days": self.policy.grace_days}
+                "grace_days": self.policy.grace_days, "shard": str(self.shard) if self.shard else ""}
 
 
 def closest_name(name: str) -> str | None:
@@ -113,7 +117,10 @@ def crawl_arguments(args: Mapping[str, Any], *, require_target: bool = True) -> 
     if misplaced:
         raise ArgumentError(f"-a {misplaced[0]}= only applies with -a start_url=…; a registry row names "
                             f"its own {misplaced[0]} (see data/portals.csv)")
+    if "shard" in given and start_url:
+        raise ArgumentError("-a shard= applies to a region's registered portals, not to -a start_url=…")
     try:
+        shard = parse_shard(given["shard"]) if "shard" in given else None
         platform = platform_name(given.get("platform"))
         render_js = parse_flag(given.get("render_js", "0"), name="render_js", default=False)
         policy = RecrawlPolicy.from_args(full=given.get("full", "0"), revalidate_days=given.get("revalidate_days"),
@@ -126,4 +133,4 @@ def crawl_arguments(args: Mapping[str, Any], *, require_target: bool = True) -> 
     if policy.since and policy.until and policy.since > policy.until:
         raise ArgumentError(f"since ({policy.since}) is after until ({policy.until}): no report could be in between")
     return CrawlArguments(region=region, start_url=start_url, platform=platform, render_js=render_js,
-                          policy=policy, given=given)
+                          policy=policy, given=given, shard=shard)

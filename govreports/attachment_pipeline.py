@@ -6,7 +6,8 @@ For every attachment link of a report (see
 1. downloads the file through Scrapy's downloader (robots.txt, politeness, retries),
    never through the browser, capped at ``GOVREPORTS_ATTACHMENT_MAXSIZE`` bytes;
 2. stores it under ``GOVREPORTS_FILES_DIR`` named by its SHA-256 and the type its
-   bytes show (never a name the server chose: no path can be smuggled in);
+   bytes show (never a name the server chose: no path can be smuggled in); its row's
+   ``path`` is that name, relative to the folder (see :func:`files_dir_of`);
 3. extracts text and tables in a worker process under time, memory, page and
    inflated-size limits (:mod:`govreports.attachments.worker`, settings
    ``GOVREPORTS_ATTACHMENT_TIMEOUT``/``_MEMORY``/``_MAX_PAGES``/``_MAX_INFLATED``/
@@ -49,6 +50,13 @@ logger = logging.getLogger(__name__)
 MAX_ATTACHMENTS_PER_REPORT = 10
 
 
+def files_dir_of(settings) -> Path:
+    """Where attachments are kept: ``GOVREPORTS_FILES_DIR``, else ``files`` beside ``GOVREPORTS_DB``.
+    ``attachments.path`` is relative to it (the file's name: ``<sha256>.<ext>``), so a
+    database and its files folder can be moved, and shards' databases merged."""
+    return Path(settings.get("GOVREPORTS_FILES_DIR") or Path(settings.get("GOVREPORTS_DB")).parent / "files")
+
+
 def display_name(url: str) -> str:
     """The file name part of an attachment URL, for people only (labels, logs)."""
     return unquote(urlsplit(url).path.rsplit("/", 1)[-1]) or "attachment"
@@ -73,8 +81,12 @@ class AttachmentFiles:
     def from_settings(cls, settings) -> "AttachmentFiles":
         """``GOVREPORTS_FILES_DIR`` (empty: ``files`` beside ``GOVREPORTS_DB``), ``GOVREPORTS_OCR``
         and the extraction limits (see :class:`~govreports.attachments.worker.ExtractionWorkers`)."""
-        files_dir = settings.get("GOVREPORTS_FILES_DIR") or Path(settings.get("GOVREPORTS_DB")).parent / "files"
-        return cls(files_dir, ExtractionWorkers.from_settings(settings), flag_setting(settings, "GOVREPORTS_OCR"))
+        return cls(files_dir_of(settings), ExtractionWorkers.from_settings(settings),
+                   flag_setting(settings, "GOVREPORTS_OCR"))
+
+    def stored_file(self, path: str) -> Path:
+        """The file an ``attachments.path`` names (relative to the files folder)."""
+        return self.files_dir / path
 
     async def extract(self, body: bytes, name: str) -> tuple[Path, Extraction]:
         """Keep ``body`` and extract it (in a worker process under the limits)."""
@@ -99,7 +111,7 @@ class AttachmentFiles:
         ``attachments`` row.  ``parsed_text``: the extraction's text already parsed the
         way :func:`parse_attachment_text` does."""
         row |= {"sha256": hashlib.sha256(body).hexdigest(), "size": len(body), "type": extraction.kind,
-                "pages": extraction.pages, "path": str(path), "status": extraction.status,
+                "pages": extraction.pages, "path": path.name, "status": extraction.status,
                 "error": extraction.error}
         if extraction.status == "parsed" and extraction.text.strip():
             row["text"] = extraction.text

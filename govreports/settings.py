@@ -79,6 +79,9 @@ AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 # Local files (the demo portal) are read without delay; no server is behind them.
 DOWNLOAD_SLOTS = {"local-files": {"delay": 0, "concurrency": 8}}
+# A crawl with no delay and more than one request per host at once is refused
+# (govreports.politeness); only crawls of the test server on 127.0.0.1 turn this on.
+GOVREPORTS_ALLOW_IMPOLITE_TESTING = False
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
@@ -167,6 +170,9 @@ GOVREPORTS_BROWSER_MAX_NAVIGATIONS_PER_HOST = 500
 
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote-control server runs any Python code it is sent (token-protected, on
+# localhost): off, like the telnet console; nothing of govreports needs it.
+REMOTE_CONTROL_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
@@ -179,6 +185,8 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
+    # First: impolite settings stop the crawl before anything is fetched.
+    "govreports.politeness.PolitenessCheck": 0,
     "govreports.extensions.CrawlSummary": 500,
 }
 # The end-of-crawl summary (printed and logged); the same numbers go to crawl_runs either way.

@@ -29,8 +29,9 @@ def fresh_server():
 
 def project_crawler(**overrides) -> Crawler:
     """An in-process crawler with the project's settings (``govreports.settings``) and
-    ``overrides``, and a spider attached, for building components with ``from_crawler``."""
+    ``overrides``, and a spider attached, for building components with ``from_crawler``.
+    It is a test crawler: it may go without delays (``GOVREPORTS_ALLOW_IMPOLITE_TESTING``)."""
     settings = {name: getattr(project_settings, name) for name in dir(project_settings) if name.isupper()}
-    crawler = get_crawler(Spider, {**settings, **overrides})
+    crawler = get_crawler(Spider, {**settings, "GOVREPORTS_ALLOW_IMPOLITE_TESTING": True, **overrides})
     crawler.spider = Spider.from_crawler(crawler, name="test")
     return crawler

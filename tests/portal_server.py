@@ -14,7 +14,9 @@ It serves, on 127.0.0.1 only:
 Files carry ``ETag`` (content hash) and ``Last-Modified`` and answer conditional
 requests with 304, like real portals' web servers; they are sent with the charset
 the file declares, nothing rewritten.  Every request is logged (method, path, and
-when it came) so tests can count what the crawler fetched.
+when it came) so tests can count what the crawler fetched, and the most requests it
+was answering at once (``max_busy``).  A server may listen on any 127.0.0.x
+(``PortalServer("127.0.0.2")``): several of them are several hosts to the crawler.
 
 Use it as a context manager (``with PortalServer() as server: …``); the
 ``portal_server`` fixture (``tests/conftest.py``) is one shared by a whole session.
@@ -28,6 +30,7 @@ import mimetypes
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -138,18 +141,20 @@ class PortalHandler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         self.server.record(self.command, self.path)
-        if urlsplit(self.path).path == "/robots.txt":
-            return self.send(200, ROBOTS_TXT, "text/plain")
-        route = self._route()
-        return route(self) if route is not None else self.serve_file()
+        with self.server.in_flight():
+            if urlsplit(self.path).path == "/robots.txt":
+                return self.send(200, ROBOTS_TXT, "text/plain")
+            route = self._route()
+            return route(self) if route is not None else self.serve_file()
 
     do_HEAD = do_GET
 
     def do_POST(self):
         self.server.record(self.command, self.path)
-        self.post_body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        route = self._route()
-        return route(self) if route is not None else self.send(405, b"method not allowed")
+        with self.server.in_flight():
+            self.post_body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            route = self._route()
+            return route(self) if route is not None else self.send(405, b"method not allowed")
 
 
 class PortalServer(ThreadingHTTPServer):
@@ -160,7 +165,8 @@ class PortalServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, host: str = "127.0.0.1"):
-        # Another loopback address (127.0.0.2 …) plays another host: a parent platform.
+        # Any 127.0.0.x is this machine: servers on several of them are several hosts
+        # to the crawler (its per-host slots, the shards' hash).
         super().__init__((host, 0), PortalHandler)
         self.requests: list[tuple[str, str]] = []
         self.request_times: list[tuple[float, str]] = []  # (time.monotonic(), path)
@@ -171,6 +177,8 @@ class PortalServer(ThreadingHTTPServer):
         self.bulk_reports = BULK_REPORTS
         self.bulk_per_page = BULK_PER_PAGE
         self.hits: dict[str, int] = {}
+        self.busy = 0  # requests being answered now …
+        self.max_busy = 0  # … and the most at once (what per-host politeness limits)
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
@@ -193,6 +201,18 @@ class PortalServer(ThreadingHTTPServer):
             self.requests.append((method, path))
             self.request_times.append((time.monotonic(), path))
             self.hits[path] = self.hits.get(path, 0) + 1
+
+    @contextmanager
+    def in_flight(self):
+        """Counts a request as being answered while the block runs."""
+        with self._lock:
+            self.busy += 1
+            self.max_busy = max(self.max_busy, self.busy)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.busy -= 1
 
     def hit_count(self, path: str) -> int:
         with self._lock:

@@ -164,9 +164,10 @@ def test_oversized_file_is_refused(attach_crawl):
 
 def test_files_are_named_by_content_hash(attach_crawl):
     server, db, _ = attach_crawl
-    _, _, _, path = attachment(db, server, "download.do?fileId=7")
-    path = Path(path)
-    assert path.parent == db.parent / "files" and len(path.stem) == 64 and path.suffix == ".xls"
+    _, _, _, name = attachment(db, server, "download.do?fileId=7")
+    # Stored relative to the files folder (files/ beside the database), where the file is.
+    path = db.parent / "files" / name
+    assert Path(name).name == name and len(path.stem) == 64 and path.suffix == ".xls" and path.is_file()
 
 
 def test_hostile_content_disposition_writes_nothing_outside(attach_crawl):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import sqlite3
-from pathlib import Path
 
 import pytest
 from scrapy.exceptions import NotConfigured
@@ -148,9 +147,10 @@ def test_report_that_is_a_file_is_stored_and_read(tmp_path):
                                           attachments=[Link(url=url, text=title)]))
     asyncio.run(pipeline.process_item(item))
     (row,) = item.attachments
-    stored = Path(row["path"])
-    assert (row["status"], row["type"], stored.parent, stored.name) == (
-        "parsed", "xlsx", tmp_path / "files", hashlib.sha256(body).hexdigest() + ".xlsx")
+    # Kept as its name, relative to the files folder (files/ beside the database).
+    stored = pipeline.files.stored_file(row["path"])
+    assert (row["status"], row["type"], row["path"], stored.parent) == (
+        "parsed", "xlsx", hashlib.sha256(body).hexdigest() + ".xlsx", tmp_path / "files")
     assert stored.read_bytes() == body and item.attachment_text and item.attachment_bodies == {}
     assert crawler.stats.get_value("govreports/attachments/parsed") == 1
 

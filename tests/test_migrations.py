@@ -29,7 +29,8 @@ from tests.harness import REPO, Database, command_env, crawl_command
 DEMO_REPORTS = 7  # the demo portal's reports (data/demo/MANIFEST.json)
 
 ALL_MIGRATIONS = ["m001_initial", "m002_incremental", "m003_attachment_text", "m004_failure_kind",
-                  "m005_research_views", "m006_portal_bodies", "m010_view_snapshots"]
+                  "m005_research_views", "m006_portal_bodies", "m008_relative_attachment_paths",
+                  "m010_view_snapshots"]
 # The tables the old runner's migrations (m001-m003) made.
 OLD_TABLES = {"portals", "crawl_runs", "reports", "report_urls", "indicators", "report_tables", "attachments",
               "fetch_failures", "report_versions", "list_state", "reports_fts"}

@@ -2,10 +2,14 @@
 saying so when a crawl stored nothing because everything failed.
 
 Before the crawl: every ``-a`` argument (:mod:`govreports.arguments`: unknown names,
-bad dates, flags, numbers, platforms and start URLs), the registry, and the region
-(unknown, ambiguous, or without a registered portal; near matches listed).  A problem
-ends the command with one line on standard error and exit status 2, never a
-traceback, nothing fetched.
+bad dates, flags, numbers, platforms and start URLs), the registry, the region
+(unknown, ambiguous, or without a registered portal; near matches listed), and the
+politeness of the settings (:mod:`govreports.politeness`).  A problem ends the command
+with one line on standard error and exit status 2, never a traceback, nothing fetched.
+
+With ``-a shard=K/S``, ``{shard}`` (K) and ``{shards}`` (S) in the settings
+``GOVREPORTS_DB``, ``GOVREPORTS_FILES_DIR``, ``JOBDIR`` and ``LOG_FILE`` are replaced,
+so one command line serves every shard: ``-s GOVREPORTS_DB=data/shard-{shard}.db``.
 
 After the crawl: a crawl that could not store what it found (its database stayed
 locked by another process, see :class:`govreports.pipelines.SQLitePipeline`) exits
@@ -21,17 +25,22 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
+from scrapy.settings import SETTINGS_PRIORITIES
 
 from govreports.arguments import ArgumentError, crawl_arguments
 from govreports.outcome import nothing_stored_message, read_outcome
 from govreports.pipelines import storage_error
+from govreports.politeness import politeness_problem
 from govreports.regions import RegionError
+from govreports.sharding import Shard
 from govreports.registry import NoPortalsError, RegistryError, load_portals, select_portals
 
 SPIDER = "portal"  # the spider whose arguments are checked
 USAGE_ERROR = 2
 NOTHING_STORED = 1
 NOT_STORED = 1
+# Settings a shard's number may be put into (see the module docstring).
+SHARD_TEMPLATED_SETTINGS = ("GOVREPORTS_DB", "GOVREPORTS_FILES_DIR", "JOBDIR", "LOG_FILE")
 
 
 class Command(ScrapyCrawlCommand):
@@ -41,10 +50,26 @@ class Command(ScrapyCrawlCommand):
         # Here, before Scrapy starts (and logs) anything: the message is the only output.
         super().process_options(args, opts)
         if args and args[0] == SPIDER:
-            problem = self.argument_problem(opts.spargs or {})
+            spargs = opts.spargs or {}
+            problem = (self.argument_problem(spargs) or politeness_problem(self.settings)
+                       or self.fill_in_shard(crawl_arguments(spargs).shard))
             if problem:
                 print(f"scrapy crawl {SPIDER}: {problem}", file=sys.stderr)
                 sys.exit(USAGE_ERROR)
+
+    def fill_in_shard(self, shard: Shard | None) -> str | None:
+        """``{shard}`` and ``{shards}`` in the per-shard settings replaced; what is wrong
+        (a setting naming a shard in a crawl that is none), or None."""
+        for name in SHARD_TEMPLATED_SETTINGS:
+            value = self.settings.get(name)
+            if not (isinstance(value, str) and "{shard" in value):
+                continue
+            if shard is None:
+                return f"{name}={value} names a shard, but no -a shard=K/S is given"
+            filled = value.replace("{shards}", str(shard.count)).replace("{shard}", str(shard.index))
+            self.settings.set(name, filled, priority=max(self.settings.getpriority(name) or 0,
+                                                         SETTINGS_PRIORITIES["cmdline"]))
+        return None
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         super().run(args, opts)

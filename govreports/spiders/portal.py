@@ -55,6 +55,7 @@ from govreports.platforms.jsshell import render_js_needed
 from govreports.registry import Portal, load_portals, select_portals
 from govreports.responses import page_text, validators
 from govreports.schemes import FetchPolicy, shown_url
+from govreports.sharding import portals_of_shard
 from govreports.storage import ReportStore
 from govreports.storage.store import CrawlState
 from govreports.verdicts import NON_REPORT_FAILURES, FetchedPage, Verdict, VerdictKind, page_verdict
@@ -115,6 +116,7 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         self.platform_arg = args.platform
         self.render_js_arg = args.render_js
         self.policy = args.policy
+        self.shard = args.shard
         self.crawl_args = args.as_record()
         self.records_crawl = args.has_target
         self.portal_by_id: dict[str, Portal] = {}
@@ -150,7 +152,12 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
     def select_portals(self, portals_file: str) -> list[Portal]:
         if self.start_url:
             return [self.adhoc_portal(self.start_url)]
-        return select_portals(self.region, load_portals(portals_file))
+        selected = select_portals(self.region, load_portals(portals_file))
+        portals = portals_of_shard(selected, self.shard)
+        if self.shard and not portals:  # a finished crawl of nothing, not an error
+            self.logger.info("shard %s holds none of the %d portals of %s: nothing to crawl",
+                                self.shard, len(selected), self.region)
+        return portals
 
     def portal_of(self, response: Response) -> Portal:
         """The portal a response belongs to (its request's ``portal_id``); a page handed

@@ -900,6 +900,17 @@ def m006_portal_bodies(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m008_relative_attachment_paths(db: sqlite_utils.Database) -> None:
+    """``attachments.path`` relative to the files folder (``GOVREPORTS_FILES_DIR``): a file's
+    name, ``<sha256>.<ext>``, so the paths stay right when the database and its files are
+    moved or merged into another database.  Files are kept flat in that folder, so a
+    path written before (absolute, with ``/`` or ``\\``) is cut to its last part."""
+    rows = db.execute("SELECT rowid, path FROM attachments WHERE path LIKE '%/%' OR path LIKE '%\\%'").fetchall()
+    db.conn.executemany("UPDATE attachments SET path = ? WHERE rowid = ?",
+                        [(re.split(r"[/\\]", path)[-1], rowid) for rowid, path in rows])
+
+
+@migrations()
 def m010_view_snapshots(db: sqlite_utils.Database) -> None:
     """Tables holding the rows of the slow research views for the research UI
     (``snapshot_compliance`` …), empty until :mod:`govreports.storage.snapshots`
