@@ -101,14 +101,16 @@ _TITLE_TAIL = re.compile(r"(?:的)?(?:年度)?(?:工作)?(?:报告|年报)$")
 @dataclass(frozen=True)
 class Body:
     """A report's body: its kind (one of ``KINDS``), its name as the database keys it,
-    and where it was read (``title``, ``registry``, ``publisher``; ``""`` for unknown)."""
+    where it was read (``title``, ``registry``, ``publisher``; ``""`` for unknown) and the
+    name as read there (made comparable by :func:`clean_name`)."""
 
     kind: str
     name: str
     source: str = ""
+    printed: str = ""
 
 
-UNKNOWN = Body("unknown", "", "")
+UNKNOWN = Body("unknown", "", "", "")
 
 
 def clean_name(text: str) -> str:
@@ -272,10 +274,11 @@ def classify_report(title: str, publisher: str = "", report_year: int | None = N
     named = clean_name(body_in_title(title, report_year))
     if named:
         own = bool(portal_body) and _same_body(named, portal_body, region_name)
-        return _found(classify_name(named, region_name, region_code, own_column=own), "title")
+        return _found(classify_name(named, region_name, region_code, own_column=own), "title", named)
     if clean_name(portal_body):
-        return _found(classify_portal_body(portal_body, region_name, region_code), "registry")
-    return _found(classify_name(clean_name(publisher), region_name, region_code), "publisher")
+        return classify_portal_body(portal_body, region_name, region_code)
+    name = clean_name(publisher)
+    return _found(classify_name(name, region_name, region_code), "publisher", name)
 
 
 def classify_portal_body(body: str, region_name: str = "", region_code: str = "") -> Body:
@@ -283,8 +286,8 @@ def classify_portal_body(body: str, region_name: str = "", region_code: str = ""
     column), or the region's government when it has none."""
     name = clean_name(body)
     if not name:
-        return Body("government", region_name, "registry") if region_name else UNKNOWN
-    return _found(classify_name(name, region_name, region_code, own_column=True), "registry")
+        return Body("government", region_name, "registry", "") if region_name else UNKNOWN
+    return _found(classify_name(name, region_name, region_code, own_column=True), "registry", name)
 
 
 def _same_body(name: str, portal_body: str, region_name: str) -> bool:
@@ -293,5 +296,26 @@ def _same_body(name: str, portal_body: str, region_name: str) -> bool:
     return key(name) == key(portal_body)
 
 
-def _found(body: Body, source: str) -> Body:
-    return body if body.kind == "unknown" else Body(body.kind, body.name, source)
+def _found(body: Body, source: str, printed: str) -> Body:
+    return body if body.kind == "unknown" else Body(body.kind, body.name, source, printed)
+
+
+# --- the stored columns --------------------------------------------------------------------------
+def report_body_columns(report: dict, portal: dict | None = None) -> dict[str, str]:
+    """``body_kind``, ``body_name`` and ``body_printed`` (the name as read) of a ``reports``
+    row (title, publisher, report_year, region_name, region_code) found through the
+    ``portals`` row ``portal`` (its body and region); the store and migration m007 write them."""
+    portal = portal or {}
+    body = classify_report(report.get("title") or "", report.get("publisher") or "", report.get("report_year"),
+                           portal_body=portal.get("body") or "",
+                           region_name=portal.get("region_name") or report.get("region_name") or "",
+                           region_code=portal.get("region_code") or report.get("region_code") or "")
+    return {"body_kind": body.kind, "body_name": body.name, "body_printed": body.printed}
+
+
+def portal_body_columns(portal: dict) -> dict[str, str]:
+    """``body_kind`` and ``body_name`` of a ``portals`` row: its registry body's, else its
+    region's government."""
+    body = classify_portal_body(portal.get("body") or "", portal.get("region_name") or "",
+                                portal.get("region_code") or "")
+    return {"body_kind": body.kind, "body_name": body.name}
