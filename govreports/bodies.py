@@ -37,8 +37,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 KINDS = ("government", "department", "township", "zone", "other", "unknown")
-# What `scrapy export reports --level` takes: a kind, or all of them.
-LEVELS = ("all", *KINDS)
+# What ``scrapy export … --level`` takes: kinds (comma-separated), ``all``, or these words for them.
+LEVEL_ALIASES = {"all": KINDS, "town": ("township",), "towns": ("township",), "departments": ("department",),
+                 "dept": ("department",), "zones": ("zone",), "governments": ("government",)}
 
 # --- the vocabulary ----------------------------------------------------------------------------
 _GOVERNMENT = (
@@ -229,11 +230,12 @@ def _government_name(name: str, region_name: str, region_code: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _region_named(name: str) -> str | None:
-    """The GB/T 2260 region ``name`` names in full (天津市滨海新区 → 滨海新区), or None."""
+    """The GB/T 2260 region ``name`` names in full (天津市滨海新区 → 滨海新区), or None; a
+    statistics-bureau code of a development zone (苏州工业园区) is no region here."""
     from govreports.regions import default_index
 
     region = default_index().region_at_start(name)
-    if region is None or not name.endswith(region.name):
+    if region is None or region.functional_zone or not name.endswith(region.name):
         return None
     return region.name
 
@@ -291,13 +293,25 @@ def classify_portal_body(body: str, region_name: str = "", region_code: str = ""
 
 
 def _same_body(name: str, portal_body: str, region_name: str) -> bool:
-    def key(text: str) -> str:
-        return _with_region(clean_name(text), region_name)
-    return key(name) == key(portal_body)
+    """Whether two names are one body (区政府办 and 和平区人民政府办公室 on 和平区's portal)."""
+    return classify_name(name, region_name) == classify_name(clean_name(portal_body), region_name)
 
 
 def _found(body: Body, source: str, printed: str) -> Body:
     return body if body.kind == "unknown" else Body(body.kind, body.name, source, printed)
+
+
+def kinds_of_level(level: str) -> tuple[str, ...]:
+    """The body kinds a ``--level`` names: ``department``, ``government,township``,
+    ``town`` (township), ``all``; ValueError naming the choices for anything else."""
+    kinds: list[str] = []
+    for word in (w.strip().lower() for w in level.split(",")):
+        found = LEVEL_ALIASES.get(word) or ((word,) if word in KINDS else None)
+        if found is None:
+            raise ValueError(f"unknown level {word!r}; choose one or more (comma-separated) of: "
+                             f"all, {', '.join(KINDS)} (town = township)")
+        kinds += [k for k in found if k not in kinds]
+    return tuple(kinds)
 
 
 # --- the stored columns --------------------------------------------------------------------------
