@@ -68,9 +68,9 @@ REPORT_EXPORT_COLUMNS = [c for c in REPORT_COLUMNS if c not in NOT_EXPORTED] + [
     "indicator_count",
     "version",
     "removed_at",
-    "title_original",  # after the columns before, so that they keep their places
     "body_kind",  # who published it (govreports.bodies): government, department, township …
     "body_name",
+    "title_original",  # last, so that the columns before keep their places
 ]
 INDICATOR_COLUMNS = [
     "report_id",
