@@ -20,7 +20,7 @@ from govreports.storage import ReportStore, open_db
 from govreports.storage import reference
 from govreports.storage.migrations import migrations
 from tests import research_world as world
-from tests.harness import SITES, crawl_portals, scrapy_cmd, site_row
+from tests.harness import REPO, SITES, crawl_portals, scrapy_cmd, site_row
 
 # A county portal (its government's column) and two registry rows of its own bodies' columns.
 PORTALS = [
@@ -294,3 +294,21 @@ def test_crawled_reports_exported_by_level(crawled, tmp_path):
         assert result.returncode == 0, result.stderr
         got = {r["title"] for r in read_dicts(out)}
         assert got == {r["title"] for r in site["reports"] if expected_kind(r["path"]) in kinds}, level
+
+
+def test_a_registry_row_s_body_names_the_reports_whose_pages_name_none(tmp_path):
+    # A town's own column (a registry row with its body) whose pages name no body: the
+    # 湖镇镇 sub-column of depts_towns with the name taken out of every page.
+    source = REPO / "tests" / "sites" / "depts_towns" / "zwgk" / "xxgknb" / "xzjd" / "hzz"
+    site = tmp_path / "gaoling"
+    for page in source.rglob("*.html"):
+        target = site / page.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.read_text(encoding="utf-8").replace("湖镇镇", ""), encoding="utf-8")
+    row = {"portal_id": "gaoling", "region_code": "330825", "region_name": "龙游县", "portal_name": "高岭镇",
+           "home_url": "local:gaoling/index.html", "list_urls": "local:gaoling/index.html", "platform": "trs",
+           "render_js": "0", "level": "department", "body": "高岭镇"}
+    run = crawl_portals(tmp_path, [row], region="330825", name="gaoling")
+    assert sorted(run.db.rows("SELECT title, publisher, body_kind, body_name, body_printed FROM reports")) == [
+        ("2022年政府信息公开工作年度报告", "", "township", "高岭镇", "高岭镇"),
+        ("2023年政府信息公开工作年度报告", "", "township", "高岭镇", "高岭镇")], run.result.stderr[-3000:]
