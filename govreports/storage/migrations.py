@@ -910,15 +910,6 @@ M007_REPORT_BODIES = """
 SELECT report_id, portal_id, COALESCE(body_printed, '') AS body, COALESCE(NULLIF(body_kind, ''), 'unknown') AS body_kind,
        COALESCE(body_name, '') AS body_name, portal_id || '|' || COALESCE(body_name, '') AS body_key
 FROM reports"""
-_M005_ORPHAN_BODIES = """    -- A portal without any report of its government: that government, named by its region.
-    SELECT po.portal_id || '|' || COALESCE(g.name, po.region_name, ''), po.portal_id,
-           COALESCE(g.name, po.region_name, ''), 'government', po.region_code, COALESCE(g.name, po.region_name),
-           g.province, g.city, y.first_year, NULL
-    FROM portals po
-    LEFT JOIN regions g ON g.code = po.region_code
-    LEFT JOIN (SELECT portal_id, MIN(report_year) AS first_year FROM reports GROUP BY portal_id) y
-           ON y.portal_id = po.portal_id
-    WHERE po.portal_id NOT IN (SELECT portal_id FROM c WHERE body_kind = 'government')"""
 _M007_ORPHAN_BODIES = """    -- A portal without any report of its own body: that body.  A registry row's body (a
     -- department's, town's, zone's column) is named as the registry names it; else the
     -- region's government, named by its region, found by any government report of the portal.
@@ -934,9 +925,17 @@ _M007_ORPHAN_BODIES = """    -- A portal without any report of its own body: tha
            ON y.portal_id = o.portal_id
     WHERE CASE WHEN o.own THEN o.portal_id || '|' || o.name NOT IN (SELECT body_key FROM c)
                ELSE o.portal_id NOT IN (SELECT portal_id FROM c WHERE body_kind = 'government') END"""
-M007_COMPLIANCE_BODY_YEARS = dict(M005_VIEWS)["compliance_body_years"].replace(
-    _M005_ORPHAN_BODIES, _M007_ORPHAN_BODIES)
-assert M007_COMPLIANCE_BODY_YEARS != dict(M005_VIEWS)["compliance_body_years"]
+
+
+def _with_orphan_bodies(sql: str, orphans: str) -> str:
+    """m005's compliance_body_years with its second part of ``bodies`` (the rows of portals
+    without reports of their body) replaced by ``orphans``."""
+    start = sql.index("    -- A portal without any report of its government")
+    end = sql.index("\n),\nspans AS", start)
+    return sql[:start] + orphans + sql[end:]
+
+
+M007_COMPLIANCE_BODY_YEARS = _with_orphan_bodies(dict(M005_VIEWS)["compliance_body_years"], _M007_ORPHAN_BODIES)
 # Development zones' deadline: the Regulation sets none for them; like townships, 31 March.
 M007_DEADLINES = (
     ("国令第492号", None, 2018, "zone", "03-31", _ART31_492),
