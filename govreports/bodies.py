@@ -3,14 +3,16 @@ registry row's ``body`` and its publisher.  Pure functions over the vocabulary b
 
 The kinds (``KINDS``):
 
-* ``government`` — the region's people's government (…人民政府, …县, …区), and its general
-  office (…人民政府办公室/办公厅, 县政府办), which publishes the government's report in most
-  places: a government-office report in the government's own column counts as the
-  government's (the registry seed's kind ``gc``).  Its name is the region's: 示范县人民政府,
-  示范县政府办公室 and 县政府办 (on 示范县's portal) are all 示范县.
+* ``government`` — the region's people's government (…人民政府, …县, …区).  Its name is the
+  region's: 示范县人民政府, 示范县 and 县政府 (on 示范县's portal) are all 示范县.  A report whose
+  only name is its publisher, the general office (发布机构：示范县人民政府办公室), is the
+  government's: the office publishes the government's report in most places (the registry
+  seed's kind ``gc``).
 * ``department`` — a department or office of a government (…局, …委员会, …办, …中心), and
-  the general office when a registry row names it as its body: that column holds the
-  office's own reports.  A name that ends in none of the words below is a department too.
+  the general office when the title or the registry row names it as the body
+  (示范县人民政府办公室2023年…报告: the office reports on its own work, as the real pages of
+  ``shared/samples/real-pages`` that do so all are).  A name that ends in none of the words
+  below is a department too.
 * ``township`` — a town, township or street (…镇, …乡, …街道, …苏木, 北京's …地区办事处).
 * ``zone`` — a development zone or similar area (…开发区, …高新区, …园区, …新区 that is no
   county, and their 管委会).
@@ -45,7 +47,7 @@ LEVEL_ALIASES = {"all": KINDS, "town": ("township",), "towns": ("township",), "d
 _GOVERNMENT = (
     # the government and its general office: the name is the region's
     ("人民政府办公室", ""), ("人民政府办公厅", ""), ("政府办公室", ""), ("政府办公厅", ""),
-    ("人民政府", ""), ("政府办", ""), ("政府", ""), ("人民政府办", ""),
+    ("人民政府", ""), ("政府办", ""), ("政府", ""), ("人民政府办", ""), ("人民政府机关", ""), ("政府机关", ""),
     # the region itself (示范县2023年…报告)
     ("省", "省"), ("自治区", "自治区"), ("市", "市"), ("州", "州"), ("盟", "盟"), ("地区", "地区"),
     ("县", "县"), ("区", "区"), ("旗", "旗"), ("特区", "特区"), ("林区", "林区"),
@@ -60,7 +62,7 @@ _TOWNSHIP = tuple(
     for ending in ("", "人民政府", "政府", "人民政府办公室", "政府办公室", "党委政府", "党委", "政府办")
 ) + (("街道办事处", "街道"), ("街道办", "街道"), ("街道工作委员会", "街道"), ("街道工委", "街道"),
      ("地区办事处", "地区"))  # 北京's 地区办事处 are townships (南磨房地区办事处)
-_ZONE_WORDS = ("开发区", "高新区", "园区", "工业园", "产业园", "保税区", "示范区", "试验区", "实验区", "合作区",
+_ZONE_WORDS = ("开发区", "高新区", "园区", "工业园", "产业园", "保税区", "综保区", "示范区", "试验区", "实验区", "合作区",
                "新区", "管理区", "度假区", "风景区", "景区", "经济区", "自贸区", "港区", "集聚区", "功能区")
 _ZONE = tuple(
     (word + ending, word)
@@ -159,6 +161,9 @@ def body_in_title(title: str, report_year: int | None = None) -> str:
     year = year or _YEAR.search(text)
     pieces = [text[:year.start()], text[year.end():]] if year else [text]
     for n, piece in enumerate(pieces):
+        if "关于" in piece:  # 示范县人民政府办公厅关于做好2023年…: the name is before it
+            before, _, after = piece.partition("关于")
+            piece = before or after
         words = _REPORT_WORDS.search(piece)
         if words:
             piece = _with_government(piece[:words.start()])
@@ -187,8 +192,8 @@ def _known_suffix(name: str) -> bool:
 def classify_name(name: str, region_name: str = "", region_code: str = "", *, own_column: bool = False) -> Body:
     """The kind and name of a body called ``name`` (as :func:`clean_name` leaves it) on the
     portal of the region ``region_name`` (``region_code``).  ``own_column``: the name is a
-    registry row's body, whose column holds that body's own reports — a government
-    office's are then a department's.  Unknown for an empty name."""
+    registry row's body or a title's, which the body gives its own reports under — a
+    government office's are then a department's.  Unknown for an empty name."""
     if not name:
         return UNKNOWN
     match = suffix_of(name)
@@ -270,13 +275,13 @@ def classify_report(title: str, publisher: str = "", report_year: int | None = N
     """The body of a report: the one its title names; else its registry row's ``body``
     (the column of a department or town); else its publisher (a government's report is
     often published by its general office: that is the government's); else unknown.
+    A general office the title or the registry row names reports on itself: a department.
 
     The title wins over the registry row: a page that names another body than its column's
     is that body's."""
     named = clean_name(body_in_title(title, report_year))
     if named:
-        own = bool(portal_body) and _same_body(named, portal_body, region_name)
-        return _found(classify_name(named, region_name, region_code, own_column=own), "title", named)
+        return _found(classify_name(named, region_name, region_code, own_column=True), "title", named)
     if clean_name(portal_body):
         return classify_portal_body(portal_body, region_name, region_code)
     name = clean_name(publisher)
@@ -290,11 +295,6 @@ def classify_portal_body(body: str, region_name: str = "", region_code: str = ""
     if not name:
         return Body("government", region_name, "registry", "") if region_name else UNKNOWN
     return _found(classify_name(name, region_name, region_code, own_column=True), "registry", name)
-
-
-def _same_body(name: str, portal_body: str, region_name: str) -> bool:
-    """Whether two names are one body (区政府办 and 和平区人民政府办公室 on 和平区's portal)."""
-    return classify_name(name, region_name) == classify_name(clean_name(portal_body), region_name)
 
 
 def _found(body: Body, source: str, printed: str) -> Body:

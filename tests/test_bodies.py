@@ -126,9 +126,19 @@ REPORTS = [
     ("2023年政府信息公开工作年度报告", "本站原创", "", "龙游县", ("unknown", "", "")),
     ("2023年政府信息公开工作年度报告", "admin", "", "龙游县", ("unknown", "", "")),
     ("2023年政府信息公开工作年度报告", "", "", "龙游县", ("unknown", "", "")),
-    # a government office's report: the government's in the government's column (the seed's
-    # kind gc), the office's own in a column the registry gives to the office
-    ("和平区人民政府办公室2023年政府信息公开工作年度报告", "", "", "和平区", ("government", "和平区", "title")),
+    # the general office: the government's when it is only the publisher (the seed's kind gc);
+    # its own report, a department's, when the title or the registry row names it (as every
+    # real page of shared/samples/real-pages that does so is)
+    ("和平区人民政府办公室2023年政府信息公开工作年度报告", "", "", "和平区", (
+        "department", "和平区人民政府办公室", "title")),
+    ("宿迁市政府办公室2014年政府信息公开年度报告", "宿迁市人民政府办公室", "", "宿迁市", (
+        "department", "宿迁市政府办公室", "title")),
+    ("2023年上海市人民政府办公厅政府信息公开工作年度报告", "", "", "上海市", (
+        "department", "上海市人民政府办公厅", "title")),
+    ("县政府办2023年政府信息公开工作年度报告", "", "", "乌恰县", ("department", "乌恰县人民政府办公室", "title")),
+    ("城口县人民政府机关2023年政府信息公开工作年度报告", "", "", "城口县", ("government", "城口县", "title")),
+    ("天津东疆综合东疆综保区管理委员会2023年政府信息公开工作年度报告", "", "", "滨海新区", (
+        "zone", "天津东疆综合东疆综保区", "title")),
     ("和平区人民政府办公室2023年政府信息公开工作年度报告", "", "和平区人民政府办公室", "和平区", (
         "department", "和平区人民政府办公室", "title")),
     ("2023年政府信息公开工作年度报告", "", "和平区人民政府办公室", "和平区", (
@@ -154,6 +164,7 @@ def test_a_report_s_body(title, publisher, portal_body, region, expected):
     ("2023年度政府信息公开工作报告", ""),
     ("龙游县人民政府关于2023年度政府信息公开工作的报告", "龙游县人民政府"),
     ("《龙游县财政局2023年政府信息公开工作年度报告》", "龙游县财政局"),
+    ("云南省人民政府办公厅关于做好2023年政府信息公开工作年度报告编制工作的通知", "云南省人民政府办公厅"),
 ])
 def test_the_body_a_title_names(title, named):
     assert body_in_title(title, 2023) == named
@@ -192,3 +203,35 @@ def test_every_suffix_once_and_every_kind_known():
     suffixes = [s for s, _, _ in BODY_SUFFIXES]
     assert len(suffixes) == len(set(suffixes))
     assert {k for _, k, _ in BODY_SUFFIXES} <= set(KINDS)
+
+
+# --- the real pages of ../shared/samples/real-pages: their index says whose each is ----------------
+# The index's level, and the kinds that agree with it (its "county" rows include zones'
+# 管委会, which are county-level bodies).
+LEVEL_KINDS = {"province": {"government"}, "city": {"government"}, "county": {"government", "zone"},
+               "national department": {"department"}, "province department": {"department"},
+               "city department": {"department"}, "county department": {"department"},
+               "town": {"township"}, "street": {"township"}}
+
+
+def test_real_pages_bodies_agree_with_their_index():
+    import csv
+
+    from govreports.parsing.report import parse_report_text
+    from tests.harness import require_shared
+    from tests.real_pages import REAL_PAGES
+
+    index = require_shared(REAL_PAGES / "index.csv")
+    named, wrong = 0, []
+    with index.open(newline="", encoding="utf-8") as f:
+        pages = [row for row in csv.DictReader(f) if row["level"] in LEVEL_KINDS and row["kind"] == "report"]
+    for page in pages:
+        report = parse_report_text((REAL_PAGES / page["file"]).read_text(encoding="utf-8"), "http://x.gov.cn/")
+        body = classify_report(report.title, report.publisher or report.metadata.get("publisher", ""),
+                               report.report_year)
+        if body.kind == "unknown":  # the text copy gives neither title nor publisher
+            continue
+        named += 1
+        if body.kind not in LEVEL_KINDS[page["level"]]:
+            wrong.append((page["id"], page["level"], body, report.title, report.publisher))
+    assert wrong == [] and named >= 50, (named, wrong)
