@@ -113,6 +113,18 @@ def test_a_record_that_brings_its_body_keeps_it(tmp_path):
     assert rows(tmp_path / "own.db", "SELECT body_kind, body_name FROM reports") == [("zone", "红花岗经济开发区")]
 
 
+def test_an_imported_revision_keeps_the_body_its_crawl_gave(tmp_path):
+    store = ReportStore(tmp_path / "i.db")
+    run = store.start_run("红花岗区", {}, PORTALS)
+    store.save_reports([record("zhl")], run)
+    imported = record("zhl")
+    imported.report.update(portal_id="import", sha256="revised", body_kind="")
+    store.save_reports([imported], store.start_run("import", {}, []), imported=True)
+    store.close()
+    assert rows(tmp_path / "i.db", "SELECT portal_id, body_kind, body_name, sha256 FROM reports") == [
+        ("hhg-zhl", "township", "中华路街道", "revised")]
+
+
 # --- the scorecard: a body's years are its own ------------------------------------------------------
 def body_years(path: Path, portal_id: str) -> list[tuple]:
     return rows(path, """SELECT body, body_kind, report_year, status FROM compliance_body_years

@@ -64,6 +64,8 @@ _KEPT_BY_IMPORTS = {
     "portal_id": "reports.portal_id",
     "region_code": "COALESCE(NULLIF(excluded.region_code, ''), reports.region_code)",
     "region_name": "COALESCE(NULLIF(excluded.region_name, ''), reports.region_name)",
+    # … and the body its portal's registry row gave it
+    "body_kind": "reports.body_kind", "body_name": "reports.body_name", "body_printed": "reports.body_printed",
 }
 
 BUSY_TIMEOUT = 30  # seconds a connection waits for another one's write lock
