@@ -160,6 +160,18 @@ def test_a_registry_body_with_its_report_has_no_empty_year(db_path):
     assert body_years(db_path, "hhg-czj") == [("红花岗区财政局", "department", 2023, "found")]
 
 
+def test_coverage_judges_a_department_column_by_a_department_s_deadline(tmp_path):
+    store = ReportStore(tmp_path / "c.db")
+    run = store.start_run("红花岗区", {}, PORTALS)
+    store.save_reports([record("gov")], run)
+    with store.conn:
+        store.conn.execute("UPDATE compliance_settings SET value = '2024-02-15' WHERE name = 'as_of_date'")
+        store.conn.execute("UPDATE compliance_settings SET value = '2023' WHERE name = 'coverage_start_year'")
+    store.close()
+    assert rows(tmp_path / "c.db", "SELECT portal_id, status, deadline FROM coverage ORDER BY portal_id") == [
+        ("hhg", "found", "2024-03-31"), ("hhg-czj", "missing", "2024-01-31"), ("hhg-zhl", "not_yet_due", "2024-03-31")]
+
+
 def test_a_zone_has_a_deadline(tmp_path):
     store = ReportStore(tmp_path / "z.db")
     run = store.start_run("红花岗区", {}, PORTALS[:1])

@@ -936,6 +936,14 @@ def _with_orphan_bodies(sql: str, orphans: str) -> str:
 
 
 M007_COMPLIANCE_BODY_YEARS = _with_orphan_bodies(dict(M005_VIEWS)["compliance_body_years"], _M007_ORPHAN_BODIES)
+# coverage: a registry row of a body's own column is judged by that body's deadline (a
+# department's column by 31 January), a government's portal as before.
+M007_COVERAGE = dict(M005_VIEWS)["coverage"].replace(
+    "SELECT po.portal_id, po.portal_name, po.region_code, po.region_name,",
+    "SELECT po.portal_id, po.portal_name, po.region_code, po.region_name, po.body_kind,").replace(
+    "LEFT JOIN deadlines d ON d.body_kind = 'government'",
+    "LEFT JOIN deadlines d ON d.body_kind = COALESCE(NULLIF(s.body_kind, ''), 'government')")
+assert M007_COVERAGE.count("body_kind") == 3
 # Development zones' deadline: the Regulation sets none for them; like townships, 31 March.
 M007_DEADLINES = (
     ("国令第492号", None, 2018, "zone", "03-31", _ART31_492),
@@ -947,8 +955,9 @@ M007_DEADLINES = (
 @migrations()
 def m007_report_bodies(db: sqlite_utils.Database) -> None:
     """Each report's body kind and name, and each portal's, stored (existing rows get
-    theirs from their title, publisher and registry body); report_bodies reads them, and
-    compliance_body_years counts a registry row's body as that body."""
+    theirs from their title, publisher and registry body); report_bodies reads them,
+    compliance_body_years counts a registry row's body as that body, and coverage judges a
+    body's column by that body's deadline."""
     from govreports.bodies import portal_body_columns, report_body_columns
 
     for table in ("reports", "portals"):
@@ -971,7 +980,8 @@ def m007_report_bodies(db: sqlite_utils.Database) -> None:
     db["deadlines"].insert_all(
         [{"regulation": reg, "first_report_year": first, "last_report_year": last, "body_kind": kind,
           "month_day": day, "basis": basis} for reg, first, last, kind, day, basis in M007_DEADLINES])
-    for name, sql in (("report_bodies", M007_REPORT_BODIES), ("compliance_body_years", M007_COMPLIANCE_BODY_YEARS)):
+    for name, sql in (("report_bodies", M007_REPORT_BODIES), ("compliance_body_years", M007_COMPLIANCE_BODY_YEARS),
+                      ("coverage", M007_COVERAGE)):
         db.execute(f'DROP VIEW "{name}"')
         db.execute(f'CREATE VIEW "{name}" AS {sql.strip()}')
 
