@@ -95,7 +95,7 @@ _ASIDE = re.compile(r"[（(【\[][^（）()【】\[\]]*[）)】\]]$")
 _SEPARATORS = re.compile(r"[,，、;；/|｜]")
 _EDGE_JUNK = "《》「」“”\"'‘’:：-—_·. 　"
 # A year as titles print it: 2023年, 2023年度, 二〇二三年, 2023 (before 政府信息公开…).
-_YEAR = re.compile(r"(?:19|20)\d{2}\s*年?度?|[一二〇○零〇Ｏ][〇○零Ｏ一二三四五六七八九]{3}年度?")
+_YEAR = re.compile(r"(?:19|20)\d{2}\s*年?度?|[一二〇○零][〇○零一二三四五六七八九]{3}年度?")
 # Where the report's own words begin, after its body's name.
 _REPORT_WORDS = re.compile(r"政府信息公开|政务公开|信息公开工作|政府信息工作")
 _TITLE_TAIL = re.compile(r"(?:的)?(?:年度)?(?:工作)?(?:报告|年报)$")
@@ -175,7 +175,7 @@ def body_in_title(title: str, report_year: int | None = None) -> str:
     aside = re.search(r"[（(]([^（）()]+)[）)]$", text)
     if aside:
         name = clean_name(aside.group(1))
-        if name and not _YEAR.search(name) and _known_suffix(name):
+        if name and not _YEAR.search(name) and suffix_of(name) is not None:
             return name
     return ""
 
@@ -185,13 +185,9 @@ def _with_government(prefix: str) -> str:
     return prefix + "政府" if prefix.endswith("人民") else prefix
 
 
-def _known_suffix(name: str) -> bool:
-    return suffix_of(name) is not None
-
-
-def classify_name(name: str, region_name: str = "", region_code: str = "", *, own_column: bool = False) -> Body:
+def classify_name(name: str, region_name: str = "", *, own_column: bool = False) -> Body:
     """The kind and name of a body called ``name`` (as :func:`clean_name` leaves it) on the
-    portal of the region ``region_name`` (``region_code``).  ``own_column``: the name is a
+    portal of the region ``region_name``.  ``own_column``: the name is a
     registry row's body or a title's, which the body gives its own reports under — a
     government office's are then a department's.  Unknown for an empty name."""
     if not name:
@@ -209,9 +205,9 @@ def classify_name(name: str, region_name: str = "", region_code: str = "", *, ow
             return Body("government", place)
         return Body("zone", _with_region(stem + ending, region_name))
     if kind == "government":
-        return Body("government", _government_name(stem + ending, region_name, region_code))
+        return Body("government", _government_name(stem + ending, region_name))
     if kind == "township":
-        return Body("township", _without_region(stem + ending, region_name, region_code))
+        return Body("township", _without_region(stem + ending, region_name))
     return Body(kind, _with_region(name, region_name))
 
 
@@ -221,7 +217,7 @@ def _full_office_name(stem: str, suffix: str, region_name: str) -> str:
     return stem + suffix
 
 
-def _government_name(name: str, region_name: str, region_code: str) -> str:
+def _government_name(name: str, region_name: str) -> str:
     """The region a government's name names: its portal's region for a bare level (县政府) or
     the region's own name (示范县, 天津市和平区 on 和平区's portal); else the region its name
     names (红花岗区 for 遵义市红花岗区人民政府 on 遵义市's portal), else the name as printed."""
@@ -261,7 +257,7 @@ def _with_region(name: str, region_name: str) -> str:
     return name
 
 
-def _without_region(name: str, region_name: str, region_code: str) -> str:
+def _without_region(name: str, region_name: str) -> str:
     """A township's name without the region before it: 龙游县湖镇镇 → 湖镇镇."""
     if region_name:
         at = name.find(region_name)
@@ -271,7 +267,7 @@ def _without_region(name: str, region_name: str, region_code: str) -> str:
 
 
 def classify_report(title: str, publisher: str = "", report_year: int | None = None, *,
-                    portal_body: str = "", region_name: str = "", region_code: str = "") -> Body:
+                    portal_body: str = "", region_name: str = "") -> Body:
     """The body of a report: the one its title names; else its registry row's ``body``
     (the column of a department or town); else its publisher (a government's report is
     often published by its general office: that is the government's); else unknown.
@@ -281,20 +277,20 @@ def classify_report(title: str, publisher: str = "", report_year: int | None = N
     is that body's."""
     named = clean_name(body_in_title(title, report_year))
     if named:
-        return _found(classify_name(named, region_name, region_code, own_column=True), "title", named)
+        return _found(classify_name(named, region_name, own_column=True), "title", named)
     if clean_name(portal_body):
-        return classify_portal_body(portal_body, region_name, region_code)
+        return classify_portal_body(portal_body, region_name)
     name = clean_name(publisher)
-    return _found(classify_name(name, region_name, region_code), "publisher", name)
+    return _found(classify_name(name, region_name), "publisher", name)
 
 
-def classify_portal_body(body: str, region_name: str = "", region_code: str = "") -> Body:
+def classify_portal_body(body: str, region_name: str = "") -> Body:
     """The body of a registry row: its ``body`` (a department's, town's or office's own
     column), or the region's government when it has none."""
     name = clean_name(body)
     if not name:
         return Body("government", region_name, "registry", "") if region_name else UNKNOWN
-    return _found(classify_name(name, region_name, region_code, own_column=True), "registry", name)
+    return _found(classify_name(name, region_name, own_column=True), "registry", name)
 
 
 def _found(body: Body, source: str, printed: str) -> Body:
@@ -317,19 +313,17 @@ def kinds_of_level(level: str) -> tuple[str, ...]:
 # --- the stored columns --------------------------------------------------------------------------
 def report_body_columns(report: dict, portal: dict | None = None) -> dict[str, str]:
     """``body_kind``, ``body_name`` and ``body_printed`` (the name as read) of a ``reports``
-    row (title, publisher, report_year, region_name, region_code) found through the
-    ``portals`` row ``portal`` (its body and region); the store and migration m007 write them."""
+    row (title, publisher, report_year, region_name) found through the ``portals`` row
+    ``portal`` (its body and region name); the store and migration m007 write them."""
     portal = portal or {}
     body = classify_report(report.get("title") or "", report.get("publisher") or "", report.get("report_year"),
                            portal_body=portal.get("body") or "",
-                           region_name=portal.get("region_name") or report.get("region_name") or "",
-                           region_code=portal.get("region_code") or report.get("region_code") or "")
+                           region_name=portal.get("region_name") or report.get("region_name") or "")
     return {"body_kind": body.kind, "body_name": body.name, "body_printed": body.printed}
 
 
 def portal_body_columns(portal: dict) -> dict[str, str]:
     """``body_kind`` and ``body_name`` of a ``portals`` row: its registry body's, else its
     region's government."""
-    body = classify_portal_body(portal.get("body") or "", portal.get("region_name") or "",
-                                portal.get("region_code") or "")
+    body = classify_portal_body(portal.get("body") or "", portal.get("region_name") or "")
     return {"body_kind": body.kind, "body_name": body.name}

@@ -965,12 +965,12 @@ def m007_report_bodies(db: sqlite_utils.Database) -> None:
         db[table].add_column("body_name", str)
     db["reports"].add_column("body_printed", str)
     portals = {}
-    for portal in db.query("SELECT portal_id, region_code, region_name, body FROM portals"):
+    for portal in db.query("SELECT portal_id, region_name, body FROM portals"):
         portals[portal["portal_id"]] = portal
         db.execute("UPDATE portals SET body_kind = :body_kind, body_name = :body_name WHERE portal_id = :portal_id",
                    {**portal_body_columns(portal), "portal_id": portal["portal_id"]})
     reports = list(db.query(
-        "SELECT rowid, portal_id, title, publisher, report_year, region_code, region_name FROM reports"))
+        "SELECT rowid, portal_id, title, publisher, report_year, region_name FROM reports"))
     db.conn.executemany(
         """UPDATE reports SET body_kind = :body_kind, body_name = :body_name, body_printed = :body_printed
            WHERE rowid = :rowid""",

@@ -91,8 +91,7 @@ def record_from_item(item: ReportItem, identity: str = "", portal_body: str = ""
         "flags": json.dumps([f.__dict__ for f in parsed.flags], ensure_ascii=False),
         "attachment_text": item.attachment_text,
     }
-    report.update(report_body_columns(report, {"body": portal_body, "region_name": item.region_name,
-                                               "region_code": report["region_code"]}))
+    report.update(report_body_columns(report, {"body": portal_body, "region_name": item.region_name}))
     return ReportRecord(
         report=report,
         url=url,

@@ -240,8 +240,8 @@ class ReportStore:
 
     def _portal(self, portal_id: str) -> dict[str, Any] | None:
         row = self.conn.execute(
-            "SELECT region_code, region_name, body FROM portals WHERE portal_id = ?", (portal_id,)).fetchone()
-        return dict(zip(("region_code", "region_name", "body"), row)) if row else None
+            "SELECT region_name, body FROM portals WHERE portal_id = ?", (portal_id,)).fetchone()
+        return dict(zip(("region_name", "body"), row)) if row else None
 
     # --- reports ----------------------------------------------------------------
     def save_reports(self, records: list[ReportRecord], run_id: str, *, imported: bool = False) -> list[str]:
