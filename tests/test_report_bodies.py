@@ -63,13 +63,16 @@ def record(report_id: str, year: int = 2023):
     return rec
 
 
-def build(path: Path) -> Path:
+def build(path: Path, records: list | None = None, portals: list[dict] = PORTALS, **settings: str) -> Path:
+    """A database of ``records`` (default: one of each of ``REPORTS``) found on ``portals``,
+    judged as of 2024-06-30 unless ``settings`` (compliance_settings) say otherwise."""
     store = ReportStore(path)
-    run = store.start_run("红花岗区", {}, PORTALS)
-    store.save_reports([record(report_id) for report_id in REPORTS], run)
+    run = store.start_run("红花岗区", {}, portals)
+    store.save_reports(records if records is not None else [record(report_id) for report_id in REPORTS], run)
     store.finish_run(run, "finished", {}, {})
     with store.conn:
-        store.conn.execute("UPDATE compliance_settings SET value = '2024-06-30' WHERE name = 'as_of_date'")
+        store.conn.executemany("UPDATE compliance_settings SET value = ? WHERE name = ?",
+                               [(v, n) for n, v in {"as_of_date": "2024-06-30", **settings}.items()])
     store.close()
     return path
 
@@ -104,13 +107,10 @@ def test_report_bodies_reads_the_stored_body(db_path):
 
 
 def test_a_record_that_brings_its_body_keeps_it(tmp_path):
-    store = ReportStore(tmp_path / "own.db")
-    run = store.start_run("红花岗区", {}, PORTALS)
     rec = record("gov")
     rec.report.update(body_kind="zone", body_name="红花岗经济开发区", body_printed="红花岗经济开发区")
-    store.save_reports([rec], run)
-    store.close()
-    assert rows(tmp_path / "own.db", "SELECT body_kind, body_name FROM reports") == [("zone", "红花岗经济开发区")]
+    path = build(tmp_path / "own.db", [rec])
+    assert rows(path, "SELECT body_kind, body_name FROM reports") == [("zone", "红花岗经济开发区")]
 
 
 def test_an_imported_revision_keeps_the_body_its_crawl_gave(tmp_path):
@@ -132,25 +132,13 @@ def body_years(path: Path, portal_id: str) -> list[tuple]:
 
 
 def test_a_government_year_is_found_only_by_a_government_report(tmp_path):
-    store = ReportStore(tmp_path / "w.db")
-    run = store.start_run("红花岗区", {}, PORTALS[:1])
-    store.save_reports([record("dept-in-gov-column")], run)
-    with store.conn:
-        store.conn.execute("UPDATE compliance_settings SET value = '2024-06-30' WHERE name = 'as_of_date'")
-    store.close()
-    assert body_years(tmp_path / "w.db", "hhg") == [
+    path = build(tmp_path / "w.db", [record("dept-in-gov-column")], PORTALS[:1])
+    assert body_years(path, "hhg") == [
         ("红花岗区", "government", 2023, "missing"), ("红花岗区教育局", "department", 2023, "found")]
 
 
 def test_a_department_column_without_reports_misses_its_own_year_not_the_government_s(tmp_path):
-    store = ReportStore(tmp_path / "w.db")
-    run = store.start_run("红花岗区", {}, PORTALS)
-    store.save_reports([record("gov")], run)
-    with store.conn:
-        store.conn.execute("UPDATE compliance_settings SET value = '2024-06-30' WHERE name = 'as_of_date'")
-        store.conn.execute("UPDATE compliance_settings SET value = '2023' WHERE name = 'coverage_start_year'")
-    store.close()
-    path = tmp_path / "w.db"
+    path = build(tmp_path / "w.db", [record("gov")], coverage_start_year="2023")
     assert body_years(path, "hhg-czj") == [("红花岗区财政局", "department", 2023, "missing")]
     assert body_years(path, "hhg-zhl") == [("中华路街道", "township", 2023, "missing")]
     assert body_years(path, "hhg") == [("红花岗区", "government", 2023, "found")]
@@ -161,25 +149,16 @@ def test_a_registry_body_with_its_report_has_no_empty_year(db_path):
 
 
 def test_coverage_judges_a_department_column_by_a_department_s_deadline(tmp_path):
-    store = ReportStore(tmp_path / "c.db")
-    run = store.start_run("红花岗区", {}, PORTALS)
-    store.save_reports([record("gov")], run)
-    with store.conn:
-        store.conn.execute("UPDATE compliance_settings SET value = '2024-02-15' WHERE name = 'as_of_date'")
-        store.conn.execute("UPDATE compliance_settings SET value = '2023' WHERE name = 'coverage_start_year'")
-    store.close()
-    assert rows(tmp_path / "c.db", "SELECT portal_id, status, deadline FROM coverage ORDER BY portal_id") == [
+    path = build(tmp_path / "c.db", [record("gov")], as_of_date="2024-02-15", coverage_start_year="2023")
+    assert rows(path, "SELECT portal_id, status, deadline FROM coverage ORDER BY portal_id") == [
         ("hhg", "found", "2024-03-31"), ("hhg-czj", "missing", "2024-01-31"), ("hhg-zhl", "not_yet_due", "2024-03-31")]
 
 
 def test_a_zone_has_a_deadline(tmp_path):
-    store = ReportStore(tmp_path / "z.db")
-    run = store.start_run("红花岗区", {}, PORTALS[:1])
     rec = record("gov")
     rec.report["title"] = "红花岗经济开发区管委会2023年政府信息公开工作年度报告"
-    store.save_reports([rec], run)
-    store.close()
-    assert rows(tmp_path / "z.db", "SELECT body_kind, body_name, deadline FROM compliance") == [
+    path = build(tmp_path / "z.db", [rec], PORTALS[:1])
+    assert rows(path, "SELECT body_kind, body_name, deadline FROM compliance") == [
         ("zone", "红花岗经济开发区", "2024-03-31")]
 
 
@@ -254,13 +233,7 @@ def test_other_exports_by_level(db_path, tmp_path, kind):
 
 
 def test_the_compliance_export_lists_a_body_s_missing_years_by_level(tmp_path):
-    path = tmp_path / "w.db"
-    store = ReportStore(path)
-    run = store.start_run("红花岗区", {}, PORTALS)
-    store.save_reports([record("gov")], run)
-    with store.conn:
-        store.conn.execute("UPDATE compliance_settings SET value = '2024-06-30' WHERE name = 'as_of_date'")
-    store.close()
+    path = build(tmp_path / "w.db", [record("gov")])
     out = tmp_path / "c.csv"
     export(str(path), "compliance", str(out), level="department,township")
     assert [(r["body"], r["body_kind"], r["status"]) for r in read_dicts(out)] == [
