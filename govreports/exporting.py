@@ -44,6 +44,7 @@ from typing import IO, Any
 
 import sqlite_utils
 
+from govreports.bodies import KINDS, kinds_of_level
 from govreports.schema import indicator_specs, keys_for_era
 from govreports.storage import open_db
 from govreports.storage.locking import is_locked
@@ -55,7 +56,8 @@ from govreports.storage.store import REPORT_COLUMNS, report_urls_of
 # text, its portal, every URL it was seen at, and its counts and state.
 NOT_EXPORTED = frozenset({
     "identity", "portal_id", "metadata", "body_text", "body_text_original", "cover_letter",
-    "next_year_plan", "sections", "flags", "attachment_text", "title_original",
+    "next_year_plan", "sections", "flags", "attachment_text", "title_original", "body_kind", "body_name",
+    "body_printed",
 })
 REPORT_EXPORT_COLUMNS = [c for c in REPORT_COLUMNS if c not in NOT_EXPORTED] + [
     "first_seen",
@@ -66,6 +68,8 @@ REPORT_EXPORT_COLUMNS = [c for c in REPORT_COLUMNS if c not in NOT_EXPORTED] + [
     "indicator_count",
     "version",
     "removed_at",
+    "body_kind",  # who published it (govreports.bodies): government, department, township …
+    "body_name",
     "title_original",  # last, so that the columns before keep their places
 ]
 INDICATOR_COLUMNS = [
@@ -196,11 +200,30 @@ def region_clause(db: sqlite_utils.Database, region: str | None, table: str = "r
     return f"{table}.region_code LIKE ?", [found.prefix + "%"]
 
 
-def selected_reports(db: sqlite_utils.Database, region: str | None, year: int | None) -> Iterator[dict]:
+def level_clause(level: str | None, table: str) -> tuple[str, list[Any]]:
+    """SQL condition on ``table`` (which has ``body_kind``) for a ``--level`` value: the
+    reports of those kinds of body (:func:`govreports.bodies.kinds_of_level`)."""
+    if not level:
+        return "", []
+    try:
+        kinds = kinds_of_level(level)
+    except ValueError as exc:
+        raise ExportError(str(exc)) from exc
+    if set(kinds) == set(KINDS):
+        return "", []
+    return (f" AND COALESCE(NULLIF({table}.body_kind, ''), 'unknown') IN ({', '.join('?' * len(kinds))})",
+            list(kinds))
+
+
+def selected_reports(db: sqlite_utils.Database, region: str | None, year: int | None,
+                     level: str | None = None) -> Iterator[dict]:
     where, params = region_clause(db, region)
     if year is not None:
         where += " AND reports.report_year = ?"
         params.append(year)
+    by_level, kinds = level_clause(level, "reports")
+    where += by_level
+    params += kinds
     yield from db.query(
         f"SELECT * FROM reports WHERE {where} ORDER BY region_code, report_year, report_id",
         params,
@@ -231,10 +254,10 @@ def _report_row(db: sqlite_utils.Database, report: dict) -> dict:
 
 
 def report_rows(db: sqlite_utils.Database, region: str | None, year: int | None,
-                history: bool = False) -> Iterator[dict]:
+                history: bool = False, level: str | None = None) -> Iterator[dict]:
     """The current version of each report; with ``history``, its earlier versions too
     (as stored before each revision replaced them), oldest first."""
-    for report in selected_reports(db, region, year):
+    for report in selected_reports(db, region, year, level):
         if history:
             for old in report_versions(db, report["report_id"]):
                 snapshot = json.loads(old["report"])
@@ -268,12 +291,12 @@ def _indicator_rows(report: dict, stored: dict[str, dict], version: int | None,
 
 
 def indicator_rows(db: sqlite_utils.Database, region: str | None, year: int | None,
-                   history: bool = False, include_unknown: bool = True) -> Iterator[dict]:
+                   history: bool = False, include_unknown: bool = True, level: str | None = None) -> Iterator[dict]:
     """One row per report and canonical key of its era; empty value where not given.
     With ``include_unknown`` (the default), then the report's other stored rows: labels
     the parser could not map (``unknown:<table>:<label>``), a label printed twice
     (``…#2``), keys of another era.  With ``history``, the indicators of earlier versions too."""
-    for report in selected_reports(db, region, year):
+    for report in selected_reports(db, region, year, level):
         if history:
             for old in report_versions(db, report["report_id"]):
                 snapshot = json.loads(old["report"])
@@ -288,9 +311,9 @@ def indicator_rows(db: sqlite_utils.Database, region: str | None, year: int | No
 
 
 def table_rows(db: sqlite_utils.Database, region: str | None, year: int | None,
-               history: bool = False) -> Iterator[dict]:
+               history: bool = False, level: str | None = None) -> Iterator[dict]:
     """Every parsed table, one row per cell (long format)."""
-    for report in selected_reports(db, region, year):
+    for report in selected_reports(db, region, year, level):
         for table in db.query(
             "SELECT * FROM report_tables WHERE report_id = ? ORDER BY table_index", [report["report_id"]]
         ):
@@ -332,6 +355,7 @@ class ExportOptions:
     table: str | None = None  # wide: the form table whose keys are the columns
     include_unknown: bool | None = None  # None: the export's default
     labels: bool = False  # a second header row with the columns' Chinese labels
+    level: str | None = None  # the kinds of body (govreports.bodies.kinds_of_level); None: all
 
 
 # The report columns the research exports begin with (from the report_list view).
@@ -376,13 +400,14 @@ VALUE_TYPES = {1: "count", 0: "money"}
 
 
 def _filtered(db: sqlite_utils.Database, alias: str, opts: ExportOptions) -> tuple[str, list[Any]]:
-    """The --region and --year condition on the rows of ``alias`` (a view with
-    region_code, region_name and report_year)."""
+    """The --region, --year and --level condition on the rows of ``alias`` (a view with
+    region_code, region_name, report_year and body_kind)."""
     where, params = region_clause(db, opts.region, table=alias)
     if opts.year is not None:
         where += f" AND {alias}.report_year = ?"
         params.append(opts.year)
-    return where, params
+    by_level, kinds = level_clause(opts.level, alias)
+    return where + by_level, params + kinds
 
 
 def headline_export_rows(db: sqlite_utils.Database, opts: ExportOptions) -> Iterator[dict]:
@@ -511,35 +536,37 @@ def _canonical_keys(db: sqlite_utils.Database, opts: ExportOptions) -> list[str]
 
 EXPORTS: dict[str, ExportKind] = {
     "reports": ExportKind(_static(REPORT_EXPORT_COLUMNS),
-                          lambda db, o: report_rows(db, o.region, o.year, o.history),
-                          takes=frozenset({"region", "year", "history"})),
+                          lambda db, o: report_rows(db, o.region, o.year, o.history, o.level),
+                          takes=frozenset({"region", "year", "history", "level"})),
     "indicators": ExportKind(_static(INDICATOR_COLUMNS),
-                             lambda db, o: indicator_rows(db, o.region, o.year, o.history, o.include_unknown),
-                             takes=frozenset({"region", "year", "history", "include_unknown"}),
+                             lambda db, o: indicator_rows(db, o.region, o.year, o.history, o.include_unknown,
+                                                          o.level),
+                             takes=frozenset({"region", "year", "history", "include_unknown", "level"}),
                              include_unknown=True, codebook_keys=_canonical_keys),
     # --history was always accepted (and meant nothing) for these two.
-    "tables": ExportKind(_static(TABLE_COLUMNS), lambda db, o: table_rows(db, o.region, o.year),
-                         takes=frozenset({"region", "year", "history"})),
+    "tables": ExportKind(_static(TABLE_COLUMNS), lambda db, o: table_rows(db, o.region, o.year, level=o.level),
+                         takes=frozenset({"region", "year", "history", "level"})),
     "failures": ExportKind(_static(FAILURE_COLUMNS), lambda db, o: failure_rows(db, o.region, o.year),
                            takes=frozenset({"region", "year", "history"})),
     "headlines": ExportKind(_static(HEADLINE_EXPORT_COLUMNS), headline_export_rows,
-                            takes=frozenset({"region", "year", "labels"}),
+                            takes=frozenset({"region", "year", "labels", "level"}),
                             codebook_keys=lambda db, o: list(HEADLINE_FIGURES.values())),
     "codebook": ExportKind(_static(CODEBOOK_COLUMNS), codebook_rows, takes=frozenset({"include_unknown"})),
     "wide": ExportKind(wide_columns, wide_rows,
-                       takes=frozenset({"region", "year", "table", "include_unknown", "labels"}),
+                       takes=frozenset({"region", "year", "table", "include_unknown", "labels", "level"}),
                        include_unknown=True,
                        codebook_keys=lambda db, o: [k for k, _, _ in table_keys(db, _wide_table(db, o))]),
     "compliance": ExportKind(_static(COMPLIANCE_EXPORT_COLUMNS), compliance_rows,
-                             takes=frozenset({"region", "year", "labels"})),
+                             takes=frozenset({"region", "year", "labels", "level"})),
 }
 # How each option is spelt on the command line, for messages.
 OPTION_FLAGS = {"region": "--region", "year": "--year", "history": "--history", "table": "--table",
-                "include_unknown": "--include-unknown/--no-include-unknown", "labels": "--labels"}
+                "include_unknown": "--include-unknown/--no-include-unknown", "labels": "--labels", "level": "--level"}
 
 
 def _given_options(opts: ExportOptions) -> set[str]:
-    given = {name for name in ("region", "year", "table", "include_unknown") if getattr(opts, name) is not None}
+    given = {name for name in ("region", "year", "table", "include_unknown", "level")
+             if getattr(opts, name) is not None}
     return given | {name for name in ("history", "labels") if getattr(opts, name)}
 
 
@@ -713,7 +740,7 @@ def _write_xlsx(sheets: list[Sheet], f: IO[bytes], label_row: list[str] | None =
 def export(db_path: str, kind: str, output: str, *, region: str | None = None,
            year: int | None = None, excel: bool = False, history: bool = False,
            fmt: str | None = None, table: str | None = None, include_unknown: bool | None = None,
-           labels: bool = False) -> int:
+           labels: bool = False, level: str | None = None) -> int:
     """Write export ``kind`` of the database at ``db_path`` to ``output``; returns the
     row count.  Everything that can be checked is checked before anything is written:
     ExportError says what is wrong, and an existing output file is left as it was.
@@ -723,12 +750,13 @@ def export(db_path: str, kind: str, output: str, *, region: str | None = None,
         raise ExportError(f"unknown export {kind!r}; choose one of: {', '.join(EXPORTS)}")
     spec = EXPORTS[kind]
     opts = ExportOptions(region=region, year=year, history=history, table=table,
-                         include_unknown=include_unknown, labels=labels)
+                         include_unknown=include_unknown, labels=labels, level=level)
     stray = sorted(_given_options(opts) - spec.takes)
     if stray:
         raise ExportError(f"{', '.join(OPTION_FLAGS[o] for o in stray)} does not apply to the {kind} export")
     if opts.include_unknown is None:
         opts = replace(opts, include_unknown=spec.include_unknown)
+    level_clause(level, kind)  # an unknown level fails here, before the output is touched
     fmt = output_format(output, fmt, excel=excel)
     if labels and fmt == "jsonl":
         raise ExportError("--labels is for CSV and .xlsx; JSON Lines have no header row")

@@ -120,6 +120,7 @@ class SQLitePipeline:
         self.failures: list[dict] = []
         self.seen: list[dict] = []
         self.unavailable = ""  # why the pipeline gave up on the database ("" while it has not)
+        self.portal_bodies: dict[str, str] = {}  # portal id -> its registry row's body ("" : the government)
         self._writer = asyncio.Lock()  # one transaction at a time, in the order asked
         self._closing = False
         self._close_request = None
@@ -141,6 +142,7 @@ class SQLitePipeline:
                                "stored in %s", type(spider).__name__, self.db_path)
             return
         run = self.ledger.run
+        self.portal_bodies = {portal.portal_id: portal.body for portal in run.portals}
         try:
             self.store = await self._write(lambda: ReportStore(self.db_path, self.busy_timeout))
             interrupted = await self._write(self.store.interrupt_stale_runs)
@@ -178,7 +180,7 @@ class SQLitePipeline:
                 self.crawler.stats.inc_value("govreports/reports_gone")
                 self.crawler.stats.inc_value(f"govreports/portal/{adapter['portal_id']}/removed")
         elif isinstance(item, ReportItem):
-            self.pending.append(record_from_item(item))
+            self.pending.append(record_from_item(item, portal_body=self.portal_bodies.get(item.portal_id, "")))
         if len(self.pending) + len(self.seen) >= self.batch_size:
             await self._flush()
         return item

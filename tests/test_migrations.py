@@ -29,7 +29,8 @@ from tests.harness import REPO, Database, command_env, crawl_command
 DEMO_REPORTS = 7  # the demo portal's reports (data/demo/MANIFEST.json)
 
 ALL_MIGRATIONS = ["m001_initial", "m002_incremental", "m003_attachment_text", "m004_failure_kind",
-                  "m005_research_views", "m006_portal_bodies", "m008_relative_attachment_paths",
+                  "m005_research_views", "m006_portal_bodies", "m007_report_bodies",
+                  "m008_relative_attachment_paths",
                   "m010_view_snapshots"]
 # The tables the old runner's migrations (m001-m003) made.
 OLD_TABLES = {"portals", "crawl_runs", "reports", "report_urls", "indicators", "report_tables", "attachments",
@@ -128,7 +129,7 @@ OLD_FAILURES = [  # reason as the crawler wrote it, and the kind the backfill mu
 
 
 # Report columns added by m005 and later (the previous version did not write them).
-M005_REPORT_COLUMNS = {"title_original"}
+M005_REPORT_COLUMNS = {"title_original", "body_kind", "body_name", "body_printed"}
 
 
 def write_old_data(db: sqlite_utils.Database) -> None:

@@ -57,7 +57,8 @@ def test_migrations_run_once(tmp_path):
     assert apply_migrations(db) == []
     assert [m.name for m in migrations.applied(db)] == [
         "m001_initial", "m002_incremental", "m003_attachment_text", "m004_failure_kind",
-        "m005_research_views", "m006_portal_bodies", "m008_relative_attachment_paths",
+        "m005_research_views", "m006_portal_bodies", "m007_report_bodies",
+        "m008_relative_attachment_paths",
         "m010_view_snapshots"]
 
 

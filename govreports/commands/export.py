@@ -20,7 +20,7 @@ class Command(ScrapyCommand):
 
     def syntax(self) -> str:
         return (f"{{{','.join(EXPORTS)}}} -o FILE [--format {{{','.join(FORMATS)}}}] [--region R] [--year Y] "
-                "[--excel] [--history] [--table T] [--[no-]include-unknown] [--labels]")
+                "[--level L] [--excel] [--history] [--table T] [--[no-]include-unknown] [--labels]")
 
     def short_desc(self) -> str:
         return ("Export stored reports, indicators, tables, failures, headline figures, the codebook, "
@@ -34,7 +34,9 @@ class Command(ScrapyCommand):
             "replaced only once the export is complete. In CSV, text a spreadsheet would run as a "
             "formula gets a leading apostrophe (raw values only with --excel). --excel adds a "
             "byte-order mark so Excel opens the CSV as UTF-8. --region takes a name, code or code prefix "
-            "(a province takes in every region under it); --year a reporting year. The "
+            "(a province takes in every region under it); --year a reporting year; --level the kinds of "
+            "body whose reports are wanted (government, department, township or town, zone, other, "
+            "unknown, comma-separated; default all). The "
             "database is GOVREPORTS_DB (-s GOVREPORTS_DB=path or the environment). "
             "headlines: one row per report with its headline figures and compliance checks; "
             "codebook: every indicator key with its Chinese labels and unit; wide --table T: one row "
@@ -51,6 +53,9 @@ class Command(ScrapyCommand):
                             help="csv, jsonl or xlsx (default: by the extension of FILE; needed for other names)")
         parser.add_argument("--region", help="region name, code or code prefix")
         parser.add_argument("--year", type=int, help="reporting year")
+        parser.add_argument("--level", metavar="L",
+                            help="reports of these kinds of body only: government, department, township (town), "
+                                 "zone, other, unknown, comma-separated, or all (the default)")
         parser.add_argument("--excel", action="store_true",
                             help="CSV for Excel: UTF-8 with a byte-order mark, raw values guarded too")
         parser.add_argument("--history", action="store_true",
@@ -72,7 +77,7 @@ class Command(ScrapyCommand):
         try:
             count = export(db_path, args[0], opts.output, region=opts.region, year=opts.year,
                            excel=opts.excel, history=opts.history, fmt=opts.format, table=opts.table,
-                           include_unknown=opts.include_unknown, labels=opts.labels)
+                           include_unknown=opts.include_unknown, labels=opts.labels, level=opts.level)
         except OutputClosed:  # the reader had enough (-o - | head): not an error
             return
         except ExportError as exc:

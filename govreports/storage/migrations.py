@@ -899,6 +899,93 @@ def m006_portal_bodies(db: sqlite_utils.Database) -> None:
         db["portals"].add_column(column, str)
 
 
+# --- m007: report bodies -----------------------------------------------------------------------
+# Who published a report is stored with it (reports.body_kind, body_name, and body_printed:
+# the name as read from its title, registry row or publisher), worked out by
+# govreports.bodies when it is written; report_bodies reads them.  A registry row's own
+# body (a department's or town's column) is kept with the portal (portals.body_kind,
+# body_name), so that the scorecard counts a missing year against that body, not against
+# the region's government.
+M007_REPORT_BODIES = """
+SELECT report_id, portal_id, COALESCE(body_printed, '') AS body, COALESCE(NULLIF(body_kind, ''), 'unknown') AS body_kind,
+       COALESCE(body_name, '') AS body_name, portal_id || '|' || COALESCE(body_name, '') AS body_key
+FROM reports"""
+_M007_ORPHAN_BODIES = """    -- A portal without any report of its own body: that body.  A registry row's body (a
+    -- department's, town's, zone's column) is named as the registry names it; else the
+    -- region's government, named by its region, found by any government report of the portal.
+    SELECT o.portal_id || '|' || o.name, o.portal_id, o.name, o.kind, o.region_code, o.region_name,
+           o.province, o.city, y.first_year, NULL
+    FROM (SELECT po.portal_id, po.region_code, COALESCE(g.name, po.region_name) AS region_name, g.province, g.city,
+                 COALESCE(po.body, '') != '' AS own,
+                 CASE WHEN COALESCE(po.body, '') != '' THEN po.body_kind ELSE 'government' END AS kind,
+                 CASE WHEN COALESCE(po.body, '') != '' THEN po.body_name
+                      ELSE COALESCE(g.name, po.region_name, '') END AS name
+          FROM portals po LEFT JOIN regions g ON g.code = po.region_code) o
+    LEFT JOIN (SELECT portal_id, MIN(report_year) AS first_year FROM reports GROUP BY portal_id) y
+           ON y.portal_id = o.portal_id
+    WHERE CASE WHEN o.own THEN o.portal_id || '|' || o.name NOT IN (SELECT body_key FROM c)
+               ELSE o.portal_id NOT IN (SELECT portal_id FROM c WHERE body_kind = 'government') END"""
+
+
+def _with_orphan_bodies(sql: str, orphans: str) -> str:
+    """m005's compliance_body_years with its second part of ``bodies`` (the rows of portals
+    without reports of their body) replaced by ``orphans``."""
+    start = sql.index("    -- A portal without any report of its government")
+    end = sql.index("\n),\nspans AS", start)
+    return sql[:start] + orphans + sql[end:]
+
+
+M007_COMPLIANCE_BODY_YEARS = _with_orphan_bodies(dict(M005_VIEWS)["compliance_body_years"], _M007_ORPHAN_BODIES)
+# coverage: a registry row of a body's own column is judged by that body's deadline (a
+# department's column by 31 January), a government's portal as before.
+M007_COVERAGE = dict(M005_VIEWS)["coverage"].replace(
+    "SELECT po.portal_id, po.portal_name, po.region_code, po.region_name,",
+    "SELECT po.portal_id, po.portal_name, po.region_code, po.region_name, po.body_kind,").replace(
+    "LEFT JOIN deadlines d ON d.body_kind = 'government'",
+    "LEFT JOIN deadlines d ON d.body_kind = COALESCE(NULLIF(s.body_kind, ''), 'government')")
+assert M007_COVERAGE.count("body_kind") == 3
+# Development zones' deadline: the Regulation sets none for them; like townships, 31 March.
+M007_DEADLINES = (
+    ("国令第492号", None, 2018, "zone", "03-31", _ART31_492),
+    ("国令第711号", 2019, None, "zone", "03-31",
+     "条例未规定开发区管理机构的期限：取第四十九条第二款的3月31日（地方要求更早的，改此行）"),
+)
+
+
+@migrations()
+def m007_report_bodies(db: sqlite_utils.Database) -> None:
+    """Each report's body kind and name, and each portal's, stored (existing rows get
+    theirs from their title, publisher and registry body); report_bodies reads them,
+    compliance_body_years counts a registry row's body as that body, and coverage judges a
+    body's column by that body's deadline."""
+    from govreports.bodies import portal_body_columns, report_body_columns
+
+    for table in ("reports", "portals"):
+        db[table].add_column("body_kind", str)
+        db[table].add_column("body_name", str)
+    db["reports"].add_column("body_printed", str)
+    portals = {}
+    for portal in db.query("SELECT portal_id, region_name, body FROM portals"):
+        portals[portal["portal_id"]] = portal
+        db.execute("UPDATE portals SET body_kind = :body_kind, body_name = :body_name WHERE portal_id = :portal_id",
+                   {**portal_body_columns(portal), "portal_id": portal["portal_id"]})
+    reports = list(db.query(
+        "SELECT rowid, portal_id, title, publisher, report_year, region_name FROM reports"))
+    db.conn.executemany(
+        """UPDATE reports SET body_kind = :body_kind, body_name = :body_name, body_printed = :body_printed
+           WHERE rowid = :rowid""",
+        [{**report_body_columns(report, portals.get(report["portal_id"])), "rowid": report["rowid"]}
+         for report in reports])
+    db["reports"].create_index(["body_kind"])
+    db["deadlines"].insert_all(
+        [{"regulation": reg, "first_report_year": first, "last_report_year": last, "body_kind": kind,
+          "month_day": day, "basis": basis} for reg, first, last, kind, day, basis in M007_DEADLINES])
+    for name, sql in (("report_bodies", M007_REPORT_BODIES), ("compliance_body_years", M007_COMPLIANCE_BODY_YEARS),
+                      ("coverage", M007_COVERAGE)):
+        db.execute(f'DROP VIEW "{name}"')
+        db.execute(f'CREATE VIEW "{name}" AS {sql.strip()}')
+
+
 @migrations()
 def m008_relative_attachment_paths(db: sqlite_utils.Database) -> None:
     """``attachments.path`` relative to the files folder (``GOVREPORTS_FILES_DIR``): a file's

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from govreports.bodies import report_body_columns
 from govreports.identity import canonical_url, report_id, report_identity
 from govreports.items import ReportItem
 from govreports.storage.store import ReportRecord
@@ -29,10 +30,12 @@ def content_sha256(item: ReportItem) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def record_from_item(item: ReportItem, identity: str = "") -> ReportRecord:
+def record_from_item(item: ReportItem, identity: str = "", portal_body: str = "") -> ReportRecord:
     """Flatten a report item into the rows the store writes.  ``identity``: the report's
     identity when not the crawl's (:func:`~govreports.identity.report_identity`), e.g. an
-    imported file's (:func:`~govreports.identity.file_identity`)."""
+    imported file's (:func:`~govreports.identity.file_identity`).  ``portal_body``: the
+    registry row's body (a department's or town's column), the report's unless its title
+    names another (:func:`govreports.bodies.classify_report`)."""
     parsed = item.parsed
     meta = parsed.metadata
     identity = identity or report_identity(parsed.index_no, item.url)
@@ -55,40 +58,42 @@ def record_from_item(item: ReportItem, identity: str = "") -> ReportRecord:
     attachments = {a["url"]: a for a in item.attachments} or {
         a.url: {"url": a.url, "link_text": a.text} for a in parsed.attachments
     }
+    report = {
+        "report_id": report_id(identity),
+        "identity": identity,
+        "url": url,
+        "portal_id": item.portal_id,
+        "region_code": item.region_code or parsed.region_code,
+        "region_name": item.region_name,
+        "publisher": parsed.publisher or meta.get("publisher", ""),
+        "title": parsed.title,
+        "title_original": parsed.title_original or parsed.title,
+        "report_year": parsed.report_year,
+        "era": parsed.era or "",
+        "index_no": parsed.index_no,
+        "written_date": meta.get("written_date", ""),
+        "published_date": meta.get("published_date", "") or (item.list_date or ""),
+        "doc_no": meta.get("doc_no", ""),
+        "metadata": json.dumps(
+            {"block": meta, "block_as_printed": parsed.metadata_original, "page_meta": parsed.page_meta},
+            ensure_ascii=False,
+        ),
+        "body_text": parsed.body_text,
+        "body_text_original": parsed.body_text_original,
+        "cover_letter": parsed.cover_letter,
+        "next_year_plan": parsed.next_year_plan,
+        "sections": json.dumps(
+            [s.__dict__ for s in parsed.sections], ensure_ascii=False
+        ),
+        "source_format": item.source_format,
+        "attachment_urls": " ".join(attachments),
+        "sha256": content_sha256(item),
+        "flags": json.dumps([f.__dict__ for f in parsed.flags], ensure_ascii=False),
+        "attachment_text": item.attachment_text,
+    }
+    report.update(report_body_columns(report, {"body": portal_body, "region_name": item.region_name}))
     return ReportRecord(
-        report={
-            "report_id": report_id(identity),
-            "identity": identity,
-            "url": url,
-            "portal_id": item.portal_id,
-            "region_code": item.region_code or parsed.region_code,
-            "region_name": item.region_name,
-            "publisher": parsed.publisher or meta.get("publisher", ""),
-            "title": parsed.title,
-            "title_original": parsed.title_original or parsed.title,
-            "report_year": parsed.report_year,
-            "era": parsed.era or "",
-            "index_no": parsed.index_no,
-            "written_date": meta.get("written_date", ""),
-            "published_date": meta.get("published_date", "") or (item.list_date or ""),
-            "doc_no": meta.get("doc_no", ""),
-            "metadata": json.dumps(
-                {"block": meta, "block_as_printed": parsed.metadata_original, "page_meta": parsed.page_meta},
-                ensure_ascii=False,
-            ),
-            "body_text": parsed.body_text,
-            "body_text_original": parsed.body_text_original,
-            "cover_letter": parsed.cover_letter,
-            "next_year_plan": parsed.next_year_plan,
-            "sections": json.dumps(
-                [s.__dict__ for s in parsed.sections], ensure_ascii=False
-            ),
-            "source_format": item.source_format,
-            "attachment_urls": " ".join(attachments),
-            "sha256": content_sha256(item),
-            "flags": json.dumps([f.__dict__ for f in parsed.flags], ensure_ascii=False),
-            "attachment_text": item.attachment_text,
-        },
+        report=report,
         url=url,
         list_url=canonical_url(item.list_url) if item.list_url else "",
         indicators=list(indicators.values()),

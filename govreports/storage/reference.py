@@ -1,5 +1,8 @@
 """Reference tables the code ships, kept in step with it: the codebook ``indicator_keys``
-(from ``govreports/schema/indicators.csv``) and ``regions`` (from ``data/regions.csv``).
+(from ``govreports/schema/indicators.csv``), ``regions`` (from ``data/regions.csv``) and
+``body_kinds`` (the words that tell a report's body, ``govreports.bodies.BODY_SUFFIXES``:
+they are read in Python when a report is stored; the table shows them, and editing it
+changes nothing).
 
 They are the code's data, not what a crawl finds, so they are not frozen in a migration
 (migration ``m005_research_views`` creates them): :func:`sync_reference_tables`, run by
@@ -16,6 +19,7 @@ key the schema no longer lists stays, with ``canonical = 0``.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -154,10 +158,24 @@ def _load_regions(db: sqlite_utils.Database) -> None:
         f"INSERT INTO regions ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})", rows)
 
 
+def _body_kinds_source() -> bytes:
+    from govreports.bodies import BODY_SUFFIXES
+
+    return json.dumps(BODY_SUFFIXES, ensure_ascii=False).encode("utf-8")
+
+
+def _load_body_kinds(db: sqlite_utils.Database) -> None:
+    from govreports.bodies import BODY_SUFFIXES
+
+    db.conn.execute("DELETE FROM body_kinds")
+    db.conn.executemany("INSERT INTO body_kinds (suffix, body_kind, name_ending) VALUES (?, ?, ?)", BODY_SUFFIXES)
+
+
 # name -> (the bytes it is loaded from, loader)
 REFERENCE_TABLES: dict[str, tuple[Callable[[], bytes], Callable[[sqlite_utils.Database], None]]] = {
     "indicator_keys": (INDICATORS_CSV.read_bytes, _load_indicator_keys),
     "regions": (_regions_source, _load_regions),
+    "body_kinds": (_body_kinds_source, _load_body_kinds),
 }
 
 

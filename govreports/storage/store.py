@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
+from govreports.bodies import portal_body_columns, report_body_columns
 from govreports.failure_kinds import NON_REPORT_KINDS, FailureKind
 from govreports.schema import CANONICAL_KEYS
 from govreports.storage.migrations import apply_migrations
@@ -52,6 +53,9 @@ REPORT_COLUMNS = (
     "flags",
     "attachment_text",
     "title_original",  # as printed (Traditional on some sites); title is Simplified
+    "body_kind",  # who published it (govreports.bodies); the store fills them in when a record has none
+    "body_name",
+    "body_printed",  # the name as read (title, registry row or publisher)
 )
 
 
@@ -60,6 +64,8 @@ _KEPT_BY_IMPORTS = {
     "portal_id": "reports.portal_id",
     "region_code": "COALESCE(NULLIF(excluded.region_code, ''), reports.region_code)",
     "region_name": "COALESCE(NULLIF(excluded.region_name, ''), reports.region_name)",
+    # … and the body its portal's registry row gave it
+    "body_kind": "reports.body_kind", "body_name": "reports.body_name", "body_printed": "reports.body_printed",
 }
 
 BUSY_TIMEOUT = 30  # seconds a connection waits for another one's write lock
@@ -175,10 +181,10 @@ class ReportStore:
                 self.conn.execute(
                     """INSERT INTO portals (portal_id, region_code, region_name, portal_name,
                            home_url, list_urls, platform, render_js, obey_robots, robots_note,
-                           level, body, evidence_url, source, updated_at)
+                           level, body, evidence_url, source, body_kind, body_name, updated_at)
                        VALUES (:portal_id, :region_code, :region_name, :portal_name, :home_url,
                            :list_urls, :platform, :render_js, :obey_robots, :robots_note,
-                           :level, :body, :evidence_url, :source, :updated_at)
+                           :level, :body, :evidence_url, :source, :body_kind, :body_name, :updated_at)
                        ON CONFLICT(portal_id) DO UPDATE SET
                            region_code=excluded.region_code, region_name=excluded.region_name,
                            portal_name=excluded.portal_name, home_url=excluded.home_url,
@@ -186,8 +192,10 @@ class ReportStore:
                            render_js=excluded.render_js, obey_robots=excluded.obey_robots,
                            robots_note=excluded.robots_note, level=excluded.level, body=excluded.body,
                            evidence_url=excluded.evidence_url, source=excluded.source,
+                           body_kind=excluded.body_kind, body_name=excluded.body_name,
                            updated_at=excluded.updated_at""",
-                    {"level": "", "body": "", "evidence_url": "", "source": "", **row, "updated_at": stamp},
+                    {"level": "", "body": "", "evidence_url": "", "source": "", **row,
+                     **portal_body_columns(row), "updated_at": stamp},
                 )
             self.conn.execute(
                 """INSERT INTO crawl_runs (run_id, started_at, status, region, args, portals,
@@ -230,6 +238,11 @@ class ReportStore:
                  for failure in failures],
             )
 
+    def _portal(self, portal_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT region_name, body FROM portals WHERE portal_id = ?", (portal_id,)).fetchone()
+        return dict(zip(("region_name", "body"), row)) if row else None
+
     # --- reports ----------------------------------------------------------------
     def save_reports(self, records: list[ReportRecord], run_id: str, *, imported: bool = False) -> list[str]:
         """Write a batch in one transaction; return per record ``new``, ``updated``,
@@ -247,6 +260,8 @@ class ReportStore:
 
     def _save_report(self, record: ReportRecord, run_id: str, stamp: str, imported: bool = False) -> str:
         report = {c: record.report.get(c) for c in REPORT_COLUMNS}
+        if not report["body_kind"]:
+            report.update(report_body_columns(report, self._portal(report["portal_id"])))
         report_id = report["report_id"]
         existing = self.conn.execute(
             "SELECT sha256, run_id, version FROM reports WHERE report_id = ?", (report_id,)
