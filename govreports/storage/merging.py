@@ -321,7 +321,9 @@ class TableMerge:
         key = self.primary_key(table)
         shared = self.shared_columns(table)
         match = " AND ".join(f's."{k}" = main."{table}"."{k}"' for k in key)
-        values = [c for c in shared if c not in key and c not in earliest]
+        # A portal's discovered columns are the union of both sides (below), in the order
+        # the target knew them first, whichever side saw the portal last.
+        values = [c for c in shared if c not in key and c not in earliest and c != "discovered_list_urls"]
         if values:
             cursor = self.conn.execute(
                 f'UPDATE main."{table}" SET ({quoted(values)}) = (SELECT {quoted(values)} FROM {SOURCE}."{table}" s '
