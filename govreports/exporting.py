@@ -596,7 +596,7 @@ def output_format(path: str, fmt: str | None = None, *, excel: bool = False) -> 
 
 
 @contextmanager
-def _replaced_on_success(path: str, binary: bool = False, encoding: str = "utf-8") -> Iterator[IO]:
+def replaced_on_success(path: str, binary: bool = False, encoding: str = "utf-8") -> Iterator[IO]:
     """A temporary file beside ``path``, renamed over it once the block completes;
     removed (and ``path`` left as it was) when the block fails."""
     target = Path(path)
@@ -647,7 +647,7 @@ def _text_output(path: str, encoding: str) -> Iterator[IO]:
         with _stdout(encoding) as f:
             yield f
     else:
-        with _replaced_on_success(path, encoding=encoding) as f:
+        with replaced_on_success(path, encoding=encoding) as f:
             yield f
 
 
@@ -672,7 +672,7 @@ def write_rows(rows: Iterable[dict], columns: list[str], path: str, *, excel: bo
     if label_row is not None and fmt == "jsonl":
         raise ExportError("--labels is for CSV and .xlsx; JSON Lines have no header row")
     if fmt == "xlsx":
-        with _replaced_on_success(path, binary=True) as f:
+        with replaced_on_success(path, binary=True) as f:
             return _write_xlsx([Sheet(sheet, columns, rows), *more_sheets], f, label_row)
     count = 0
     if fmt == "jsonl":

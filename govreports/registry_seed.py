@@ -290,8 +290,8 @@ def merge_registry_file(seed_dir: str | Path, registry: str | Path, *, write: bo
     old = registry_text(registry) if registry.is_file() else None
     report.reformatted = old is not None and old != text and not report.changes_file
     if write and text != old:
-        from govreports.exporting import _replaced_on_success  # the exports' atomic replace
+        from govreports.exporting import replaced_on_success  # the exports' atomic replace
 
-        with _replaced_on_success(str(registry)) as f:
+        with replaced_on_success(str(registry)) as f:
             f.write(text)
     return report
