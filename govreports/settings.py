@@ -62,6 +62,19 @@ GOVREPORTS_MAX_LINKS_PER_PORTAL = 20000
 GOVREPORTS_DISCOVERY_BUDGET = 60
 GOVREPORTS_DISCOVERY_MAX_DEPTH = 3
 
+# Crawls of many portals (a province, the country; see govreports.activity):
+# how many portals are crawled at once (the next one starts when one is done) …
+GOVREPORTS_PORTALS_AT_ONCE = 100
+# … each within a budget of requests and of wall time from its first request (0: no
+# limit); past it, its other requests are dropped and one `portal_budget` failure says so.
+# A large city portal (60 departments × 10 years, list pages and attachments) needs
+# about 1,500 requests, a couple of hours at the polite pace below.
+GOVREPORTS_PORTAL_MAX_REQUESTS = 5000
+GOVREPORTS_PORTAL_MAX_SECONDS = 4 * 3600
+# Seconds between progress lines (portals done / running / left, reports, failures,
+# each portal as it finishes); 0: none.
+GOVREPORTS_PROGRESS_INTERVAL = 60.0
+
 USER_AGENT = f"govreports/0.1 (+{GOVREPORTS_CONTACT_URL}; annual disclosure report archiver)"
 
 # --- politeness ------------------------------------------------------------------------
@@ -74,6 +87,11 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# The scheduler counts each portal's requests (govreports.scheduler), and hands out first
+# the requests of the hosts with the fewest downloads under way, so that a portal with
+# thousands of pages queued does not hold up the others.
+SCHEDULER = "govreports.scheduler.PortalScheduler"
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 # Local files (the demo portal) are read without delay; no server is behind them.
 DOWNLOAD_SLOTS = {"local-files": {"delay": 0, "concurrency": 8}}
 DOWNLOAD_TIMEOUT = 60
@@ -113,6 +131,8 @@ DOWNLOADER_MIDDLEWARES = {
     "govreports.robots.RobotsTxtMiddleware": 100,
     # Drops the requests of a host that never answered (before any wait).
     "govreports.middlewares.UnreachableHostMiddleware": 530,
+    # Counts each portal's requests and drops those past its budget (before any wait).
+    "govreports.middlewares.PortalBudgetMiddleware": 535,
     # Waits out the backoff of retries and anti-bot blocks (request meta) before sending.
     "govreports.middlewares.NotBeforeMiddleware": 540,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -177,6 +197,7 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "govreports.extensions.CrawlSummary": 500,
+    "govreports.extensions.PortalProgress": 510,
 }
 # The end-of-crawl summary (printed and logged); the same numbers go to crawl_runs either way.
 GOVREPORTS_SUMMARY_ENABLED = True
