@@ -157,16 +157,18 @@ class UnreachableHostMiddleware:
     requests in turn.
 
     A host (with its port, when the URL names one) whose first
-    ``GOVREPORTS_UNREACHABLE_AFTER`` requests all failed at the
-    connection level (its name does not resolve, the connection is refused, times out
-    or has no route) and which never answered is *unreachable*: the request that showed
-    it, and every later request to it, fail with
-    :class:`~govreports.failures.HostUnreachable` (kind ``unreachable``, naming the
-    reason) without being sent, so the crawl moves on to the other portals.  A host that
-    answered once is never given up on this way.
+    ``GOVREPORTS_UNREACHABLE_AFTER`` tries all failed at the connection level (its name
+    does not resolve, the connection is refused, times out or has no route) and which
+    never answered is *unreachable*: the request that showed it, and every later request
+    to it, fail with :class:`~govreports.failures.HostUnreachable` (kind ``unreachable``,
+    naming the reason) without being sent, so the crawl moves on to the other portals.
+    A host that answered once is never given up on this way.
 
-    Runs before the waits and retries (its ``process_request``) and after retries were
-    given up (its ``process_exception``): see ``DOWNLOADER_MIDDLEWARES``.
+    Tries count, retries included: it sees each failed try before the retry middleware
+    does (``DOWNLOADER_MIDDLEWARES``), so a portal whose host is down costs its
+    robots.txt and one quick retry — two tries and ``GOVREPORTS_UNREACHABLE_RETRY_WAIT``
+    seconds — not a retry of every request.  A request waiting before its retry is
+    dropped once its wait is over.
     """
 
     def __init__(self, crawler: Crawler):
@@ -223,8 +225,8 @@ class PortalBudgetMiddleware:
     budget) without being sent; the spider records that once per portal, and the portal
     counts as not read whole, so nothing of it is marked removed.
 
-    Runs after :class:`UnreachableHostMiddleware` and before the waits
-    (``DOWNLOADER_MIDDLEWARES``), so a dropped request costs no wait.
+    Runs after :class:`UnreachableHostMiddleware` (``DOWNLOADER_MIDDLEWARES``): requests
+    dropped as unreachable are not counted.
     """
 
     def __init__(self, crawler: Crawler):

@@ -129,14 +129,16 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's lets the third and later first requests to a host past robots.txt.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "govreports.robots.RobotsTxtMiddleware": 100,
-    # Drops the requests of a host that never answered (before any wait).
-    "govreports.middlewares.UnreachableHostMiddleware": 530,
-    # Counts each portal's requests and drops those past its budget (before any wait).
-    "govreports.middlewares.PortalBudgetMiddleware": 535,
     # Waits out the backoff of retries and anti-bot blocks (request meta) before sending.
     "govreports.middlewares.NotBeforeMiddleware": 540,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "govreports.middlewares.BackoffRetryMiddleware": 550,
+    # Sees each failed try before the retry middleware does, so a host that never
+    # answered is given up on after its first tries, and drops its other requests
+    # (fresh requests have no wait before them).
+    "govreports.middlewares.UnreachableHostMiddleware": 555,
+    # Counts each portal's requests and drops those past its budget.
+    "govreports.middlewares.PortalBudgetMiddleware": 557,
     "govreports.middlewares.AntiBotMiddleware": 560,
     # After (closer to the download than) the RedirectMiddleware at 600.
     "govreports.middlewares.RedirectLoopMiddleware": 650,
