@@ -309,8 +309,11 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         portals have requests outstanding, and the downloader has room.  Portals are so
         started one by one as others finish, instead of every portal's first requests
         piling up in the scheduler at once."""
-        engine = self.crawler.engine
-        while engine is not None and (
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # no crawl is running: the requests are read one by one (tests)
+            return
+        while (
                 engine.needs_backout()
                 or self.ledger.activity.open_portals(requests_in_engine(engine)) >= self.portals_at_once):
             await sleep(self.ADMISSION_POLL)
