@@ -60,8 +60,10 @@ class PortalActivity:
 
     def dequeued(self, portal_id: str) -> None:
         # A request of an earlier run of a resumed job (JOBDIR) was never counted in.
-        if self.queued[portal_id] > 0:
+        if self.queued[portal_id] > 1:
             self.queued[portal_id] -= 1
+        else:  # none left: no entry, so what is open is found without going through every portal
+            self.queued.pop(portal_id, None)
         self.sent[portal_id] += 1
 
     def outstanding(self, portal_id: str, in_engine: Counter[str]) -> int:
@@ -74,7 +76,7 @@ class PortalActivity:
 
     def open_portals(self, in_engine: Counter[str]) -> int:
         """Admitted portals with something outstanding."""
-        return sum(1 for portal_id in self.admitted if self.outstanding(portal_id, in_engine))
+        return sum(1 for portal_id in set(self.queued) | set(in_engine) if portal_id in self.admitted)
 
     def tally(self, portal_ids: Iterable[str], in_engine: Counter[str], now: float | None = None) -> Tally:
         """How many of ``portal_ids`` are done, running and left; the portals found

@@ -86,7 +86,7 @@ def test_the_scheduler_counts_each_portals_requests_in_and_out(tmp_path):
     queued = dict(spider.ledger.activity.queued)
     taken = [scheduler.next_request() for _ in range(4)]
     assert (queued, len([r for r in taken if r is not None]), dict(spider.ledger.activity.queued),
-            dict(spider.ledger.activity.sent)) == ({"a": 2, "b": 1}, 4, {"a": 0, "b": 0}, {"a": 2, "b": 1})
+            dict(spider.ledger.activity.sent)) == ({"a": 2, "b": 1}, 4, {}, {"a": 2, "b": 1})
 
 
 # --- each portal's budget ---------------------------------------------------------------------
@@ -151,14 +151,20 @@ def budget_failure(request, portal_id="a") -> Failure:
     return failure
 
 
-def test_a_portal_over_budget_is_recorded_once_and_not_read_whole(tmp_path):
+def spider_that_read_its_list(tmp_path):
+    """A spider of portal ``a`` whose one list page was asked for and read."""
     spider = spider_of(tmp_path, portals=("a",))
-    portal = spider.portal_by_id["a"]
     column = site_url("a", "list.html")
-    listing = spider.list_request(portal, column, column=column, platform="auto", first=True)
+    listing = spider.list_request(spider.portal_by_id["a"], column, column=column, platform="auto", first=True)
     spider.ask(listing)
-    # the list page was read; its reports were dropped by the budget
     spider.ledger.list_page_read("a", column, listing.meta["page_key"])
+    return spider
+
+
+def test_a_portal_over_budget_is_recorded_once_and_not_read_whole(tmp_path):
+    spider = spider_that_read_its_list(tmp_path)
+    portal, column = spider.portal_by_id["a"], site_url("a", "list.html")
+    # the list page was read; its reports were dropped by the budget
     reports = [spider.report_request(portal, site_url("a", f"t{n}.html"), column=column) for n in range(3)]
     outs = [list(spider.on_error(budget_failure(request))) for request in reports]
     assert [len(out) for out in outs] == [1, 0, 0]
@@ -173,13 +179,7 @@ def test_a_portal_over_budget_is_recorded_once_and_not_read_whole(tmp_path):
 
 def test_without_its_budget_cut_the_same_portal_is_read_whole(tmp_path):
     # the other half of the test above: it is the budget that makes the difference
-    spider = spider_of(tmp_path, portals=("a",))
-    portal = spider.portal_by_id["a"]
-    column = site_url("a", "list.html")
-    listing = spider.list_request(portal, column, column=column, platform="auto", first=True)
-    spider.ask(listing)
-    spider.ledger.list_page_read("a", column, listing.meta["page_key"])
-    assert spider.ledger.complete_portals() == ["a"]
+    assert spider_that_read_its_list(tmp_path).ledger.complete_portals() == ["a"]
 
 
 # --- progress lines -----------------------------------------------------------------------------
