@@ -7,6 +7,8 @@ portals.  The real crawl of a simulated province is ``tests/test_province_crawl.
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -23,6 +25,7 @@ from govreports.middlewares import PortalBudgetMiddleware
 from govreports.pipelines import SQLitePipeline
 from govreports.scheduler import PortalScheduler
 from tests.conftest import project_crawler
+from tests.harness import REPO
 from tests.inprocess import make_spider, portal_row, site_url
 
 # --- done, running, left ------------------------------------------------------------------
@@ -250,3 +253,21 @@ def test_summary_lists_unreachable_portals_and_those_cut_by_their_budget_with_th
 def test_summary_has_no_such_lists_when_every_portal_was_reached(capsys, tmp_path):
     lines = summary_of(capsys, tmp_path, [("c", FailureKind.HTTP_ERROR, "HTTP 404")])
     assert [line for line in lines if "unreachable" in line or "budget" in line] == []
+
+
+# --- idle connections ------------------------------------------------------------------------------
+HANDLER_POOL = """
+from scrapy.utils.reactor import install_reactor
+install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+from govreports.browser import BrowserDownloadHandler
+from tests.conftest import project_crawler
+handler = BrowserDownloadHandler.from_crawler(project_crawler(GOVREPORTS_IDLE_CONNECTION_SECONDS=7))
+print(handler._pool.cachedConnectionTimeout)
+"""
+
+
+def test_idle_connections_are_kept_only_as_long_as_the_setting_says():
+    # in a process of its own: the handler needs an installed reactor
+    result = subprocess.run([sys.executable, "-c", HANDLER_POOL], cwd=REPO, capture_output=True, text=True,
+                            timeout=120)
+    assert result.stdout.strip() == "7.0", result.stderr[-2000:]
