@@ -94,9 +94,10 @@ SCHEDULER = "govreports.scheduler.PortalScheduler"
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 # Local files (the demo portal) are read without delay; no server is behind them.
 DOWNLOAD_SLOTS = {"local-files": {"delay": 0, "concurrency": 8}}
-# An idle connection to a host is kept this long for its next request, then closed
-# (Twisted keeps them 240 s: two sockets for every portal finished in the last 4 minutes).
-GOVREPORTS_IDLE_CONNECTION_SECONDS = 15.0
+# An idle connection to a host is kept this long for its next request (longer than the
+# usual delay between two requests to one host), then closed.  Twisted keeps them 240 s:
+# two sockets for every portal finished in the last four minutes.
+GOVREPORTS_IDLE_CONNECTION_SECONDS = 5.0
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
