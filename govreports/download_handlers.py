@@ -9,6 +9,10 @@ shell hangs for ever.  :class:`LazyPlaywrightDownloadHandler` starts Playwright 
 when a request first needs the browser: ``scrapy shell``, ``scrapy parse`` and crawls
 of plain-HTML portals never start it.
 
+Idle connections are kept for reuse only ``GOVREPORTS_IDLE_CONNECTION_SECONDS``
+(Twisted's pool keeps them four minutes): a crawl of hundreds of portals would
+otherwise hold two sockets open for every portal it finished in the last four minutes.
+
 It relies on two internals of scrapy-playwright 0.0.48 (the pinned version): the
 engine-started hook ``_maybe_launch_in_thread`` and the start-up coroutine
 ``_launch``; ``tests/test_front_door.py`` fails if either goes away.
@@ -25,11 +29,14 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 class LazyPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
     """scrapy-playwright's handler, starting Playwright on the first request that
-    needs the browser instead of when the engine starts.  Settings as scrapy-playwright's
+    needs the browser instead of when the engine starts, and keeping idle connections
+    ``GOVREPORTS_IDLE_CONNECTION_SECONDS``.  Settings as scrapy-playwright's
     (``PLAYWRIGHT_*``)."""
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
+        # Scrapy's HTTP/1.1 handler (the parent's parent) keeps its Twisted connection pool here.
+        self._pool.cachedConnectionTimeout = crawler.settings.getfloat("GOVREPORTS_IDLE_CONNECTION_SECONDS")
         self.playwright_started = False
         self._start_lock = asyncio.Lock()
 

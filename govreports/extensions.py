@@ -1,13 +1,18 @@
-"""The end-of-crawl summary: what was stored, per portal, and where."""
+"""Extensions: progress lines while a crawl of many portals runs, and the end-of-crawl
+summary (what was stored, per portal, and where)."""
 
 from __future__ import annotations
 
 import logging
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.asyncio import create_looping_call
 
+from govreports.activity import requests_in_engine
 from govreports.flags import flag_setting
+from govreports.ledger import CrawlLedger, ledger_of
 from govreports.outcome import RunOutcome, read_outcome, summary_lines
 from govreports.pipelines import crawl_recorded
 
@@ -45,3 +50,81 @@ class CrawlSummary:
         text = "\n".join(summary_lines(outcome))
         logger.info(text)
         print(text, flush=True)
+
+
+class PortalProgress:
+    """Logs, every ``GOVREPORTS_PROGRESS_INTERVAL`` seconds, how far a crawl of many
+    portals is: portals done / running / left (see :mod:`govreports.activity` for what
+    each means), reports found, failures recorded and requests sent so far, then one
+    line for each portal found done since the last time (its requests, reports,
+    failures and seconds), and the portals still running.  A last line when the
+    spider closes.  Off with ``GOVREPORTS_PROGRESS_INTERVAL=0``; a crawl that records
+    nothing (``scrapy parse``) logs none.
+
+    Its numbers are the crawl's stats: ``govreports/portal/<id>/requests`` (counted by
+    :class:`~govreports.middlewares.PortalBudgetMiddleware`), ``…/reports`` (by the
+    spider), ``…/failures`` (as the SQLite pipeline commits them, so a little behind).
+    """
+
+    RUNNING_SHOWN = 10  # running portals named per line
+
+    def __init__(self, crawler: Crawler, interval: float):
+        self.crawler = crawler
+        self.interval = interval
+        self.ledger: CrawlLedger | None = None
+        self.task = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        interval = crawler.settings.getfloat("GOVREPORTS_PROGRESS_INTERVAL")
+        if interval < 0:
+            raise ValueError(f"setting GOVREPORTS_PROGRESS_INTERVAL must be 0 (off) or a number of seconds, "
+                             f"not {crawler.settings.get('GOVREPORTS_PROGRESS_INTERVAL')!r}")
+        if not interval:
+            raise NotConfigured("GOVREPORTS_PROGRESS_INTERVAL is 0")
+        return cls(crawler, interval)
+
+    def spider_opened(self, spider) -> None:
+        self.ledger = ledger_of(spider)
+        if self.ledger is None:
+            return
+        self.task = create_looping_call(self.log_progress)
+        self.task.start(self.interval, now=False)
+
+    def spider_closed(self, spider, reason: str) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()
+        if self.ledger is not None:
+            self.log_progress(closing=True)
+
+    def counter(self, portal_id: str, name: str) -> int:
+        return self.crawler.stats.get_value(f"govreports/portal/{portal_id}/{name}", 0)
+
+    def progress_lines(self, *, closing: bool = False) -> list[str]:
+        """The lines of one progress report (and the portals found done are noted)."""
+        ledger = self.ledger
+        portal_ids = list(dict.fromkeys(p.portal_id for p in ledger.run.portals))
+        in_engine = requests_in_engine(None if closing else self.crawler.engine)
+        tally = ledger.activity.tally(portal_ids, in_engine)
+        stats = self.crawler.stats
+        lines = [
+            f"progress: {tally.done}/{tally.total} portals done, {tally.running} running, {tally.left} left; "
+            f"{sum(self.counter(p, 'reports') for p in portal_ids)} reports found, "
+            f"{stats.get_value('govreports/failures', 0)} failures recorded, "
+            f"{sum(self.counter(p, 'requests') for p in portal_ids)} requests"]
+        for portal_id in tally.finished:
+            lines.append(f"  done: {portal_id}: {self.counter(portal_id, 'requests')} requests, "
+                         f"{self.counter(portal_id, 'reports')} reports, {self.counter(portal_id, 'failures')} "
+                         f"failures, {ledger.activity.seconds(portal_id):.1f} s")
+        running = [p for p in portal_ids if ledger.activity.state(p, in_engine) == "running"]
+        if running:
+            shown = ", ".join(f"{p} ({self.counter(p, 'requests')} requests, {self.counter(p, 'reports')} reports)"
+                              for p in running[:self.RUNNING_SHOWN])
+            more = f" and {len(running) - self.RUNNING_SHOWN} more" if len(running) > self.RUNNING_SHOWN else ""
+            lines.append(f"  running: {shown}{more}")
+        return lines
+
+    def log_progress(self, closing: bool = False) -> None:
+        logger.info("\n".join(self.progress_lines(closing=closing)))

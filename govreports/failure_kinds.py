@@ -45,6 +45,9 @@ class FailureKind(StrEnum):
     PAGING_LIMIT = "paging_limit"  # a list longer than GOVREPORTS_MAX_LIST_PAGES: paging stopped
     LINK_CAP = "link_cap"  # a list page with more report links than GOVREPORTS_MAX_LINKS_PER_LIST_PAGE
     PORTAL_LINK_CAP = "portal_link_cap"  # a portal with more report links than GOVREPORTS_MAX_LINKS_PER_PORTAL
+    # A portal that spent its requests or wall time (GOVREPORTS_PORTAL_MAX_REQUESTS /
+    # _MAX_SECONDS): its other requests were dropped, recorded once.
+    PORTAL_BUDGET = "portal_budget"
     ERROR = "error"  # anything else (the reason says what)
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "NON_REPORT_KINDS",
     "ChallengeNotPassed",
     "HostUnreachable",
+    "PortalBudgetSpent",
     "FailureKind",
     "RedirectLoop",
     "RobotsForbidden",
@@ -88,6 +89,18 @@ class HostUnreachable(IgnoreRequest):
         self.reason = reason
 
 
+class PortalBudgetSpent(IgnoreRequest):
+    """A request of a portal that spent its budget of requests or wall time: not sent
+    (see :class:`govreports.middlewares.PortalBudgetMiddleware`)."""
+
+    kind = FailureKind.PORTAL_BUDGET
+
+    def __init__(self, portal_id: str, reason: str):
+        super().__init__(f"portal {portal_id}: {reason}")
+        self.portal_id = portal_id
+        self.reason = reason
+
+
 # Network errors that retrying soon does not fix: a name that does not resolve, a
 # port nobody listens on.  Retried once at most, quickly (see BackoffRetryMiddleware).
 UNFIXABLE_NETWORK_ERRORS = (CannotResolveHostError, DNSLookupError, DownloadConnectionRefusedError,
@@ -114,7 +127,7 @@ def failure_reason(failure) -> tuple[int | None, FailureKind, str]:
         return None, FailureKind.REFUSED, "connection refused"
     if failure.check(FileNotFoundError):
         return None, FailureKind.MISSING_FILE, f"no such file: {error.filename or error}"
-    if failure.check(HostUnreachable):
+    if failure.check(HostUnreachable, PortalBudgetSpent):
         return None, error.kind, str(error)
     if failure.check(RedirectLoop):
         return None, error.kind, str(error)

@@ -35,6 +35,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from govreports.activity import PortalActivity
 from govreports.failures import FailureKind
 from govreports.identity import canonical_url
 from govreports.incremental import ListProgress
@@ -141,7 +142,10 @@ class CrawlLedger:
     report_links: dict[str, set[str]] = field(default_factory=dict)  # by portal: report links followed
     link_capped: set[str] = field(default_factory=set)  # portals that reached their link cap
     unreachable: dict[str, str] = field(default_factory=dict)  # host -> why it could not be reached
+    budget_spent: dict[str, str] = field(default_factory=dict)  # portal -> which budget it spent
     once: set[str] = field(default_factory=set)  # events recorded once per crawl
+    # What each portal has outstanding: done, running or still to come (govreports.activity).
+    activity: PortalActivity = field(default_factory=PortalActivity)
 
     # --- written by the spider ----------------------------------------------------
     def reading(self, column: str, portal_id: str = "") -> ListReading:
@@ -250,6 +254,15 @@ class CrawlLedger:
         if host in self.unreachable:
             return False
         self.unreachable[host] = reason
+        return True
+
+    def portal_budget_spent(self, portal_id: str, reason: str) -> bool:
+        """Note a portal whose requests were cut by its budget: it was not read whole
+        (nothing of it is marked removed).  True the first time (record it once)."""
+        self.incomplete_portals.add(portal_id)
+        if portal_id in self.budget_spent:
+            return False
+        self.budget_spent[portal_id] = reason
         return True
 
     def report_found(self, portal_id: str) -> None:

@@ -1,6 +1,6 @@
 """Downloader middlewares: waits before retries, retries with backoff (and Retry-After),
-hosts that cannot be reached, redirect loops, anti-bot answers, and cookies without a
-network look-up of the public suffix list.
+hosts that cannot be reached, each portal's budget of requests and time, redirect loops,
+anti-bot answers, and cookies without a network look-up of the public suffix list.
 
 Each one reads its settings once, in ``from_crawler``; defaults live in
 :mod:`govreports.settings` only.
@@ -35,6 +35,7 @@ from govreports.failures import (
     UNFIXABLE_NETWORK_ERRORS,
     ChallengeNotPassed,
     HostUnreachable,
+    PortalBudgetSpent,
     RedirectLoop,
     failure_reason,
 )
@@ -156,16 +157,18 @@ class UnreachableHostMiddleware:
     requests in turn.
 
     A host (with its port, when the URL names one) whose first
-    ``GOVREPORTS_UNREACHABLE_AFTER`` requests all failed at the
-    connection level (its name does not resolve, the connection is refused, times out
-    or has no route) and which never answered is *unreachable*: the request that showed
-    it, and every later request to it, fail with
-    :class:`~govreports.failures.HostUnreachable` (kind ``unreachable``, naming the
-    reason) without being sent, so the crawl moves on to the other portals.  A host that
-    answered once is never given up on this way.
+    ``GOVREPORTS_UNREACHABLE_AFTER`` tries all failed at the connection level (its name
+    does not resolve, the connection is refused, times out or has no route) and which
+    never answered is *unreachable*: the request that showed it, and every later request
+    to it, fail with :class:`~govreports.failures.HostUnreachable` (kind ``unreachable``,
+    naming the reason) without being sent, so the crawl moves on to the other portals.
+    A host that answered once is never given up on this way.
 
-    Runs before the waits and retries (its ``process_request``) and after retries were
-    given up (its ``process_exception``): see ``DOWNLOADER_MIDDLEWARES``.
+    Tries count, retries included: it sees each failed try before the retry middleware
+    does (``DOWNLOADER_MIDDLEWARES``), so a portal whose host is down costs its
+    robots.txt and one quick retry — two tries and ``GOVREPORTS_UNREACHABLE_RETRY_WAIT``
+    seconds — not a retry of every request.  A request waiting before its retry is
+    dropped once its wait is over.
     """
 
     def __init__(self, crawler: Crawler):
@@ -206,6 +209,71 @@ class UnreachableHostMiddleware:
         self.stats.inc_value("govreports/unreachable_hosts")
         logger.warning("host %s unreachable: %s", host, reason)
         raise HostUnreachable(host, reason) from exception
+
+
+class PortalBudgetMiddleware:
+    """Counts each portal's requests, and drops those past its budget, so that one huge
+    or hostile portal cannot hold the crawl of a province for hours.
+
+    Every request of a portal (meta ``portal_id``) that reaches it is counted in the
+    stat ``govreports/portal/<id>/requests`` — retries, pages read again through the
+    browser and attachments included; robots.txt and requests already dropped (an
+    unreachable host) are not.  A portal's budget is ``GOVREPORTS_PORTAL_MAX_REQUESTS``
+    requests and ``GOVREPORTS_PORTAL_MAX_SECONDS`` seconds from its first request (0:
+    no limit).  Past either, its requests fail with
+    :class:`~govreports.failures.PortalBudgetSpent` (kind ``portal_budget``, saying which
+    budget) without being sent; the spider records that once per portal, and the portal
+    counts as not read whole, so nothing of it is marked removed.
+
+    Runs after :class:`UnreachableHostMiddleware` (``DOWNLOADER_MIDDLEWARES``): requests
+    dropped as unreachable are not counted.
+    """
+
+    def __init__(self, crawler: Crawler):
+        settings = crawler.settings
+        self.stats = crawler.stats
+        self.max_requests = int(non_negative(settings, "GOVREPORTS_PORTAL_MAX_REQUESTS"))
+        self.max_seconds = non_negative(settings, "GOVREPORTS_PORTAL_MAX_SECONDS")
+        self.requests: dict[str, int] = {}  # portal -> requests counted
+        self.first: dict[str, float] = {}  # portal -> time.monotonic() of its first request
+        self.spent: dict[str, str] = {}  # portal -> why its budget is spent
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        portal_id = request.meta.get("portal_id")
+        if not portal_id:
+            return None
+        if portal_id not in self.spent:
+            now = time.monotonic()
+            first = self.first.setdefault(portal_id, now)
+            used = self.requests.get(portal_id, 0)
+            if self.max_requests and used >= self.max_requests:
+                self._spend(portal_id, f"budget of {self.max_requests} requests spent "
+                                       "(GOVREPORTS_PORTAL_MAX_REQUESTS)")
+            elif self.max_seconds and now - first > self.max_seconds:
+                self._spend(portal_id, f"budget of {self.max_seconds:g} s spent after {used} requests "
+                                       "(GOVREPORTS_PORTAL_MAX_SECONDS)")
+        if portal_id in self.spent:
+            raise PortalBudgetSpent(portal_id, self.spent[portal_id])
+        self.requests[portal_id] = self.requests.get(portal_id, 0) + 1
+        self.stats.inc_value(f"govreports/portal/{portal_id}/requests")
+        return None
+
+    def _spend(self, portal_id: str, why: str) -> None:
+        self.spent[portal_id] = f"{why}; its other requests are not sent"
+        self.stats.inc_value("govreports/portals_over_budget")
+        logger.warning("portal %s: %s", portal_id, self.spent[portal_id])
+
+
+def non_negative(settings, name: str) -> float:
+    """A number setting that is 0 (no limit) or more; anything else is an error naming it."""
+    value = settings.getfloat(name)
+    if value < 0:
+        raise ValueError(f"setting {name} must be 0 (no limit) or more, not {settings.get(name)!r}")
+    return value
 
 
 def server_of(request: Request) -> str:

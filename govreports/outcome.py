@@ -33,7 +33,14 @@ ADVICE: dict[str, str] = {
     "unsupported_scheme": "the links: only http:// and https:// pages (and a local portal's own files) are read",
     "not_a_report": "the list URLs in the registry: they may point at another column",
     "list_not_text": "the list URLs in the registry: they should be web pages",
+    "portal_budget": "the portal's size: raise GOVREPORTS_PORTAL_MAX_REQUESTS or _MAX_SECONDS (0: no limit)",
 }
+
+
+# Failures that mean a portal was never reached: a portal that read no page and failed
+# so is listed as unreachable at the end, with the reason.
+UNREACHABLE_KINDS = ("unreachable", "dns", "refused", "network", "timeout", "challenge", "missing_file")
+BUDGET_KIND = "portal_budget"
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,9 @@ class RunOutcome:
     unchanged: int
     failures: int  # fetch_failures rows of the run
     portals: dict[str, dict[str, int]] = field(default_factory=dict)  # per-portal counters
+    # Per portal, the (kind, reason) of its first failure of each kind that can mean it
+    # was never reached, or cut by its budget (see unreachable and over_budget).
+    portal_failures: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def total(self, counter: str) -> int:
         return sum(counters.get(counter, 0) for counters in self.portals.values())
@@ -73,6 +83,27 @@ class RunOutcome:
         """List and report pages read that were not failures (not look-alikes, say)."""
         return self.total("list_pages") + self.total("report_pages") - self.total("non_reports")
 
+    def read_nothing(self, portal_id: str) -> bool:
+        counters = self.portals.get(portal_id, {})
+        return not (counters.get("list_pages", 0) or counters.get("report_pages", 0))
+
+    @property
+    def unreachable(self) -> dict[str, str]:
+        """Portals that read no page and failed at the connection level (or behind a
+        firewall that did not lift), and why: the reason of their first such failure."""
+        found = {}
+        for portal_id, failures in sorted(self.portal_failures.items()):
+            reasons = [failures[kind] for kind in UNREACHABLE_KINDS if kind in failures]
+            if reasons and self.read_nothing(portal_id):
+                found[portal_id] = reasons[0]
+        return found
+
+    @property
+    def over_budget(self) -> dict[str, str]:
+        """Portals cut by their budget of requests or time, and which budget."""
+        return {portal_id: failures[BUDGET_KIND] for portal_id, failures in sorted(self.portal_failures.items())
+                if BUDGET_KIND in failures}
+
     @property
     def everything_failed(self) -> bool:
         """A finished crawl that stored nothing, saw no known report and read no page,
@@ -95,20 +126,28 @@ def read_outcome(database: str | Path, run_id: str) -> RunOutcome | None:
         if row is None:
             return None
         failures = conn.execute("SELECT count(*) FROM fetch_failures WHERE run_id = ?", (run_id,)).fetchone()[0]
+        kinds = (*UNREACHABLE_KINDS, BUDGET_KIND)
+        portal_failures: dict[str, dict[str, str]] = {}
+        for portal_id, kind, reason in conn.execute(
+                f"SELECT portal_id, kind, reason FROM fetch_failures WHERE run_id = ? AND kind IN "
+                f"({', '.join('?' * len(kinds))}) ORDER BY rowid", (run_id, *kinds)):
+            portal_failures.setdefault(portal_id, {}).setdefault(kind, reason)
     finally:
         conn.close()
     status, new, updated, unchanged, stats = row
     return RunOutcome(run_id=run_id, database=str(path), status=status or "", new=new or 0,
                       updated=updated or 0, unchanged=unchanged or 0, failures=failures,
-                      portals=json.loads(stats) if stats else {})
+                      portals=json.loads(stats) if stats else {}, portal_failures=portal_failures)
 
 
 PORTAL_COUNTERS = ("list_pages", "report_pages", "reports", "known_skipped", "not_modified", "non_reports",
-                   "failures")
+                   "failures", "requests")
 
 
 def summary_lines(outcome: RunOutcome) -> list[str]:
-    """The end-of-crawl summary: totals, one line per portal, the database."""
+    """The end-of-crawl summary: totals, one line per portal (its counters), the
+    portals that could not be reached and those cut short by their budget (each with
+    the reason), the database."""
     lines = [
         f"govreports: crawl {outcome.status}: {outcome.new} new, {outcome.updated} updated, "
         f"{outcome.unchanged} unchanged reports; {outcome.total('known_skipped')} known and skipped, "
@@ -118,6 +157,11 @@ def summary_lines(outcome: RunOutcome) -> list[str]:
     for portal_id, counters in sorted(outcome.portals.items()):
         numbers = ", ".join(f"{name.replace('_', ' ')}: {counters.get(name, 0)}" for name in PORTAL_COUNTERS)
         lines.append(f"  {portal_id}: {numbers}")
+    for title, portals in (("unreachable portals", outcome.unreachable),
+                           ("portals cut short by their budget", outcome.over_budget)):
+        if portals:
+            lines.append(f"  {title} ({len(portals)}):")
+            lines += [f"    {portal_id}: {reason}" for portal_id, reason in portals.items()]
     lines.append(f"  database: {outcome.database}")
     return lines
 

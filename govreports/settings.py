@@ -65,6 +65,19 @@ GOVREPORTS_DISCOVERY_MAX_DEPTH = 3
 # before the home page's links are walked (govreports/platforms/column_paths.py).
 GOVREPORTS_DISCOVERY_GUESSES = 10
 
+# Crawls of many portals (a province, the country; see govreports.activity):
+# how many portals are crawled at once (the next one starts when one is done) …
+GOVREPORTS_PORTALS_AT_ONCE = 100
+# … each within a budget of requests and of wall time from its first request (0: no
+# limit); past it, its other requests are dropped and one `portal_budget` failure says so.
+# A large city portal (60 departments × 10 years, list pages and attachments) needs
+# about 1,500 requests, a couple of hours at the polite pace below.
+GOVREPORTS_PORTAL_MAX_REQUESTS = 5000
+GOVREPORTS_PORTAL_MAX_SECONDS = 4 * 3600
+# Seconds between progress lines (portals done / running / left, reports, failures,
+# each portal as it finishes); 0: none.
+GOVREPORTS_PROGRESS_INTERVAL = 60.0
+
 USER_AGENT = f"govreports/0.1 (+{GOVREPORTS_CONTACT_URL}; annual disclosure report archiver)"
 
 # --- politeness ------------------------------------------------------------------------
@@ -77,11 +90,20 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# The scheduler counts each portal's requests (govreports.scheduler), and hands out first
+# the requests of the hosts with the fewest downloads under way, so that a portal with
+# thousands of pages queued does not hold up the others.
+SCHEDULER = "govreports.scheduler.PortalScheduler"
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 # Local files (the demo portal) are read without delay; no server is behind them.
 DOWNLOAD_SLOTS = {"local-files": {"delay": 0, "concurrency": 8}}
 # A crawl with no delay and more than one request per host at once is refused
 # (govreports.politeness); only crawls of the test server on 127.0.0.1 turn this on.
 GOVREPORTS_ALLOW_IMPOLITE_TESTING = False
+# An idle connection to a host is kept this long for its next request (longer than the
+# usual delay between two requests to one host), then closed.  Twisted keeps them 240 s:
+# two sockets for every portal finished in the last four minutes.
+GOVREPORTS_IDLE_CONNECTION_SECONDS = 5.0
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
@@ -117,12 +139,16 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's lets the third and later first requests to a host past robots.txt.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "govreports.robots.RobotsTxtMiddleware": 100,
-    # Drops the requests of a host that never answered (before any wait).
-    "govreports.middlewares.UnreachableHostMiddleware": 530,
     # Waits out the backoff of retries and anti-bot blocks (request meta) before sending.
     "govreports.middlewares.NotBeforeMiddleware": 540,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "govreports.middlewares.BackoffRetryMiddleware": 550,
+    # Sees each failed try before the retry middleware does, so a host that never
+    # answered is given up on after its first tries, and drops its other requests
+    # (fresh requests have no wait before them).
+    "govreports.middlewares.UnreachableHostMiddleware": 555,
+    # Counts each portal's requests and drops those past its budget.
+    "govreports.middlewares.PortalBudgetMiddleware": 557,
     "govreports.middlewares.AntiBotMiddleware": 560,
     # After (closer to the download than) the RedirectMiddleware at 600.
     "govreports.middlewares.RedirectLoopMiddleware": 650,
@@ -188,6 +214,7 @@ EXTENSIONS = {
     # First: impolite settings stop the crawl before anything is fetched.
     "govreports.politeness.PolitenessCheck": 0,
     "govreports.extensions.CrawlSummary": 500,
+    "govreports.extensions.PortalProgress": 510,
 }
 # The end-of-crawl summary (printed and logged); the same numbers go to crawl_runs either way.
 GOVREPORTS_SUMMARY_ENABLED = True

@@ -54,7 +54,7 @@ def test_summary_is_printed_after_the_pipeline_recorded_everything(capsys, tmp_p
         "govreports: crawl finished: 0 new, 0 updated, 0 unchanged reports; 0 known and skipped, "
         "0 not modified, 0 gone; 2 failures",
         "  home_only: list pages: 0, report pages: 0, reports: 0, known skipped: 0, not modified: 0, "
-        "non reports: 0, failures: 2",
+        "non reports: 0, failures: 2, requests: 0",
         f"  database: {tmp_path / 'inprocess.db'}",
     ]
 

@@ -33,7 +33,9 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from scrapy.utils.asyncio import sleep
 
+from govreports.activity import requests_in_engine
 from govreports.discovery import (
     discovery_links, guess_redirect_followed, guess_verdict, page_digest, region_names, sublist_links,
 )
@@ -44,10 +46,10 @@ from govreports.items import DiscoveredColumnItem, FetchFailureItem, GoneItem, R
 from govreports.browser import browser_meta
 from govreports.attachments.sniff import DOCUMENT_KINDS, sniff_type
 from govreports.ledger import CrawlLedger, CrawlRun, LedgerKeeper
-from govreports.paging import PagingLimits
+from govreports.paging import PagingLimits, positive_int
 from govreports.parsing.model import ParsedReport
 from govreports.parsing.report import parse_report_html
-from govreports.failures import FailureKind, HostUnreachable, failure_reason
+from govreports.failures import FailureKind, HostUnreachable, PortalBudgetSpent, failure_reason
 from govreports.parsing.titles import is_report_column, is_report_link
 from govreports.platforms import Page, get_platform
 from govreports.platforms.column_paths import column_guesses
@@ -87,8 +89,9 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
     recrawl state), the paging limits of :class:`~govreports.paging.PagingLimits`
     (``GOVREPORTS_MAX_LIST_PAGES``, ``GOVREPORTS_RUNAWAY_PAGES``,
     ``GOVREPORTS_MAX_LINKS_PER_LIST_PAGE``, ``GOVREPORTS_MAX_LINKS_PER_PORTAL``),
-    ``GOVREPORTS_DISCOVERY_BUDGET``, ``GOVREPORTS_DISCOVERY_MAX_DEPTH`` and
-    ``GOVREPORTS_DISCOVERY_GUESSES``.
+    ``GOVREPORTS_DISCOVERY_BUDGET``, ``GOVREPORTS_DISCOVERY_MAX_DEPTH``,
+    ``GOVREPORTS_DISCOVERY_GUESSES`` and
+    ``GOVREPORTS_PORTALS_AT_ONCE`` (portals crawled at once, see :meth:`room_for_a_portal`).
 
     Every list page and discovery page it asks for is written in the ledger under a
     key (meta ``page_key``: Scrapy's request fingerprint), and so is every answer: the
@@ -97,6 +100,8 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
     """
 
     name = "portal"
+    ADMISSION_POLL = 0.05  # seconds between looks for room for the next portal
+    portals_at_once = 1
     custom_settings = {
         # A deleted report often answers 200 with a meta refresh to its folder; the
         # spider reads those itself (see ``parse_report``) instead of following them.
@@ -137,6 +142,7 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         spider.discovery_budget = required_int(settings, "GOVREPORTS_DISCOVERY_BUDGET")
         spider.discovery_max_depth = required_int(settings, "GOVREPORTS_DISCOVERY_MAX_DEPTH")
         spider.discovery_guesses = required_int(settings, "GOVREPORTS_DISCOVERY_GUESSES")
+        spider.portals_at_once = positive_int(settings, "GOVREPORTS_PORTALS_AT_ONCE")
         if spider.records_crawl:  # reading single pages never touches the database
             store = ReportStore(settings.get("GOVREPORTS_DB"))
             try:
@@ -313,6 +319,8 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
                               "or -a start_url=<URL>")
             return
         for portal in self.portals:
+            await self.room_for_a_portal()
+            self.ledger.activity.admit(portal.portal_id)
             list_urls = portal.list_urls or tuple(self.recrawl_state.discovered.get(portal.portal_id, ()))
             if list_urls:
                 for url in list_urls:
@@ -324,6 +332,20 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
                 request = self.home_request(portal, portal.home_url, depth_left=self.discovery_max_depth, home=True)
                 if self.ask(request):
                     yield request
+
+    async def room_for_a_portal(self) -> None:
+        """Wait until the next portal may start: fewer than ``GOVREPORTS_PORTALS_AT_ONCE``
+        portals have requests outstanding, and the downloader has room.  Portals are so
+        started one by one as others finish, instead of every portal's first requests
+        piling up in the scheduler at once."""
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # no crawl is running: the requests are read one by one (tests)
+            return
+        while (
+                engine.needs_backout()
+                or self.ledger.activity.open_portals(requests_in_engine(engine)) >= self.portals_at_once):
+            await sleep(self.ADMISSION_POLL)
 
     # --- callbacks -----------------------------------------------------------------
     def parse_home(self, response: Response):
@@ -707,6 +729,10 @@ class PortalSpider(LedgerKeeper, scrapy.Spider):
         if failure.check(HostUnreachable) and not self.ledger.host_unreachable(failure.value.host,
                                                                                failure.value.reason):
             self._count(portal.portal_id, "dropped_unreachable")
+            return
+        if failure.check(PortalBudgetSpent) and not self.ledger.portal_budget_spent(portal.portal_id,
+                                                                                    failure.value.reason):
+            self._count(portal.portal_id, "dropped_over_budget")
             return
         self.logger.warning("giving up on %s: %s", request.url, reason)
         yield self.failure(portal, request.url, kind, reason, status,
