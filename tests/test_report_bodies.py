@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from govreports.storage import ReportStore, open_db
 from govreports.storage import reference
 from govreports.storage.migrations import migrations
 from tests import research_world as world
-from tests.harness import REPO, SITES, crawl_portals, scrapy_cmd, site_row
+from tests.harness import REPO, SITES, crawl_portals, expected_urls, scrapy_cmd, site_row
 
 # A county portal (its government's column) and two registry rows of its own bodies' columns.
 PORTALS = [
@@ -309,3 +310,19 @@ def test_a_registry_row_s_body_names_the_reports_whose_pages_name_none(tmp_path)
     assert sorted(run.db.rows("SELECT title, publisher, body_kind, body_name, body_printed FROM reports")) == [
         ("2022年政府信息公开工作年度报告", "", "township", "高岭镇", "高岭镇"),
         ("2023年政府信息公开工作年度报告", "", "township", "高岭镇", "高岭镇")], run.result.stderr[-3000:]
+
+
+def test_a_column_two_registry_rows_share_is_read_once(portal_server, tmp_path):
+    # The registry has such rows (a parent's column holding the government's and its
+    # office's reports): the column is read once, for the first row, each report stored
+    # once with the body its page names; the crawl neither waits on the second nor fails.
+    government = site_row(portal_server, "depts_towns")
+    office = {**government, "portal_id": "depts_towns:office", "portal_name": "龙游县人民政府办公室",
+              "level": "department", "body": "龙游县人民政府办公室"}
+    run = crawl_portals(tmp_path, [government, office], region=SITES["depts_towns"]["region_code"])
+    assert run.returncode == 0, run.explain()
+    assert run.db.stored_urls() == expected_urls(portal_server, "depts_towns")
+    assert run.db.rows("SELECT portal_id, count(*) FROM reports GROUP BY portal_id") == [("depts_towns", 12)]
+    assert run.db.rows("SELECT count(*) FROM fetch_failures") == [(0,)]
+    kinds = dict(run.db.rows("SELECT body_kind, count(*) FROM reports GROUP BY body_kind"))
+    assert kinds == Counter(expected_kind(r["path"]) for r in SITES["depts_towns"]["reports"])
