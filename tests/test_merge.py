@@ -12,11 +12,13 @@ import stat
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from govreports.attachment_pipeline import files_dir_of
 from govreports.storage import ReportStore, open_db
 from govreports.storage.merging import MergeError, merge_databases
 from govreports.storage.migrations import migrations
+from govreports.storage.snapshots import refresh_snapshots, stale_snapshots
 from tests.harness import scrapy_cmd
 from tests.test_store import record
 
@@ -224,3 +226,17 @@ def test_one_report_in_two_databases_keeps_both_urls_dates_and_discovered_column
         assert conn.execute("SELECT discovered_list_urls FROM portals").fetchall() == [
             ("http://p1.gov.cn/nb/ http://p1.gov.cn/bm/",)]
         assert conn.execute("SELECT count(*) FROM report_versions").fetchone() == (0,)
+
+
+def test_a_source_s_view_snapshots_are_not_merged(shards, tmp_path):
+    # A shard browsed before the merge has snapshots of its own rows only: the target's
+    # snapshots are made from the merged rows, by the target, when it is browsed.
+    with sqlite_utils.Database(shards[0]) as db:
+        refresh_snapshots(db)
+        assert db["snapshot_report_list"].count == 2
+    target = tmp_path / "merged.db"
+    merge_databases(target, list(shards))
+    with sqlite_utils.Database(target) as db:
+        assert db["snapshot_report_list"].count == 0 and db["snapshots"].count == 0
+        assert stale_snapshots(db) and refresh_snapshots(db)
+        assert db["snapshot_report_list"].count == 3

@@ -45,6 +45,7 @@ from typing import Any
 import sqlite_utils
 
 from govreports.storage.migrations import LEGACY_MIGRATIONS_TABLE, migrations
+from govreports.storage.snapshots import SNAPSHOTS
 from govreports.storage.store import BUSY_TIMEOUT, ReportStore, enable_wal, open_db
 
 SOURCE = "src"  # the schema name a source is attached under
@@ -52,7 +53,9 @@ SOURCE = "src"  # the schema name a source is attached under
 # Tables merged by their own rules below, and tables never merged.
 REFERENCE_TABLES = {"reference_data", "regions", "compliance_settings", "forms", "form_tables", "form_sections",
                     "deadlines", "body_kinds"}
-SKIPPED_TABLES = {migrations.migrations_table, LEGACY_MIGRATIONS_TABLE} | REFERENCE_TABLES
+# The research UI's snapshots of views are made from the merged rows, by the target.
+SNAPSHOT_TABLES = {"snapshots", *(table for table, _, _ in SNAPSHOTS)}
+SKIPPED_TABLES = {migrations.migrations_table, LEGACY_MIGRATIONS_TABLE} | REFERENCE_TABLES | SNAPSHOT_TABLES
 # Tables where the row seen last wins: table -> (its date column, columns kept at their earliest).
 NEWER_WINS = {
     "report_urls": ("last_seen", ("first_seen",)),
