@@ -33,7 +33,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from tests.portal_sites import BULK_PER_PAGE, BULK_REPORTS, ROUTES
+from tests.portal_sites import BULK_2019, BULK_PER_PAGE, BULK_REPORTS, ROUTES
 
 REPO = Path(__file__).resolve().parent.parent
 SITES = REPO / "tests" / "sites"
@@ -169,6 +169,7 @@ class PortalServer(ThreadingHTTPServer):
         self.bulk_list_delay = 0.0
         self.bulk_reports = BULK_REPORTS
         self.bulk_per_page = BULK_PER_PAGE
+        self.bulk_template = BULK_2019  # or portal_sites.BULK_2021
         self.hits: dict[str, int] = {}
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
