@@ -29,7 +29,7 @@ from tests.harness import REPO, Database, command_env, crawl_command
 DEMO_REPORTS = 7  # the demo portal's reports (data/demo/MANIFEST.json)
 
 ALL_MIGRATIONS = ["m001_initial", "m002_incremental", "m003_attachment_text", "m004_failure_kind",
-                  "m005_research_views", "m006_portal_bodies"]
+                  "m005_research_views", "m006_portal_bodies", "m009_compact_storage"]
 # The tables the old runner's migrations (m001-m003) made.
 OLD_TABLES = {"portals", "crawl_runs", "reports", "report_urls", "indicators", "report_tables", "attachments",
               "fetch_failures", "report_versions", "list_state", "reports_fts"}
@@ -431,8 +431,9 @@ def test_m005_upgrade_keeps_every_indicator_row_in_its_order(tmp_path):
     with sqlite3.connect(path) as conn:
         before = conn.execute("SELECT report_id, key, raw, unit FROM indicators ORDER BY rowid").fetchall()
     open_db(path).close()
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT report_id, key, raw, unit FROM indicators ORDER BY rowid").fetchall() == before
+    with sqlite3.connect(path) as conn:  # m009 keeps each report's rowid order as its position
+        after = conn.execute("SELECT report_id, key, raw, unit FROM indicators ORDER BY report_id, position")
+        assert after.fetchall() == sorted(before, key=lambda row: row[0])
 
 
 def test_m005_upgrade_puts_every_stored_key_in_the_codebook(tmp_path):

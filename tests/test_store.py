@@ -57,7 +57,7 @@ def test_migrations_run_once(tmp_path):
     assert apply_migrations(db) == []
     assert [m.name for m in migrations.applied(db)] == [
         "m001_initial", "m002_incremental", "m003_attachment_text", "m004_failure_kind",
-        "m005_research_views", "m006_portal_bodies"]
+        "m005_research_views", "m006_portal_bodies", "m009_compact_storage"]
 
 
 def test_first_save_is_new(store):

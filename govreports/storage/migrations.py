@@ -899,6 +899,82 @@ def m006_portal_bodies(db: sqlite_utils.Database) -> None:
         db["portals"].add_column(column, str)
 
 
+
+# --- m009: compact storage ---------------------------------------------------------------------
+# The FTS update trigger of m003 (sqlite-utils' enable_fts), again: re-index a report only when
+# an indexed text changes, not when a recrawl updates last_seen.
+_FTS_COLUMNS = ("title", "body_text", "attachment_text")
+M009_FTS_UPDATE_TRIGGER = f"""CREATE TRIGGER "reports_au" AFTER UPDATE OF {", ".join(_FTS_COLUMNS)} ON "reports"
+WHEN {" OR ".join(f"old.{c} IS NOT new.{c}" for c in _FTS_COLUMNS)}
+BEGIN
+  INSERT INTO "reports_fts" ("reports_fts", rowid, {", ".join(_FTS_COLUMNS)})
+    VALUES('delete', old.rowid, {", ".join("old." + c for c in _FTS_COLUMNS)});
+  INSERT INTO "reports_fts" (rowid, {", ".join(_FTS_COLUMNS)})
+    VALUES (new.rowid, {", ".join("new." + c for c in _FTS_COLUMNS)});
+END"""
+# The ranges of keys the research views read across all reports (headline.* in headlines and
+# headline_changes, the （六） sub-rows in missing_cells): partial indexes, not one on every key.
+M009_KEY_RANGES = {"headline": "headline.", "no_correction": "t3.result.other.no_correction."}
+
+
+def _compact_indicators(db: sqlite_utils.Database) -> None:
+    """``indicators`` without rowid (the primary key (report_id, key) is the table: no second
+    copy of every key in an automatic index), with ``position``, the order the report gave
+    its rows in (what the rowid order was), and partial key indexes for the views' ranges."""
+    db.execute("""CREATE TABLE "indicators_m009" (
+        "report_id" TEXT NOT NULL REFERENCES "reports"("report_id"),
+        "key" TEXT NOT NULL REFERENCES "indicator_keys"("key"),
+        "value" NUMERIC,
+        "raw" TEXT,
+        "unit" TEXT,
+        "source" TEXT,
+        "evidence" TEXT,
+        "position" INTEGER,
+        PRIMARY KEY ("report_id", "key")
+    ) WITHOUT ROWID""")
+    db.execute("""INSERT INTO indicators_m009 (report_id, key, value, raw, unit, source, evidence, position)
+                  SELECT report_id, key, value, raw, unit, source, evidence,
+                         row_number() OVER (PARTITION BY report_id ORDER BY rowid) - 1
+                  FROM indicators""")
+    db.execute("DROP TABLE indicators")
+    # The views name indicators; the legacy rename leaves them alone (they find the new table).
+    legacy = db.execute("PRAGMA legacy_alter_table").fetchone()[0]
+    db.execute("PRAGMA legacy_alter_table=ON")
+    try:
+        db.execute("ALTER TABLE indicators_m009 RENAME TO indicators")
+    finally:
+        db.execute(f"PRAGMA legacy_alter_table={int(legacy)}")
+    for name, prefix in M009_KEY_RANGES.items():
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        db.execute(f"""CREATE INDEX "idx_indicators_{name}" ON indicators(key)
+                       WHERE key >= '{prefix}' AND key < '{upper}'""")
+
+
+@migrations()
+def m009_compact_storage(db: sqlite_utils.Database) -> None:
+    """Smaller databases, the same exports.
+
+    * ``indicators`` is a WITHOUT ROWID table keyed by (report_id, key), as before; its rows
+      have no rowid any more: ``position`` (0, 1, … per report) is the order the report gave
+      them in, the old rowid order.  The index on every key is replaced by partial indexes
+      on the key ranges the views read across reports (``headline.*``, the （六） sub-rows).
+    * ``reports.body_text_original`` is NULL when the page was not converted (the original is
+      the Simplified ``body_text``); read ``COALESCE(body_text_original, body_text)``.
+    * The full-text index is updated only when ``title``, ``body_text`` or ``attachment_text``
+      change (trigger ``reports_au``), not whenever a recrawl touches a report.
+    * JSON columns (``report_tables.cells``, ``reports.sections``, ``flags``, ``metadata``)
+      are stored minified; they hold the same JSON values.
+
+    Space freed by the upgrade is reused by later writes; ``VACUUM`` returns it to the disk."""
+    db.execute('DROP TRIGGER IF EXISTS "reports_au"')
+    db.execute(M009_FTS_UPDATE_TRIGGER)
+    db.execute("UPDATE reports SET body_text_original = NULL WHERE body_text_original = body_text")
+    for column in ("sections", "flags", "metadata"):
+        db.execute(f"UPDATE reports SET {column} = json({column}) WHERE json_valid({column})")
+    db.execute("UPDATE report_tables SET cells = json(cells) WHERE json_valid(cells)")
+    _compact_indicators(db)
+
+
 def apply_migrations(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database has not had yet; return their names.
 

@@ -323,7 +323,7 @@ class ReportStore:
                 stamp,
                 report["run_id"],
                 json.dumps(report, ensure_ascii=False),
-                json.dumps(rows("SELECT * FROM indicators WHERE report_id = ?"), ensure_ascii=False),
+                json.dumps(rows("SELECT * FROM indicators WHERE report_id = ? ORDER BY position"), ensure_ascii=False),
                 json.dumps(rows("SELECT * FROM report_tables WHERE report_id = ?"), ensure_ascii=False),
             ),
         )
@@ -342,9 +342,9 @@ class ReportStore:
                 extra,
             )
         self.conn.executemany(
-            """INSERT INTO indicators (report_id, key, value, raw, unit, source, evidence)
-               VALUES (:report_id, :key, :value, :raw, :unit, :source, :evidence)""",
-            [{**row, "report_id": report_id} for row in record.indicators],
+            """INSERT INTO indicators (report_id, key, value, raw, unit, source, evidence, position)
+               VALUES (:report_id, :key, :value, :raw, :unit, :source, :evidence, :position)""",
+            [{**row, "report_id": report_id, "position": n} for n, row in enumerate(record.indicators)],
         )
         self.conn.executemany(
             """INSERT INTO report_tables (report_id, table_index, kind, caption, n_rows, n_cols,
