@@ -22,6 +22,7 @@ import sqlite_utils
 from govreports.failures import FailureKind
 from govreports.storage import open_db
 from govreports.storage import migrations as schema
+from govreports.storage.form_evidence import FORM_EVIDENCE
 from govreports.storage.migrations import apply_migrations, legacy_failure_kind, migrations
 from govreports.storage.store import REPORT_COLUMNS
 from tests.harness import REPO, Database, command_env, crawl_command
@@ -535,7 +536,8 @@ def make_m006_database(path: Path) -> None:
         {"report_id": "r4", "key": "headline.proactive_total", "value": 191, "raw": "191条", "unit": "条",
          "source": "text", "evidence": "全年主动公开政府信息191条"},
         {"report_id": "r4", "key": "unknown:t2:其他", "value": 3, "raw": "3", "unit": "件", "source": "table"},
-        {"report_id": "r4", "key": "t2.rules.issued", "value": 0, "raw": "0", "unit": "件", "source": "table"},
+        {"report_id": "r4", "key": "t2.rules.issued", "value": 0, "raw": "0", "unit": "件", "source": "table",
+         "evidence": "第二十条第（一）项/规章 × 本年制发件数"},
     ])
     db["report_tables"].insert({"report_id": "r4", "table_index": 0, "kind": "t2", "caption": "",
                                 "n_rows": 2, "n_cols": 2, "cells": '[["信息内容", "本年制发件数"], ["规章", "0"]]',
@@ -551,9 +553,15 @@ def test_m009_keeps_every_indicator_in_the_order_it_was_stored(tmp_path):
         before = conn.execute("SELECT * FROM indicators ORDER BY rowid").fetchall()
     open_db(path).close()
     with sqlite3.connect(path) as conn:
-        after = conn.execute("SELECT report_id, key, value, raw, unit, source, evidence FROM indicators "
+        after = conn.execute("SELECT report_id, key, value, raw, unit, source, evidence FROM indicator_rows "
                              "ORDER BY report_id, position").fetchall()
-        assert after == sorted(before, key=lambda row: row[0])
+        # (a cell of the forms written with no evidence at all, NULL, has the empty one)
+        assert after == [row[:6] + (row[6] if row[6] is not None or row[1] not in FORM_EVIDENCE else "",)
+                         for row in sorted(before, key=lambda row: row[0])]
+        # the national form's evidence is left to form_evidence; any other is kept
+        assert dict(conn.execute("SELECT key, evidence FROM indicators WHERE report_id = 'r4'")) == {
+            "t3.new.total": None, "headline.proactive_total": "全年主动公开政府信息191条",
+            "unknown:t2:其他": None, "t2.rules.issued": None}
         assert [key for (key,) in conn.execute("SELECT key FROM indicators WHERE report_id = 'r4' "
                                                "ORDER BY position")] == [
             "t3.new.total", "headline.proactive_total", "unknown:t2:其他", "t2.rules.issued"]

@@ -917,10 +917,22 @@ END"""
 M009_KEY_RANGES = {"headline": "headline.", "no_correction": "t3.result.other.no_correction."}
 
 
+# indicators with their evidence filled in: what readers read (exports, snapshots of versions).
+M009_INDICATOR_ROWS_VIEW = """CREATE VIEW "indicator_rows" AS
+SELECT i.report_id, i.key, i.value, i.raw, i.unit, i.source, COALESCE(i.evidence, f.evidence) AS evidence,
+       i.position
+FROM indicators i LEFT JOIN form_evidence f ON f.key = i.key"""
+
+
 def _compact_indicators(db: sqlite_utils.Database) -> None:
     """``indicators`` without rowid (the primary key (report_id, key) is the table: no second
     copy of every key in an automatic index), with ``position``, the order the report gave
-    its rows in (what the rowid order was), and partial key indexes for the views' ranges."""
+    its rows in (what the rowid order was), the evidence of a cell of the national forms
+    printed as issued left to ``form_evidence``, and partial key indexes for the views' ranges."""
+    from govreports.storage.form_evidence import FORM_EVIDENCE
+
+    db.execute("""CREATE TABLE "form_evidence" ("key" TEXT PRIMARY KEY, "evidence" TEXT NOT NULL) WITHOUT ROWID""")
+    db.conn.executemany("INSERT INTO form_evidence (key, evidence) VALUES (?, ?)", FORM_EVIDENCE.items())
     db.execute("""CREATE TABLE "indicators_m009" (
         "report_id" TEXT NOT NULL REFERENCES "reports"("report_id"),
         "key" TEXT NOT NULL REFERENCES "indicator_keys"("key"),
@@ -933,9 +945,11 @@ def _compact_indicators(db: sqlite_utils.Database) -> None:
         PRIMARY KEY ("report_id", "key")
     ) WITHOUT ROWID""")
     db.execute("""INSERT INTO indicators_m009 (report_id, key, value, raw, unit, source, evidence, position)
-                  SELECT report_id, key, value, raw, unit, source, evidence,
-                         row_number() OVER (PARTITION BY report_id ORDER BY rowid) - 1
-                  FROM indicators""")
+                  SELECT i.report_id, i.key, i.value, i.raw, i.unit, i.source,
+                         CASE WHEN i.evidence = f.evidence THEN NULL
+                              WHEN i.evidence IS NULL AND f.key IS NOT NULL THEN '' ELSE i.evidence END,
+                         row_number() OVER (PARTITION BY i.report_id ORDER BY i.rowid) - 1
+                  FROM indicators i LEFT JOIN form_evidence f ON f.key = i.key""")
     db.execute("DROP TABLE indicators")
     # The views name indicators; the legacy rename leaves them alone (they find the new table).
     legacy = db.execute("PRAGMA legacy_alter_table").fetchone()[0]
@@ -948,6 +962,7 @@ def _compact_indicators(db: sqlite_utils.Database) -> None:
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         db.execute(f"""CREATE INDEX "idx_indicators_{name}" ON indicators(key)
                        WHERE key >= '{prefix}' AND key < '{upper}'""")
+    db.execute(M009_INDICATOR_ROWS_VIEW)
 
 
 @migrations()
@@ -958,6 +973,10 @@ def m009_compact_storage(db: sqlite_utils.Database) -> None:
       have no rowid any more: ``position`` (0, 1, … per report) is the order the report gave
       them in, the old rowid order.  The index on every key is replaced by partial indexes
       on the key ranges the views read across reports (``headline.*``, the （六） sub-rows).
+    * ``indicators.evidence`` is NULL where it is the evidence of a cell of the national forms
+      printed as issued (``form_evidence``, frozen: :mod:`govreports.storage.form_evidence`);
+      the view ``indicator_rows`` is ``indicators`` with the evidence filled in, as before.  (A
+      row of such a cell that had no evidence at all, NULL, now has the empty text.)
     * ``reports.body_text_original`` is NULL when the page was not converted (the original is
       the Simplified ``body_text``); read ``COALESCE(body_text_original, body_text)``.
     * The full-text index is updated only when ``title``, ``body_text`` or ``attachment_text``
