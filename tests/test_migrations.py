@@ -426,15 +426,23 @@ def test_m005_upgrade_stores_whole_numbers_as_integers_and_keeps_fractions(tmp_p
     assert stored[("r2", "t2.fees.amount")] == (385.62, "real")
 
 
+def indicators_before_and_after_upgrade(path: Path, columns: str) -> tuple[list[tuple], list[tuple]]:
+    """``columns`` of the old database's indicators in rowid order, then of the upgraded one's
+    (``indicator_rows``: the evidence filled in) in the order m009 keeps as ``position``, both
+    ordered by report (a stable sort keeps each report's rows in their order)."""
+    with sqlite3.connect(path) as conn:
+        before = conn.execute(f"SELECT {columns} FROM indicators ORDER BY rowid").fetchall()
+    open_db(path).close()
+    with sqlite3.connect(path) as conn:
+        after = conn.execute(f"SELECT {columns} FROM indicator_rows ORDER BY report_id, position").fetchall()
+    return sorted(before, key=lambda row: row[0]), after
+
+
 def test_m005_upgrade_keeps_every_indicator_row_in_its_order(tmp_path):
     path = tmp_path / "old.db"
     make_m004_database(path)
-    with sqlite3.connect(path) as conn:
-        before = conn.execute("SELECT report_id, key, raw, unit FROM indicators ORDER BY rowid").fetchall()
-    open_db(path).close()
-    with sqlite3.connect(path) as conn:  # m009 keeps each report's rowid order as its position
-        after = conn.execute("SELECT report_id, key, raw, unit FROM indicators ORDER BY report_id, position")
-        assert after.fetchall() == sorted(before, key=lambda row: row[0])
+    before, after = indicators_before_and_after_upgrade(path, "report_id, key, raw, unit")
+    assert after == before
 
 
 def test_m005_upgrade_puts_every_stored_key_in_the_codebook(tmp_path):
@@ -549,15 +557,11 @@ def make_m006_database(path: Path) -> None:
 def test_m009_keeps_every_indicator_in_the_order_it_was_stored(tmp_path):
     path = tmp_path / "old.db"
     make_m006_database(path)
+    before, after = indicators_before_and_after_upgrade(path, "report_id, key, value, raw, unit, source, evidence")
+    # (a cell of the forms written with no evidence at all, NULL, has the empty one)
+    assert after == [row[:6] + (row[6] if row[6] is not None or row[1] not in FORM_EVIDENCE else "",)
+                     for row in before]
     with sqlite3.connect(path) as conn:
-        before = conn.execute("SELECT * FROM indicators ORDER BY rowid").fetchall()
-    open_db(path).close()
-    with sqlite3.connect(path) as conn:
-        after = conn.execute("SELECT report_id, key, value, raw, unit, source, evidence FROM indicator_rows "
-                             "ORDER BY report_id, position").fetchall()
-        # (a cell of the forms written with no evidence at all, NULL, has the empty one)
-        assert after == [row[:6] + (row[6] if row[6] is not None or row[1] not in FORM_EVIDENCE else "",)
-                         for row in sorted(before, key=lambda row: row[0])]
         # the national form's evidence is left to form_evidence; any other is kept
         assert dict(conn.execute("SELECT key, evidence FROM indicators WHERE report_id = 'r4'")) == {
             "t3.new.total": None, "headline.proactive_total": "全年主动公开政府信息191条",
