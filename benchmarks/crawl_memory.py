@@ -6,7 +6,8 @@ Crawls the local test server's generated ``/bulk/`` portal (``--reports`` copies
 real 2021-form 汇川区 report page, ``--per-page`` to a list page: 10,500 pages by
 default) with the real ``scrapy crawl portal`` command and the test settings, and prints
 the crawl process's peak resident set size (its own ``wait4`` figure: the kernel's
-high-water mark) and its RSS sampled through the crawl, so that growth would show.
+high-water mark), its RSS sampled through the crawl, so that growth would show, and the
+processes it started (Playwright starts only when a request needs the browser: none).
 Target: peak ≤ 300 MB.  The local server runs in this process, not in the crawl's.  A
 script that prints numbers, not a test.
 """
@@ -46,6 +47,20 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
+def children(pid: int) -> set[str]:
+    """Names of the processes whose parent is ``pid`` (a Playwright driver would be one)."""
+    names = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, _, rest = text[text.index("(") + 1:].rpartition(")")
+        if int(rest.split()[1]) == pid:
+            names.add(name)
+    return names
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=10_000)
@@ -65,10 +80,12 @@ def main() -> int:
                                 stderr=subprocess.PIPE, text=True)
         samples: list[tuple[float, int, float]] = []  # (seconds, pages served, RSS MB)
         done = threading.Event()
+        spawned: set[str] = set()
 
         def sample() -> None:  # never reaps the child: wait4 below must get its figures
             while not done.is_set():
                 rss = rss_mb(proc.pid)
+                spawned.update(children(proc.pid))
                 if rss is not None:
                     samples.append((time.monotonic() - began, len(server.requests), rss))
                 time.sleep(1)
@@ -92,6 +109,7 @@ def main() -> int:
     print("RSS through the crawl (MB):  " + "  ".join(
         f"{served} pages: {rss:.0f}" for _, served, rss in samples[:: max(1, len(samples) // 8)]))
     print(f"peak RSS        {peak:.0f} MB   (target <= {TARGET_MB})")
+    print(f"child processes {', '.join(sorted(spawned)) or 'none'}   (no browser is needed: none expected)")
     ok = peak <= TARGET_MB and stored == args.reports
     print("OK" if ok else "NOT OK")
     return 0 if ok else 1
