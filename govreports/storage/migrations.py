@@ -976,7 +976,8 @@ def m009_compact_storage(db: sqlite_utils.Database) -> None:
     * ``indicators.evidence`` is NULL where it is the evidence of a cell of the national forms
       printed as issued (``form_evidence``, frozen: :mod:`govreports.storage.form_evidence`);
       the view ``indicator_rows`` is ``indicators`` with the evidence filled in, as before.  (A
-      row of such a cell that had no evidence at all, NULL, now has the empty text.)
+      row of such a cell that had no evidence at all, NULL, now has the empty text.)  The
+      copies a revision keeps in ``report_versions.indicators`` are read from that view: whole.
     * ``reports.body_text_original`` is NULL when the page was not converted (the original is
       the Simplified ``body_text``); read ``COALESCE(body_text_original, body_text)``.
     * The full-text index is updated only when ``title``, ``body_text`` or ``attachment_text``
