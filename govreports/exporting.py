@@ -49,7 +49,7 @@ from govreports.schema import indicator_specs, keys_for_era
 from govreports.storage import open_db
 from govreports.storage.locking import is_locked
 from govreports.storage.reference import is_count
-from govreports.storage.store import REPORT_COLUMNS, report_urls_of
+from govreports.storage.store import INDICATOR_ROWS_SQL, REPORT_COLUMNS, report_urls_of
 
 # The reports export: the stored report columns, but for the long texts and JSON (they stay
 # in the database, searchable through reports_fts), then when it was seen, its flags as
@@ -304,8 +304,7 @@ def indicator_rows(db: sqlite_utils.Database, region: str | None, year: int | No
                 yield from _indicator_rows(snapshot, stored, old["version"], include_unknown)
         stored = {
             row["key"]: row
-            for row in db.query("SELECT * FROM indicators WHERE report_id = ? ORDER BY rowid",
-                                [report["report_id"]])
+            for row in db.query(INDICATOR_ROWS_SQL, [report["report_id"]])
         }
         yield from _indicator_rows(report, stored, report.get("version"), include_unknown)
 
@@ -491,7 +490,7 @@ def wide_rows(db: sqlite_utils.Database, opts: ExportOptions) -> Iterator[dict]:
             f"SELECT * FROM report_list l WHERE {where} ORDER BY l.region_code, l.report_year, l.report_id", params):
         row = {c: report.get(c) for c in REPORT_ID_COLUMNS}
         stored = {r["key"]: r for r in db.query(
-            "SELECT key, value, raw FROM indicators WHERE report_id = ? ORDER BY rowid", [report["report_id"]])}
+            "SELECT key, value, raw FROM indicators WHERE report_id = ? ORDER BY position", [report["report_id"]])}
         for key, count, _ in keys:
             row[key] = typed_value(stored.get(key, {}).get("value"), count)
         if opts.include_unknown:

@@ -36,7 +36,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from tests.portal_sites import BULK_PER_PAGE, BULK_REPORTS, ROUTES
+from tests.portal_sites import BULK_2019, BULK_PER_PAGE, BULK_REPORTS, ROUTES
 
 REPO = Path(__file__).resolve().parent.parent
 SITES = REPO / "tests" / "sites"
@@ -176,6 +176,7 @@ class PortalServer(ThreadingHTTPServer):
         self.bulk_list_delay = 0.0
         self.bulk_reports = BULK_REPORTS
         self.bulk_per_page = BULK_PER_PAGE
+        self.bulk_template = BULK_2019  # or portal_sites.BULK_2021
         self.hits: dict[str, int] = {}
         self.busy = 0  # requests being answered now …
         self.max_busy = 0  # … and the most at once (what per-host politeness limits)

@@ -55,6 +55,7 @@ import hashlib
 import json
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -735,24 +736,54 @@ def hostile_attachment(handler):
 # ---------------------------------------------------------------------------------
 BULK_REPORTS = 40
 BULK_PER_PAGE = 10
-BULK_TEMPLATE = REPO / "tests" / "sites" / "guizhou_hc" / "zwgk" / "xxgknb" / "202003" / "t20200325_212.html"
 BULK_BODY = "汇川区人民政府"
 
 
+@dataclass(frozen=True)
+class BulkTemplate:
+    """A real report page the ``/bulk/`` portal serves under many numbers: its file,
+    the title and 索引号 it prints (replaced per report), and its reporting year."""
+
+    path: Path
+    title: str
+    index_no: str
+    year: int
+
+    def title_of(self, n: int) -> str:
+        return f"汇川区第{n}部门{self.year}年政府信息公开工作年度报告"
+
+    def page(self, n: int) -> str:
+        html = self.path.read_text(encoding="utf-8").replace(self.title, self.title_of(n))
+        prefix = self.index_no.rsplit("-", 1)[0]
+        return html.replace(self.index_no, f"{prefix}-{n:05d}")
+
+
+_HC_REPORTS = REPO / "tests" / "sites" / "guizhou_hc" / "zwgk" / "xxgknb"
+# The 2019 report (2019 form); the default.
+BULK_2019 = BulkTemplate(_HC_REPORTS / "202003" / "t20200325_212.html",
+                         "汇川区人民政府2019年政府信息公开工作年度报告", "009386521/2020-00018", 2019)
+# The 2023 report (2021 form), for the benchmarks of speed and size (server.bulk_template).
+BULK_2021 = BulkTemplate(_HC_REPORTS / "202403" / "t20240301_555.html",
+                         "汇川区人民政府2023年政府信息公开工作年度报告", "009386521/2024-00031", 2023)
+BULK_TEMPLATE = BULK_2019.path
+
+
 def bulk_title(n: int) -> str:
-    return f"汇川区第{n}部门2019年政府信息公开工作年度报告"
+    return BULK_2019.title_of(n)
 
 
 def bulk_portal(handler):
     name = urlsplit(handler.path).path[len("/bulk/"):]
     total, per_page = handler.server.bulk_reports, handler.server.bulk_per_page
+    template = handler.server.bulk_template
     pages = (total + per_page - 1) // per_page
     if name in ("index.html", "") or (name.startswith("index_") and name.endswith(".html")):
         page = 0 if name in ("index.html", "") else int(name[len("index_"):-len(".html")])
         time.sleep(handler.server.bulk_list_delay)
         first = page * per_page
         items = "\n".join(
-            f'<li><a href="t{n:04d}.html" title="{bulk_title(n)}">{bulk_title(n)}</a><span>2020-03-{1 + n % 28:02d}</span></li>'
+            f'<li><a href="t{n:04d}.html" title="{template.title_of(n)}">{template.title_of(n)}</a>'
+            f'<span>{template.year + 1}-03-{1 + n % 28:02d}</span></li>'
             for n in range(first, min(first + per_page, total)))
         html = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>部门年报</title></head><body>
 <ul class="list">{items}</ul><script>createPageHTML({pages}, {page}, "index", "html");</script></body></html>"""
@@ -760,10 +791,7 @@ def bulk_portal(handler):
     if name.startswith("t") and name.endswith(".html") and name[1:-5].isdigit() and int(name[1:-5]) < total:
         n = int(name[1:-5])
         time.sleep(handler.server.bulk_delay)
-        html = BULK_TEMPLATE.read_text(encoding="utf-8")
-        html = html.replace("汇川区人民政府2019年政府信息公开工作年度报告", bulk_title(n))
-        html = html.replace("009386521/2020-00018", f"009386521/2020-{n:05d}")
-        return handler.send(200, html.encode("utf-8"))
+        return handler.send(200, template.page(n).encode("utf-8"))
     return handler.send(404, b"not found")
 
 

@@ -22,6 +22,7 @@ import sqlite_utils
 from govreports.failures import FailureKind
 from govreports.storage import open_db
 from govreports.storage import migrations as schema
+from govreports.storage.form_evidence import FORM_EVIDENCE
 from govreports.storage.migrations import apply_migrations, legacy_failure_kind, migrations
 from govreports.storage.store import REPORT_COLUMNS
 from tests.harness import REPO, Database, command_env, crawl_command
@@ -30,7 +31,7 @@ DEMO_REPORTS = 7  # the demo portal's reports (data/demo/MANIFEST.json)
 
 ALL_MIGRATIONS = ["m001_initial", "m002_incremental", "m003_attachment_text", "m004_failure_kind",
                   "m005_research_views", "m006_portal_bodies", "m007_report_bodies",
-                  "m008_relative_attachment_paths",
+                  "m008_relative_attachment_paths", "m009_compact_storage",
                   "m010_view_snapshots"]
 # The tables the old runner's migrations (m001-m003) made.
 OLD_TABLES = {"portals", "crawl_runs", "reports", "report_urls", "indicators", "report_tables", "attachments",
@@ -427,14 +428,23 @@ def test_m005_upgrade_stores_whole_numbers_as_integers_and_keeps_fractions(tmp_p
     assert stored[("r2", "t2.fees.amount")] == (385.62, "real")
 
 
+def indicators_before_and_after_upgrade(path: Path, columns: str) -> tuple[list[tuple], list[tuple]]:
+    """``columns`` of the old database's indicators in rowid order, then of the upgraded one's
+    (``indicator_rows``: the evidence filled in) in the order m009 keeps as ``position``, both
+    ordered by report (a stable sort keeps each report's rows in their order)."""
+    with sqlite3.connect(path) as conn:
+        before = conn.execute(f"SELECT {columns} FROM indicators ORDER BY rowid").fetchall()
+    open_db(path).close()
+    with sqlite3.connect(path) as conn:
+        after = conn.execute(f"SELECT {columns} FROM indicator_rows ORDER BY report_id, position").fetchall()
+    return sorted(before, key=lambda row: row[0]), after
+
+
 def test_m005_upgrade_keeps_every_indicator_row_in_its_order(tmp_path):
     path = tmp_path / "old.db"
     make_m004_database(path)
-    with sqlite3.connect(path) as conn:
-        before = conn.execute("SELECT report_id, key, raw, unit FROM indicators ORDER BY rowid").fetchall()
-    open_db(path).close()
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT report_id, key, raw, unit FROM indicators ORDER BY rowid").fetchall() == before
+    before, after = indicators_before_and_after_upgrade(path, "report_id, key, raw, unit")
+    assert after == before
 
 
 def test_m005_upgrade_puts_every_stored_key_in_the_codebook(tmp_path):
@@ -506,3 +516,129 @@ def test_two_first_crawls_at_once_on_a_new_database_both_finish(tmp_path, attemp
     reports = database.rows("SELECT count(*), count(DISTINCT url) FROM reports")
     assert (statuses, reports) == (["finished", "finished"], [(DEMO_REPORTS, DEMO_REPORTS)])
     assert database.rows("PRAGMA integrity_check") == [("ok",)]
+
+
+def make_m006_database(path: Path) -> None:
+    """A database as the version before m009 left it: the m004 data upgraded by m005 and
+    m006, then a report written as that version wrote one (its body's original the same
+    text, JSON with spaces, indicators in the order the report printed them)."""
+    make_m004_database(path)
+    conn = sqlite3.connect(str(path))
+    conn.execute("PRAGMA foreign_keys=ON")
+    db = sqlite_utils.Database(conn)
+    migrations.apply(db, stop_before="m009_compact_storage")
+    body = "红花岗区人民政府2023年政府信息公开工作年度报告\n一、总体情况\n全年主动公开政府信息191条。"
+    blank = {c: "" for c in REPORT_COLUMNS}
+    db["reports"].insert(blank | {
+        "report_id": "r4", "identity": "url:http://a.gov.cn/t4.html", "url": "http://a.gov.cn/t4.html",
+        "portal_id": "demo", "title": "红花岗区人民政府2023年政府信息公开工作年度报告", "report_year": 2023,
+        "era": "2021", "body_text": body, "body_text_original": body, "last_seen": "2024-02-01T00:00:00Z",
+        "sections": json.dumps([{"number": "一", "heading": "总体情况", "text": "全年主动公开政府信息191条。"}],
+                               ensure_ascii=False),
+        "flags": "[]", "metadata": json.dumps({"block": {"publisher": "红花岗区人民政府"}}, ensure_ascii=False),
+        "sha256": "jkl", "version": 1})
+    db["indicator_keys"].insert_all(  # as the reference sync of that version left them
+        [{"key": key, "canonical": int(not key.startswith("unknown:"))}
+         for key in ("t3.new.total", "headline.proactive_total", "unknown:t2:其他", "t2.rules.issued")], ignore=True)
+    db["indicators"].insert_all([  # not in key order
+        {"report_id": "r4", "key": "t3.new.total", "value": 12, "raw": "12", "unit": "件", "source": "table",
+         "evidence": "一、本年新收政府信息公开申请数量 × 总计"},
+        {"report_id": "r4", "key": "headline.proactive_total", "value": 191, "raw": "191条", "unit": "条",
+         "source": "text", "evidence": "全年主动公开政府信息191条"},
+        {"report_id": "r4", "key": "unknown:t2:其他", "value": 3, "raw": "3", "unit": "件", "source": "table"},
+        {"report_id": "r4", "key": "t2.rules.issued", "value": 0, "raw": "0", "unit": "件", "source": "table",
+         "evidence": "第二十条第（一）项/规章 × 本年制发件数"},
+    ])
+    db["report_tables"].insert({"report_id": "r4", "table_index": 0, "kind": "t2", "caption": "",
+                                "n_rows": 2, "n_cols": 2, "cells": '[["信息内容", "本年制发件数"], ["规章", "0"]]',
+                                "source": "html"})
+    conn.commit()
+    conn.close()
+
+
+def test_m009_keeps_every_indicator_in_the_order_it_was_stored(tmp_path):
+    path = tmp_path / "old.db"
+    make_m006_database(path)
+    before, after = indicators_before_and_after_upgrade(path, "report_id, key, value, raw, unit, source, evidence")
+    # (a cell of the forms written with no evidence at all, NULL, has the empty one)
+    assert after == [row[:6] + (row[6] if row[6] is not None or row[1] not in FORM_EVIDENCE else "",)
+                     for row in before]
+    with sqlite3.connect(path) as conn:
+        # the national form's evidence is left to form_evidence; any other is kept
+        assert dict(conn.execute("SELECT key, evidence FROM indicators WHERE report_id = 'r4'")) == {
+            "t3.new.total": None, "headline.proactive_total": "全年主动公开政府信息191条",
+            "unknown:t2:其他": None, "t2.rules.issued": None}
+        assert [key for (key,) in conn.execute("SELECT key FROM indicators WHERE report_id = 'r4' "
+                                               "ORDER BY position")] == [
+            "t3.new.total", "headline.proactive_total", "unknown:t2:其他", "t2.rules.issued"]
+        (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'indicators'").fetchone()
+        assert sql.rstrip().endswith("WITHOUT ROWID")
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE tbl_name = 'indicators' "
+                            "AND name LIKE 'sqlite_autoindex%'").fetchone()[0] == 0
+
+
+def test_m009_views_read_key_ranges_through_partial_indexes(tmp_path):
+    path = tmp_path / "old.db"
+    make_m006_database(path)
+    open_db(path).close()
+    with sqlite3.connect(path) as conn:
+        for index, low, high in (("idx_indicators_headline", "headline.", "headline/"),
+                                 ("idx_indicators_no_correction", "t3.result.other.no_correction.",
+                                  "t3.result.other.no_correction/")):
+            plan = " ".join(row[-1] for row in conn.execute(
+                f"EXPLAIN QUERY PLAN SELECT report_id FROM indicators WHERE key >= '{low}' AND key < '{high}'"))
+            assert index in plan, plan
+        headlines = conn.execute("SELECT proactive_total FROM headlines WHERE report_id = 'r4'").fetchall()
+        assert headlines == [(191,)]
+
+
+def test_m009_stores_the_original_body_only_when_it_differs(tmp_path):
+    path = tmp_path / "old.db"
+    make_m006_database(path)
+    open_db(path).close()
+    with sqlite3.connect(path) as conn:
+        originals = dict(conn.execute("SELECT report_id, body_text_original FROM reports"))
+    assert originals["r4"] is None
+    assert originals["r2"] == "示範縣人民政府2021年政府資訊公開工作年度報告\n一、總體情況"
+    assert originals["r3"] == "一、總體情況"
+
+
+def test_m009_minifies_json_keeping_its_values(tmp_path):
+    path = tmp_path / "old.db"
+    make_m006_database(path)
+    with sqlite3.connect(path) as conn:
+        before = conn.execute("SELECT r.sections, r.metadata, t.cells FROM reports r "
+                              "JOIN report_tables t USING (report_id) WHERE report_id = 'r4'").fetchone()
+    open_db(path).close()
+    with sqlite3.connect(path) as conn:
+        after = conn.execute("SELECT r.sections, r.metadata, t.cells FROM reports r "
+                             "JOIN report_tables t USING (report_id) WHERE report_id = 'r4'").fetchone()
+    assert [json.loads(a) for a in after] == [json.loads(b) for b in before]
+    assert all(len(a) < len(b) for a, b in zip(after, before))
+
+
+def test_m009_full_text_index_follows_text_changes_only(tmp_path):
+    path = tmp_path / "old.db"
+    make_m006_database(path)
+    db = open_db(path)
+    try:
+        def index_rows() -> int:
+            return db.execute("SELECT count(*) FROM reports_fts_data").fetchone()[0]
+
+        def found(text: str) -> list[str]:
+            return [row[0] for row in db.execute(
+                "SELECT r.report_id FROM reports_fts JOIN reports r ON r.rowid = reports_fts.rowid "
+                "WHERE reports_fts MATCH ?", (f'"{text}"',))]
+
+        assert found("主动公开政府信息191条") == ["r4"]
+        written = index_rows()
+        with db.conn:  # what every recrawl does to a report it sees again
+            db.execute("UPDATE reports SET last_seen = '2025-02-01T00:00:00Z', run_id = 'run2' WHERE report_id = 'r4'")
+        assert index_rows() == written
+        with db.conn:
+            db.execute("UPDATE reports SET body_text = '全年主动公开政府信息208条。' WHERE report_id = 'r4'")
+        assert index_rows() > written
+        assert found("主动公开政府信息191条") == [] and found("主动公开政府信息208条") == ["r4"]
+        db.execute("INSERT INTO reports_fts(reports_fts) VALUES ('integrity-check')")
+    finally:
+        db.close()

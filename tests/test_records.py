@@ -243,7 +243,14 @@ def test_indicator_row(record):
 
 def test_table_row(record):
     assert record.tables == [{"table_index": 0, "kind": "t2", "caption": "表二", "n_rows": 3, "n_cols": 3,
-                              "cells": json.dumps(parsed().tables[0].grid, ensure_ascii=False), "source": "html"}]
+                              "cells": json.dumps(parsed().tables[0].grid, ensure_ascii=False, separators=(",", ":")),
+                              "source": "html"}]
+
+
+def test_body_text_original_is_null_when_the_page_was_not_converted():
+    text = "本年度主动公开政府信息4712条。"
+    stored = record_from_item(item(parsed=parsed(body_text=text, body_text_original=text)))
+    assert stored.report["body_text_original"] is None and stored.report["body_text"] == text
 
 
 def test_attachments_are_the_downloaded_ones(record):

@@ -58,7 +58,7 @@ def test_migrations_run_once(tmp_path):
     assert [m.name for m in migrations.applied(db)] == [
         "m001_initial", "m002_incremental", "m003_attachment_text", "m004_failure_kind",
         "m005_research_views", "m006_portal_bodies", "m007_report_bodies",
-        "m008_relative_attachment_paths",
+        "m008_relative_attachment_paths", "m009_compact_storage",
         "m010_view_snapshots"]
 
 
@@ -106,6 +106,30 @@ def test_full_text_search_follows_updates(store):
     store.save_reports([record()], store.run)
     store.save_reports([record(sha="b", body="依申请公开")], "later-run")
     assert store.search("主动公开") == []
+
+
+def test_the_forms_own_evidence_is_stored_once_and_read_back_whole(store):
+    form_cell = "第二十条第（一）项/规章 × 本年制发件数"
+    rows = [{"key": "t2.rules.issued", "value": 0, "raw": "0", "unit": "件", "source": "table", "evidence": form_cell},
+            {"key": "t2.rules.repealed", "value": 1, "raw": "1", "unit": "件", "source": "table",
+             "evidence": "规章 × 本年废止件数"},  # printed otherwise: kept
+            {"key": "t2.rules.in_force", "value": 2, "raw": "2", "unit": "件", "source": "table", "evidence": ""},
+            {"key": "headline.proactive_total", "value": 4712, "raw": "4712条", "unit": "条", "source": "text",
+             "evidence": "本年度主动公开政府信息4712条"}]
+    store.save_reports([record(indicators=rows)], store.run)
+    stored = dict(store.conn.execute("SELECT key, evidence FROM indicators"))
+    assert stored["t2.rules.issued"] is None and stored["t2.rules.in_force"] == ""
+    read = store.conn.execute("SELECT key, evidence FROM indicator_rows WHERE report_id = 'r1' ORDER BY position")
+    assert read.fetchall() == [(row["key"], row["evidence"]) for row in rows]
+
+
+def test_seeing_a_report_again_leaves_the_full_text_index_alone(store):
+    store.save_reports([record()], store.run)
+    index_rows = store.conn.execute("SELECT count(*) FROM reports_fts_data").fetchone()[0]
+    assert store.save_reports([record()], "later-run") == ["unchanged"]
+    store.mark_seen([{"url": "http://a.gov.cn/t1.html"}], "third-run")
+    assert store.conn.execute("SELECT count(*) FROM reports_fts_data").fetchone()[0] == index_rows
+    assert [r["report_id"] for r in store.search("主动公开")] == ["r1"]
 
 
 def test_batch_is_atomic(store):

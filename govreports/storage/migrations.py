@@ -997,6 +997,101 @@ def m008_relative_attachment_paths(db: sqlite_utils.Database) -> None:
                         [(re.split(r"[/\\]", path)[-1], rowid) for rowid, path in rows])
 
 
+# --- m009: compact storage ---------------------------------------------------------------------
+# The FTS update trigger of m003 (sqlite-utils' enable_fts), again: re-index a report only when
+# an indexed text changes, not when a recrawl updates last_seen.
+_FTS_COLUMNS = ("title", "body_text", "attachment_text")
+M009_FTS_UPDATE_TRIGGER = f"""CREATE TRIGGER "reports_au" AFTER UPDATE OF {", ".join(_FTS_COLUMNS)} ON "reports"
+WHEN {" OR ".join(f"old.{c} IS NOT new.{c}" for c in _FTS_COLUMNS)}
+BEGIN
+  INSERT INTO "reports_fts" ("reports_fts", rowid, {", ".join(_FTS_COLUMNS)})
+    VALUES('delete', old.rowid, {", ".join("old." + c for c in _FTS_COLUMNS)});
+  INSERT INTO "reports_fts" (rowid, {", ".join(_FTS_COLUMNS)})
+    VALUES (new.rowid, {", ".join("new." + c for c in _FTS_COLUMNS)});
+END"""
+# The ranges of keys the research views read across all reports (headline.* in headlines and
+# headline_changes, the （六） sub-rows in missing_cells): partial indexes, not one on every key.
+M009_KEY_RANGES = {"headline": "headline.", "no_correction": "t3.result.other.no_correction."}
+
+
+# indicators with their evidence filled in: what readers read (exports, snapshots of versions).
+M009_INDICATOR_ROWS_VIEW = """CREATE VIEW "indicator_rows" AS
+SELECT i.report_id, i.key, i.value, i.raw, i.unit, i.source, COALESCE(i.evidence, f.evidence) AS evidence,
+       i.position
+FROM indicators i LEFT JOIN form_evidence f ON f.key = i.key"""
+
+
+def _compact_indicators(db: sqlite_utils.Database) -> None:
+    """``indicators`` without rowid (the primary key (report_id, key) is the table: no second
+    copy of every key in an automatic index), with ``position``, the order the report gave
+    its rows in (what the rowid order was), the evidence of a cell of the national forms
+    printed as issued left to ``form_evidence``, and partial key indexes for the views' ranges."""
+    from govreports.storage.form_evidence import FORM_EVIDENCE
+
+    db.execute("""CREATE TABLE "form_evidence" ("key" TEXT PRIMARY KEY, "evidence" TEXT NOT NULL) WITHOUT ROWID""")
+    db.conn.executemany("INSERT INTO form_evidence (key, evidence) VALUES (?, ?)", FORM_EVIDENCE.items())
+    db.execute("""CREATE TABLE "indicators_m009" (
+        "report_id" TEXT NOT NULL REFERENCES "reports"("report_id"),
+        "key" TEXT NOT NULL REFERENCES "indicator_keys"("key"),
+        "value" NUMERIC,
+        "raw" TEXT,
+        "unit" TEXT,
+        "source" TEXT,
+        "evidence" TEXT,
+        "position" INTEGER,
+        PRIMARY KEY ("report_id", "key")
+    ) WITHOUT ROWID""")
+    db.execute("""INSERT INTO indicators_m009 (report_id, key, value, raw, unit, source, evidence, position)
+                  SELECT i.report_id, i.key, i.value, i.raw, i.unit, i.source,
+                         CASE WHEN i.evidence = f.evidence THEN NULL
+                              WHEN i.evidence IS NULL AND f.key IS NOT NULL THEN '' ELSE i.evidence END,
+                         row_number() OVER (PARTITION BY i.report_id ORDER BY i.rowid) - 1
+                  FROM indicators i LEFT JOIN form_evidence f ON f.key = i.key""")
+    db.execute("DROP TABLE indicators")
+    # The views name indicators; the legacy rename leaves them alone (they find the new table).
+    legacy = db.execute("PRAGMA legacy_alter_table").fetchone()[0]
+    db.execute("PRAGMA legacy_alter_table=ON")
+    try:
+        db.execute("ALTER TABLE indicators_m009 RENAME TO indicators")
+    finally:
+        db.execute(f"PRAGMA legacy_alter_table={int(legacy)}")
+    for name, prefix in M009_KEY_RANGES.items():
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        db.execute(f"""CREATE INDEX "idx_indicators_{name}" ON indicators(key)
+                       WHERE key >= '{prefix}' AND key < '{upper}'""")
+    db.execute(M009_INDICATOR_ROWS_VIEW)
+
+
+@migrations()
+def m009_compact_storage(db: sqlite_utils.Database) -> None:
+    """Smaller databases, the same exports.
+
+    * ``indicators`` is a WITHOUT ROWID table keyed by (report_id, key), as before; its rows
+      have no rowid any more: ``position`` (0, 1, … per report) is the order the report gave
+      them in, the old rowid order.  The index on every key is replaced by partial indexes
+      on the key ranges the views read across reports (``headline.*``, the （六） sub-rows).
+    * ``indicators.evidence`` is NULL where it is the evidence of a cell of the national forms
+      printed as issued (``form_evidence``, frozen: :mod:`govreports.storage.form_evidence`);
+      the view ``indicator_rows`` is ``indicators`` with the evidence filled in, as before.  (A
+      row of such a cell that had no evidence at all, NULL, now has the empty text.)  The
+      copies a revision keeps in ``report_versions.indicators`` are read from that view: whole.
+    * ``reports.body_text_original`` is NULL when the page was not converted (the original is
+      the Simplified ``body_text``); read ``COALESCE(body_text_original, body_text)``.
+    * The full-text index is updated only when ``title``, ``body_text`` or ``attachment_text``
+      change (trigger ``reports_au``), not whenever a recrawl touches a report.
+    * JSON columns (``report_tables.cells``, ``reports.sections``, ``flags``, ``metadata``)
+      are stored minified; they hold the same JSON values.
+
+    Space freed by the upgrade is reused by later writes; ``VACUUM`` returns it to the disk."""
+    db.execute('DROP TRIGGER IF EXISTS "reports_au"')
+    db.execute(M009_FTS_UPDATE_TRIGGER)
+    db.execute("UPDATE reports SET body_text_original = NULL WHERE body_text_original = body_text")
+    for column in ("sections", "flags", "metadata"):
+        db.execute(f"UPDATE reports SET {column} = json({column}) WHERE json_valid({column})")
+    db.execute("UPDATE report_tables SET cells = json(cells) WHERE json_valid(cells)")
+    _compact_indicators(db)
+
+
 @migrations()
 def m010_view_snapshots(db: sqlite_utils.Database) -> None:
     """Tables holding the rows of the slow research views for the research UI

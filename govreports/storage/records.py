@@ -11,6 +11,11 @@ from govreports.items import ReportItem
 from govreports.storage.store import ReportRecord
 
 
+def compact_json(value) -> str:
+    """JSON as stored: UTF-8 text, no spaces between items."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def content_sha256(item: ReportItem) -> str:
     """Hash of what we store of a report, so that a recrawl can tell a revision."""
     parsed = item.parsed
@@ -74,21 +79,18 @@ def record_from_item(item: ReportItem, identity: str = "", portal_body: str = ""
         "written_date": meta.get("written_date", ""),
         "published_date": meta.get("published_date", "") or (item.list_date or ""),
         "doc_no": meta.get("doc_no", ""),
-        "metadata": json.dumps(
-            {"block": meta, "block_as_printed": parsed.metadata_original, "page_meta": parsed.page_meta},
-            ensure_ascii=False,
-        ),
+        "metadata": compact_json(
+            {"block": meta, "block_as_printed": parsed.metadata_original, "page_meta": parsed.page_meta}),
         "body_text": parsed.body_text,
-        "body_text_original": parsed.body_text_original,
+        # NULL when the page was not converted from Traditional: then it is body_text.
+        "body_text_original": parsed.body_text_original if parsed.body_text_original != parsed.body_text else None,
         "cover_letter": parsed.cover_letter,
         "next_year_plan": parsed.next_year_plan,
-        "sections": json.dumps(
-            [s.__dict__ for s in parsed.sections], ensure_ascii=False
-        ),
+        "sections": compact_json([s.__dict__ for s in parsed.sections]),
         "source_format": item.source_format,
         "attachment_urls": " ".join(attachments),
         "sha256": content_sha256(item),
-        "flags": json.dumps([f.__dict__ for f in parsed.flags], ensure_ascii=False),
+        "flags": compact_json([f.__dict__ for f in parsed.flags]),
         "attachment_text": item.attachment_text,
     }
     report.update(report_body_columns(report, {"body": portal_body, "region_name": item.region_name}))
@@ -104,7 +106,7 @@ def record_from_item(item: ReportItem, identity: str = "", portal_body: str = ""
                 "caption": t.caption,
                 "n_rows": len(t.grid),
                 "n_cols": max((len(r) for r in t.grid), default=0),
-                "cells": json.dumps(t.grid, ensure_ascii=False),
+                "cells": compact_json(t.grid),
                 "source": t.source,
             }
             for t in parsed.tables

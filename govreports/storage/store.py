@@ -20,6 +20,7 @@ import sqlite_utils
 from govreports.bodies import portal_body_columns, report_body_columns
 from govreports.failure_kinds import NON_REPORT_KINDS, FailureKind
 from govreports.schema import CANONICAL_KEYS
+from govreports.storage.form_evidence import FORM_EVIDENCE
 from govreports.storage.migrations import apply_migrations
 from govreports.storage.reference import extra_key_row, sync_reference_tables
 
@@ -69,6 +70,10 @@ _KEPT_BY_IMPORTS = {
 }
 
 BUSY_TIMEOUT = 30  # seconds a connection waits for another one's write lock
+
+# A report's indicator rows as stored, the evidence filled in (indicators.evidence is NULL
+# where it is the national form's: see migration m009), in the order the report gave them.
+INDICATOR_ROWS_SQL = "SELECT * FROM indicator_rows WHERE report_id = ? ORDER BY position"
 
 
 def now_iso() -> str:
@@ -122,6 +127,13 @@ def enable_wal(conn: sqlite3.Connection, timeout: float = BUSY_TIMEOUT) -> None:
             if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
                 raise
         time.sleep(0.01)
+
+
+def stored_evidence(row: dict[str, Any]) -> str | None:
+    """``indicators.evidence`` as stored: NULL for the national form's own evidence of the
+    cell (``form_evidence``, see migration m009), the empty text for none."""
+    evidence = row.get("evidence") or ""
+    return None if evidence == FORM_EVIDENCE.get(row["key"]) else evidence
 
 
 @dataclass
@@ -338,7 +350,7 @@ class ReportStore:
                 stamp,
                 report["run_id"],
                 json.dumps(report, ensure_ascii=False),
-                json.dumps(rows("SELECT * FROM indicators WHERE report_id = ?"), ensure_ascii=False),
+                json.dumps(rows(INDICATOR_ROWS_SQL), ensure_ascii=False),
                 json.dumps(rows("SELECT * FROM report_tables WHERE report_id = ?"), ensure_ascii=False),
             ),
         )
@@ -357,9 +369,10 @@ class ReportStore:
                 extra,
             )
         self.conn.executemany(
-            """INSERT INTO indicators (report_id, key, value, raw, unit, source, evidence)
-               VALUES (:report_id, :key, :value, :raw, :unit, :source, :evidence)""",
-            [{**row, "report_id": report_id} for row in record.indicators],
+            """INSERT INTO indicators (report_id, key, value, raw, unit, source, evidence, position)
+               VALUES (:report_id, :key, :value, :raw, :unit, :source, :evidence, :position)""",
+            [{**row, "report_id": report_id, "position": n, "evidence": stored_evidence(row)}
+             for n, row in enumerate(record.indicators)],
         )
         self.conn.executemany(
             """INSERT INTO report_tables (report_id, table_index, kind, caption, n_rows, n_cols,

@@ -109,6 +109,7 @@ def is_canonical(key: str) -> bool:
     return key in specs_by_key()
 
 
+@lru_cache(maxsize=4096)
 def default_unit(key: str) -> str:
     spec = specs_by_key().get(key)
     return spec.unit if spec and spec.unit in UNITS else ""
