@@ -118,7 +118,7 @@ def test_region_lists_the_98_guizhou_governments_of_the_shipped_registry(tmp_pat
     assert result.returncode == 0, result.stderr
     lines = government_lines(result.stdout)
     assert len(lines) == 98 and all(line.startswith("52") for line in lines)
-    assert "province 1, city 9, county 88" in result.stdout
+    assert "98 governments, 2 department/town columns (province 1, city 9, county 88, department 2)" in result.stdout
     assert "nothing crawled yet" in result.stdout and not (tmp_path / "none.db").exists()
 
 

@@ -96,7 +96,10 @@ def summary(portals: list[Portal], status: dict[str, PortalStatus]) -> list[str]
     known = sum(1 for p in portals if p.list_urls)
     found = sum(1 for p in portals if not p.list_urls and status.get(p.portal_id, NO_STATUS).discovered_list_urls)
     crawled = sum(1 for p in portals if status.get(p.portal_id, NO_STATUS).last_crawled)
-    return [f"{len(portals)} portals: {level_counts(portals)}",
+    bodies = sum(1 for p in portals if p.body)
+    governments = len(portals) - bodies
+    return [f"{len(portals)} portals: {governments} governments, {bodies} department/town columns "
+            f"({level_counts(portals)})",
             f"report column known for {known}, found by discovery for {found}; crawled: {crawled}"]
 
 
