@@ -29,11 +29,15 @@ class CrawlSummary:
     committed, from the pipeline's counts.
 
     Off with ``GOVREPORTS_SUMMARY_ENABLED``; the numbers are in ``crawl_runs`` either
-    way.  A crawl that records nothing (``scrapy parse``, ``scrapy shell``) prints none.
+    way.  ``GOVREPORTS_SUMMARY_MAX_PORTALS`` caps the per-portal lines (and the lists
+    of unreachable and over-budget portals) of a crawl of many portals.  A crawl that records nothing (``scrapy parse``, ``scrapy shell``) prints none.
     """
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
+        self.max_portals = crawler.settings.getint("GOVREPORTS_SUMMARY_MAX_PORTALS")
+        if self.max_portals < 0:
+            raise ValueError(f"GOVREPORTS_SUMMARY_MAX_PORTALS must be 0 (no limit) or more, not {self.max_portals}")
         crawler.signals.connect(self.crawl_recorded, signal=crawl_recorded)
 
     @classmethod
@@ -47,7 +51,7 @@ class CrawlSummary:
         if outcome is None:
             logger.error("crawl run %s is not in %s: no summary", run_id, database)
             return
-        text = "\n".join(summary_lines(outcome))
+        text = "\n".join(summary_lines(outcome, self.max_portals))
         logger.info(text)
         print(text, flush=True)
 

@@ -144,24 +144,38 @@ PORTAL_COUNTERS = ("list_pages", "report_pages", "reports", "known_skipped", "no
                    "failures", "requests")
 
 
-def summary_lines(outcome: RunOutcome) -> list[str]:
+def summary_lines(outcome: RunOutcome, max_portals: int = 0) -> list[str]:
     """The end-of-crawl summary: totals, one line per portal (its counters), the
     portals that could not be reached and those cut short by their budget (each with
-    the reason), the database."""
+    the reason), the database.  ``max_portals`` (0: no limit) caps each list, so that a
+    crawl of a province or the country ends with a summary one can read: the portals
+    that stored the most reports come first, and the rest are counted."""
     lines = [
         f"govreports: crawl {outcome.status}: {outcome.new} new, {outcome.updated} updated, "
         f"{outcome.unchanged} unchanged reports; {outcome.total('known_skipped')} known and skipped, "
         f"{outcome.total('not_modified')} not modified, {outcome.total('removed')} gone; "
         f"{outcome.failures} failures",
     ]
-    for portal_id, counters in sorted(outcome.portals.items()):
+    portals = sorted(outcome.portals.items())
+    if max_portals and len(portals) > max_portals:
+        with_reports = sum(1 for _, counters in portals if counters.get("reports", 0))
+        lines.append(f"  {len(portals)} portals, {with_reports} of them with reports; the {max_portals} "
+                     "with the most reports:")
+        portals = sorted(portals, key=lambda item: -item[1].get("reports", 0))[:max_portals]
+    for portal_id, counters in portals:
         numbers = ", ".join(f"{name.replace('_', ' ')}: {counters.get(name, 0)}" for name in PORTAL_COUNTERS)
         lines.append(f"  {portal_id}: {numbers}")
-    for title, portals in (("unreachable portals", outcome.unreachable),
-                           ("portals cut short by their budget", outcome.over_budget)):
-        if portals:
-            lines.append(f"  {title} ({len(portals)}):")
-            lines += [f"    {portal_id}: {reason}" for portal_id, reason in portals.items()]
+    if len(portals) < len(outcome.portals):
+        lines.append(f"  … and {len(outcome.portals) - len(portals)} more portals (each in crawl_runs.stats; "
+                     "scrapy portals --region … lists them with their reports and last failure)")
+    for title, listed in (("unreachable portals", outcome.unreachable),
+                          ("portals cut short by their budget", outcome.over_budget)):
+        if listed:
+            lines.append(f"  {title} ({len(listed)}):")
+            shown = list(listed.items())[:max_portals or None]
+            lines += [f"    {portal_id}: {reason}" for portal_id, reason in shown]
+            if len(shown) < len(listed):
+                lines.append(f"    … and {len(listed) - len(shown)} more (scrapy export failures -o -)")
     lines.append(f"  database: {outcome.database}")
     return lines
 

@@ -226,3 +226,6 @@ EXTENSIONS = {
 }
 # The end-of-crawl summary (printed and logged); the same numbers go to crawl_runs either way.
 GOVREPORTS_SUMMARY_ENABLED = True
+# … with one line per portal for at most this many portals (those with the most reports),
+# and as many unreachable or over-budget ones; the rest are counted (0: every portal).
+GOVREPORTS_SUMMARY_MAX_PORTALS = 50

@@ -22,6 +22,7 @@ from govreports.extensions import CrawlSummary, PortalProgress
 from govreports.failures import FailureKind, PortalBudgetSpent
 from govreports.items import FetchFailureItem
 from govreports.middlewares import PortalBudgetMiddleware
+from govreports.outcome import RunOutcome, summary_lines
 from govreports.pipelines import SQLitePipeline
 from govreports.scheduler import PortalScheduler
 from tests.conftest import project_crawler
@@ -253,6 +254,20 @@ def test_summary_lists_unreachable_portals_and_those_cut_by_their_budget_with_th
 def test_summary_has_no_such_lists_when_every_portal_was_reached(capsys, tmp_path):
     lines = summary_of(capsys, tmp_path, [("c", FailureKind.HTTP_ERROR, "HTTP 404")])
     assert [line for line in lines if "unreachable" in line or "budget" in line] == []
+
+
+def test_a_summary_of_many_portals_shows_those_with_the_most_reports_and_counts_the_rest():
+    outcome = RunOutcome(
+        run_id="r", database="db", status="finished", new=10, updated=0, unchanged=0, failures=4,
+        portals={f"p{n:02}": {"reports": n % 4} for n in range(12)},
+        portal_failures={f"p{n:02}": {FailureKind.UNREACHABLE: f"host p{n:02} unreachable"} for n in (0, 4, 8)})
+    lines = summary_lines(outcome, max_portals=2)
+    assert lines[1] == "  12 portals, 9 of them with reports; the 2 with the most reports:"
+    assert [line.split(":")[0].strip() for line in lines[2:4]] == ["p03", "p07"]
+    assert lines[4].startswith("  … and 10 more portals")
+    assert lines[5:9] == ["  unreachable portals (3):", "    p00: host p00 unreachable",
+                          "    p04: host p04 unreachable", "    … and 1 more (scrapy export failures -o -)"]
+    assert len([line for line in summary_lines(outcome) if line.startswith("  p")]) == 12  # no cap
 
 
 # --- idle connections ------------------------------------------------------------------------------
