@@ -11,9 +11,13 @@ slot that may reach a web server has no delay and lets more than one request thr
   ``concurrency`` > 1 (or none, with ``CONCURRENT_REQUESTS_PER_DOMAIN`` > 1) — except the
   slot of local files (the demo portal, ``local-files``), behind which no server is.
 
-"Tests" are defined by one setting: ``GOVREPORTS_ALLOW_IMPOLITE_TESTING`` (default off),
-which the test harness (``tests/harness.py`` ``FAST_SETTINGS``) and the benchmarks turn on
-because they crawl only the test server on 127.0.0.1.
+"Tests" are crawls of this machine only: every portal they select (and a ``start_url``)
+is on a loopback address (127.0.0.0/8, ``::1``, ``localhost``) or kept as local files;
+no government server is behind them, so no delay harms anyone.  A crawl of anything else
+is a crawl "outside tests", whatever sends it.  The setting
+``GOVREPORTS_ALLOW_IMPOLITE_TESTING`` (default off), which the test harness
+(``tests/harness.py`` ``FAST_SETTINGS``) and the benchmarks turn on, says the same for a
+crawl whose portals are not known beforehand.
 
 ``scrapy crawl`` checks this before anything starts (one line, exit status 2, like a bad
 argument: :mod:`govreports.commands.crawl`); :class:`PolitenessCheck`, an extension,
@@ -22,6 +26,10 @@ checks it again for crawls started any other way and stops them with
 """
 
 from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
 
@@ -35,9 +43,36 @@ class ImpoliteSettings(ValueError):
     """Settings that would send a server several requests at once with no delay."""
 
 
-def politeness_problem(settings) -> str | None:
-    """What makes these settings impolite (one line), or None."""
-    if flag_setting(settings, ALLOW_SETTING):
+def on_this_machine(urls: Iterable[str]) -> bool:
+    """Every one of ``urls`` (at least one) is a local file or on a loopback host."""
+    urls = [u for u in urls if u]
+    return bool(urls) and all(_is_local(u) for u in urls)
+
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return True
+    host = (parts.hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def crawl_urls(portals, start_url: str = "") -> list[str]:
+    """The URLs a crawl starts from: ``start_url``, or its portals' home and list URLs."""
+    if start_url:
+        return [start_url]
+    return [url for portal in portals for url in (portal.home_url, *portal.list_urls) if url]
+
+
+def politeness_problem(settings, urls: Iterable[str] = ()) -> str | None:
+    """What makes these settings impolite (one line), or None; a crawl starting from
+    ``urls`` that are all on this machine is a test (see the module docstring)."""
+    if flag_setting(settings, ALLOW_SETTING) or on_this_machine(urls):
         return None
     delay = settings.getfloat("DOWNLOAD_DELAY")
     per_domain = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
@@ -64,7 +99,10 @@ class PolitenessCheck:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "PolitenessCheck":
-        problem = politeness_problem(crawler.settings)
+        # Extensions are made once the spider is (Scrapy ≥ 2.11): its portals are known.
+        spider = getattr(crawler, "spider", None)
+        urls = crawl_urls(getattr(spider, "portal_by_id", {}).values(), getattr(spider, "start_url", ""))
+        problem = politeness_problem(crawler.settings, urls)
         if problem:
             raise ImpoliteSettings(problem)
         return cls()

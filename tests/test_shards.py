@@ -17,11 +17,13 @@ from scrapy.settings import Settings
 import govreports.settings
 
 from govreports.arguments import ArgumentError, crawl_arguments
-from govreports.politeness import ImpoliteSettings, PolitenessCheck, politeness_problem
+from govreports.politeness import ImpoliteSettings, PolitenessCheck, on_this_machine, politeness_problem
 from govreports.registry import portal_from_row
 from govreports.sharding import Shard, parse_shard, portals_of_shard, shard_of
 from tests.conftest import project_crawler
-from tests.harness import REPO, FAST_SETTINGS, Database, crawl, portal_row, scrapy_cmd, start_crawl
+from tests.harness import (
+    REPO, FAST_SETTINGS, SITES, Database, crawl, crawl_portals, expected_urls, portal_row, scrapy_cmd, site_row, start_crawl,
+)
 from tests.shard_portals import REGION, ShardPortals
 
 
@@ -166,13 +168,38 @@ def test_project_defaults_are_polite_and_remote_control_is_off():
     assert "RemoteControl" not in str(project_crawler(GOVREPORTS_ALLOW_IMPOLITE_TESTING=False).extensions.middlewares)
 
 
-def test_an_impolite_crawl_stops_before_anything_with_one_line(tmp_path):
-    test_only = {k: v for k, v in FAST_SETTINGS.items() if k != "GOVREPORTS_ALLOW_IMPOLITE_TESTING"}
-    result = scrapy_cmd("crawl", "portal", "-a", "region=demo", db=tmp_path / "g.db", settings=test_only)
+TEST_ONLY = {k: v for k, v in FAST_SETTINGS.items() if k != "GOVREPORTS_ALLOW_IMPOLITE_TESTING"}
+
+
+@pytest.mark.parametrize("target", ["region=红花岗区", "start_url=https://www.zyhhg.gov.cn/zwgk/xxgknb/"])
+def test_an_impolite_crawl_stops_before_anything_with_one_line(tmp_path, target):
+    result = scrapy_cmd("crawl", "portal", "-a", target, db=tmp_path / "g.db", settings=TEST_ONLY)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "scrapy crawl portal: " + politeness_problem(project_settings(**test_only))]
+        "scrapy crawl portal: " + politeness_problem(project_settings(**TEST_ONLY))]
     assert not (tmp_path / "g.db").exists()
+
+
+@pytest.mark.parametrize("urls, local", [
+    (["http://127.0.0.1:8080/", "http://127.10.3.4/nb/"], True),
+    (["http://localhost:1234/x", "http://[::1]:80/"], True),
+    (["file:///srv/demo/index.html"], True),
+    (["http://127.0.0.1/", "https://www.zyhhg.gov.cn/"], False),  # one web portal: not a test
+    (["http://127.0.0.1.nip.io/"], False),
+    ([], False),
+])
+def test_crawls_of_this_machine_only_are_tests(urls, local):
+    assert on_this_machine(urls) is local
+    assert (politeness_problem(project_settings(DOWNLOAD_DELAY=0), urls) is None) is local
+
+
+def test_a_crawl_of_the_test_server_alone_needs_no_test_setting(portal_server, tmp_path):
+    # Harnesses other than ours crawl servers on this machine with no delay: that is allowed,
+    # and the crawl runs (the demo, files on this machine, likewise).
+    run = crawl_portals(tmp_path, [site_row(portal_server, "trs_multi")], region=SITES["trs_multi"]["region_code"],
+                        settings={"GOVREPORTS_ALLOW_IMPOLITE_TESTING": "0"})
+    assert run.returncode == 0, run.explain()
+    assert run.db.stored_urls() == expected_urls(portal_server, "trs_multi")
 
 
 def test_shard_settings_without_a_shard_are_refused(tmp_path):

@@ -30,7 +30,7 @@ from scrapy.settings import SETTINGS_PRIORITIES
 from govreports.arguments import ArgumentError, crawl_arguments
 from govreports.outcome import nothing_stored_message, read_outcome
 from govreports.pipelines import storage_error
-from govreports.politeness import politeness_problem
+from govreports.politeness import crawl_urls, politeness_problem
 from govreports.regions import RegionError
 from govreports.sharding import Shard
 from govreports.registry import NoPortalsError, RegistryError, load_portals, select_portals
@@ -45,13 +45,14 @@ SHARD_TEMPLATED_SETTINGS = ("GOVREPORTS_DB", "GOVREPORTS_FILES_DIR", "JOBDIR", "
 
 class Command(ScrapyCrawlCommand):
     crawler: Crawler | None = None
+    urls: list[str] = []  # where the crawl starts: its portals' URLs, or its start_url
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         # Here, before Scrapy starts (and logs) anything: the message is the only output.
         super().process_options(args, opts)
         if args and args[0] == SPIDER:
             spargs = opts.spargs or {}
-            problem = (self.argument_problem(spargs) or politeness_problem(self.settings)
+            problem = (self.argument_problem(spargs) or politeness_problem(self.settings, self.urls)
                        or self.fill_in_shard(crawl_arguments(spargs).shard))
             if problem:
                 print(f"scrapy crawl {SPIDER}: {problem}", file=sys.stderr)
@@ -85,10 +86,11 @@ class Command(ScrapyCrawlCommand):
             arguments = crawl_arguments(spargs)
         except ArgumentError as exc:
             return str(exc)
+        self.urls = crawl_urls((), arguments.start_url)
         if arguments.region and not arguments.start_url:
             registry = self.settings.get("PORTALS_FILE")
             try:
-                select_portals(arguments.region, load_portals(registry))
+                self.urls = crawl_urls(select_portals(arguments.region, load_portals(registry)))
             except RegistryError as exc:
                 return f"the portal registry {registry} is not usable: {exc}"
             except (RegionError, NoPortalsError) as exc:
