@@ -111,8 +111,22 @@ def parse_html_checked(html: str) -> tuple[etree._Element, str]:
     return tree, f"page could not be read whole ({problem})"
 
 
-def _parse_bounded(html: str) -> tuple[etree._Element | None, str]:
+# lxml.html's own lookup picks a Python class per element in Python, each time an
+# element is touched; the form classes it adds (FormElement, InputElement …) are never
+# used here, so every element gets HtmlElement from lxml's C-level default lookup.
+_ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity)
+
+
+def _parser() -> lxml.html.HTMLParser:
     parser = lxml.html.HTMLParser(huge_tree=True)
+    parser.set_element_class_lookup(_ELEMENT_CLASSES)
+    return parser
+
+
+def _parse_bounded(html: str) -> tuple[etree._Element | None, str]:
+    parser = _parser()
     try:
         tree = lxml.html.fromstring(html, parser=parser)
     except etree.ParserError:  # nothing but markup that makes no element ("</p>")
@@ -122,12 +136,13 @@ def _parse_bounded(html: str) -> tuple[etree._Element | None, str]:
     limits = [e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
     if limits:
         return tree, limits[0][:200]
-    depth = 0
-    for event, _ in etree.iterwalk(tree, events=("start", "end")):
-        depth += 1 if event == "start" else -1
-        if depth > MAX_DEPTH:
-            return tree, f"elements nested over {MAX_DEPTH} deep"
-    return tree, ""
+    # One level of the tree at a time: each element is touched once.
+    level = [tree]
+    for _ in range(MAX_DEPTH):
+        level = [child for el in level for child in el]
+        if not level:
+            return tree, ""
+    return tree, f"elements nested over {MAX_DEPTH} deep"
 
 
 def page_meta(tree: etree._Element) -> dict[str, str]:
