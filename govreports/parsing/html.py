@@ -218,7 +218,10 @@ def remove_chrome(el: etree._Element) -> None:
         if child.tag in _CHROME_TAGS:
             doomed.append(child)
             continue
-        marker = f"{child.get('class') or ''} {child.get('id') or ''}"
+        css_class, css_id = child.get("class"), child.get("id")
+        if css_class is None and css_id is None:
+            continue
+        marker = f"{css_class or ''} {css_id or ''}"
         if marker.strip() and _CHROME_CLASS.search(marker) and child.tag != "table":
             doomed.append(child)
     for child in doomed:
@@ -346,11 +349,14 @@ def element_lines(el: etree._Element, table_break: str) -> list[str]:
     return lines
 
 
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+
+
 def tidy_text(text: str) -> str:
     """Collapse spaces per line, drop empty lines and standalone chrome lines."""
     lines = []
     for line in text.replace("\r", "\n").split("\n"):
-        line = re.sub(r"[ \t\u3000\xa0]+", " ", line).strip()
+        line = _SPACES.sub(" ", line).strip()
         if not line or _CHROME_LINE.search(line):
             continue
         lines.append(line)

@@ -62,8 +62,11 @@ _SPACED_LABEL = re.compile(rf"(?:^|(?<=\s))(?:{_LABEL_ALT})(?=\s|$)")
 DATE_FIELDS = ("written_date", "published_date")
 
 
+_LABEL_NOISE = re.compile(r"[\s:：]")
+
+
 def _canonical_label(text: str) -> str:
-    return re.sub(r"[\s:：]", "", text)
+    return _LABEL_NOISE.sub("", text)
 
 
 @lru_cache(maxsize=8192)
