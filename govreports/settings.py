@@ -223,7 +223,11 @@ EXTENSIONS = {
     "govreports.politeness.PolitenessCheck": 0,
     "govreports.extensions.CrawlSummary": 500,
     "govreports.extensions.PortalProgress": 510,
+    "govreports.extensions.FreezeStartupObjects": 520,
 }
+# What exists when the engine starts is never garbage-collected again (gc.freeze): a
+# long crawl's full collections no longer rescan Scrapy's and the project's objects.
+GOVREPORTS_GC_FREEZE = True
 # The end-of-crawl summary (printed and logged); the same numbers go to crawl_runs either way.
 GOVREPORTS_SUMMARY_ENABLED = True
 # … with one line per portal for at most this many portals (those with the most reports),

@@ -5,14 +5,16 @@ from the project's settings."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import sqlite3
 
 import pytest
+from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from govreports.attachment_pipeline import AttachmentPipeline
-from govreports.extensions import CrawlSummary
+from govreports.extensions import CrawlSummary, FreezeStartupObjects
 from govreports.failures import FailureKind
 from govreports.items import FetchFailureItem, ReportItem
 from govreports.parsing.model import Link, ParsedReport
@@ -159,3 +161,19 @@ def test_report_that_is_a_file_is_stored_and_read(tmp_path):
 def test_sqlite_pipeline_settings(tmp_path):
     pipeline = SQLitePipeline.from_crawler(project_crawler(GOVREPORTS_DB=str(tmp_path / "g.db")))
     assert (pipeline.db_path, pipeline.batch_size) == (str(tmp_path / "g.db"), 50)
+
+
+def test_start_up_objects_are_frozen_when_the_engine_starts():
+    crawler = project_crawler()
+    FreezeStartupObjects.from_crawler(crawler)
+    gc.unfreeze()
+    try:
+        crawler.signals.send_catch_log(signals.engine_started)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_freezing_off_by_setting():
+    with pytest.raises(NotConfigured):
+        FreezeStartupObjects.from_crawler(project_crawler(GOVREPORTS_GC_FREEZE=False))
