@@ -14,7 +14,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from govreports.attachment_pipeline import AttachmentPipeline
-from govreports.extensions import CrawlSummary, FreezeStartupObjects
+from govreports.extensions import CrawlSummary, GarbageCollection
 from govreports.failures import FailureKind
 from govreports.items import FetchFailureItem, ReportItem
 from govreports.parsing.model import Link, ParsedReport
@@ -163,17 +163,24 @@ def test_sqlite_pipeline_settings(tmp_path):
     assert (pipeline.db_path, pipeline.batch_size) == (str(tmp_path / "g.db"), 50)
 
 
-def test_start_up_objects_are_frozen_when_the_engine_starts():
-    crawler = project_crawler()
-    FreezeStartupObjects.from_crawler(crawler)
+def test_garbage_collection_set_when_the_engine_starts():
+    crawler = project_crawler(GOVREPORTS_GC_THRESHOLD=12345)
+    GarbageCollection.from_crawler(crawler)
+    before = gc.get_threshold()
     gc.unfreeze()
     try:
         crawler.signals.send_catch_log(signals.engine_started)
-        assert gc.get_freeze_count() > 0
+        assert (gc.get_freeze_count() > 0, gc.get_threshold()) == (True, (12345, *before[1:]))
     finally:
         gc.unfreeze()
+        gc.set_threshold(*before)
 
 
-def test_freezing_off_by_setting():
+def test_garbage_collection_off_by_settings():
     with pytest.raises(NotConfigured):
-        FreezeStartupObjects.from_crawler(project_crawler(GOVREPORTS_GC_FREEZE=False))
+        GarbageCollection.from_crawler(project_crawler(GOVREPORTS_GC_FREEZE=False, GOVREPORTS_GC_THRESHOLD=0))
+
+
+def test_garbage_collection_threshold_must_not_be_negative():
+    with pytest.raises(ValueError, match="GOVREPORTS_GC_THRESHOLD must be 0"):
+        GarbageCollection.from_crawler(project_crawler(GOVREPORTS_GC_THRESHOLD=-1))
