@@ -15,6 +15,7 @@ from functools import lru_cache
 from lxml import etree
 
 from .dates import parse_date
+from .html import inner_text
 from .normalize import clean_cell, fold_width, to_simplified
 
 # label -> field; the order inside a field is its priority (发布机构 beats 来源).
@@ -150,7 +151,7 @@ def html_tokens(root: etree._Element, skip: etree._Element | None = None) -> lis
     tokens: list[str] = []
 
     def leaf_text(el: etree._Element) -> str:
-        return clean_cell("".join(el.itertext()))
+        return clean_cell(inner_text(el))
 
     def walk(el: etree._Element) -> None:
         if el is skip or not isinstance(el.tag, str) or el.tag in ("script", "style", "noscript", "select", "option"):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from .html import inner_text
 from .normalize import clean_cell, is_value_cell, squash
 
 
@@ -61,7 +62,7 @@ def html_table(table: etree._Element) -> tuple[list[list[str]], list[list[str]]]
                 continue
             while from_above and len(row) in from_above:
                 row.append(from_above.pop(len(row)))
-            text = clean_cell("".join(cell.itertext()))
+            text = clean_cell(inner_text(cell))
             printed_row.append(text)
             # Most cells span nothing: read the attributes without a call each.
             rowspan, colspan = cell.get("rowspan"), cell.get("colspan")
