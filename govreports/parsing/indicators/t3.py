@@ -108,7 +108,11 @@ def _split_row(row: list[str]) -> tuple[list[str], list[str] | None]:
     """(label cells, the 7 value cells) of a row: the values are the cells after its last
     label, less blank cells trailing past the seventh (a closing "| |" of a text copy);
     None when fewer than 7."""
-    last_label = max((n for n, c in enumerate(row) if c and not is_value_cell(c)), default=-1)
+    last_label = -1
+    for n in range(len(row) - 1, -1, -1):  # from the end: the values trail the labels
+        if row[n] and not is_value_cell(row[n]):
+            last_label = n
+            break
     tail = row[last_label + 1:]
     while len(tail) > 7 and not tail[-1].strip():
         tail = tail[:-1]
