@@ -75,6 +75,7 @@ def _norm(text: str) -> str:
     return clean_cell(fold_width(to_simplified(text)))
 
 
+@lru_cache(maxsize=8192)
 def _is_label(token: str) -> bool:
     t = _canonical_label(_norm(token))
     return t in _LABEL_TO_FIELD or t in OTHER_LABELS or (token.rstrip().endswith((":", "：")) and len(t) <= 8 and bool(t))
@@ -101,13 +102,19 @@ def _split_token(token: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=8192)
+def _expanded_token(token: str) -> tuple[str, ...]:
+    # A site's pages share their chrome tokens: each is looked at once.
+    return tuple(_split_token(token)) if _LABEL_ANYWHERE.search(_norm(token)) else (token,)
+
+
 def read_tokens(tokens: list[str]) -> dict[str, str]:
     """METADATA_FIELDS values from a label/value token stream."""
     expanded: list[str] = []
     for tok in tokens:
         if len(tok) > 300:
             continue  # paragraphs, not metadata
-        expanded.extend(_split_token(tok) if _LABEL_ANYWHERE.search(_norm(tok)) else [tok])
+        expanded.extend(_expanded_token(tok))
     found: dict[str, tuple[int, str]] = {}
     i = 0
     while i < len(expanded):
