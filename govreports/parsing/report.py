@@ -380,7 +380,7 @@ def _drop_metadata_tables(body: etree._Element, metadata: dict[str, str]) -> Non
     for table in list(body.iter("table")):
         if any(t is not table for t in table.iter("table")) or sum(1 for _ in table.iter("td", "th")) > 40:
             continue  # layout tables and data tables are not the 目录 block
-        if not _METADATA_HINT.search("".join(table.itertext())):
+        if not _METADATA_HINT.search(htmlmod.inner_text(table)):
             continue
         cells = [clean_cell(htmlmod.inner_text(c)) for c in table.iter("td", "th")]
         found = read_tokens(cells)
