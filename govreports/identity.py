@@ -42,6 +42,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 _extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+@lru_cache(maxsize=4096)  # asked of the same URL by the spider, the ledger and the store
 def canonical_url(url: str) -> str:
     """Fold the ways one page's URL is written into one string.
 
@@ -71,7 +72,6 @@ def normalise_index_no(index_no: str) -> str:
     return re.sub(r"\s+", "", folded).upper()
 
 
-@lru_cache(maxsize=4096)
 def site_of(url: str) -> str:
     """The registrable domain of ``url`` (``zyhhg.gov.cn``), or ``local`` for files.
 
@@ -82,9 +82,13 @@ def site_of(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme == "file":
         return "local"
-    host = (parts.hostname or "").lower()
-    ext = _extract(host)
-    return ext.top_domain_under_public_suffix or host
+    return _site_of_host((parts.hostname or "").lower())
+
+
+@lru_cache(maxsize=4096)
+def _site_of_host(host: str) -> str:
+    # Cached by host: a site's report URLs all differ, its host does not.
+    return _extract(host).top_domain_under_public_suffix or host
 
 
 def report_identity(index_no: str, url: str) -> str:

@@ -10,6 +10,7 @@ from w3lib.html import get_meta_refresh, remove_tags, replace_escape_chars
 from govreports.encoding import decode_html
 from govreports.parsing.html import base_url
 
+_REFRESH_WORD = re.compile("refresh", re.I)
 # A deleted page keeps only its refresh tag and chrome: less visible text than this.
 DELETED_PAGE_MAX_TEXT = 200
 
@@ -17,6 +18,8 @@ DELETED_PAGE_MAX_TEXT = 200
 def meta_refresh_target(html: str, url: str) -> str | None:
     """The absolute URL a ``<meta http-equiv="refresh">`` sends to, if any (a relative
     one resolved against the page's ``<base href>``, as a browser does)."""
+    if not _REFRESH_WORD.search(html):
+        return None  # w3lib reads a refresh only from a tag naming it: skip its scan
     _, target = get_meta_refresh(html, base_url(url, html), ignore_tags=("script", "noscript"))
     return target or None
 

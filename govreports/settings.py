@@ -223,7 +223,13 @@ EXTENSIONS = {
     "govreports.politeness.PolitenessCheck": 0,
     "govreports.extensions.CrawlSummary": 500,
     "govreports.extensions.PortalProgress": 510,
+    "govreports.extensions.GarbageCollection": 520,
 }
+# The garbage collector in a crawl (govreports.extensions.GarbageCollection): what exists
+# when the engine starts is frozen out of its scans, and the young generation is collected
+# every this many allocations (Python's default: 700; 0 keeps it).
+GOVREPORTS_GC_FREEZE = True
+GOVREPORTS_GC_THRESHOLD = 10000
 # The end-of-crawl summary (printed and logged); the same numbers go to crawl_runs either way.
 GOVREPORTS_SUMMARY_ENABLED = True
 # … with one line per portal for at most this many portals (those with the most reports),

@@ -5,14 +5,16 @@ from the project's settings."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import sqlite3
 
 import pytest
+from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from govreports.attachment_pipeline import AttachmentPipeline
-from govreports.extensions import CrawlSummary
+from govreports.extensions import CrawlSummary, GarbageCollection
 from govreports.failures import FailureKind
 from govreports.items import FetchFailureItem, ReportItem
 from govreports.parsing.model import Link, ParsedReport
@@ -159,3 +161,26 @@ def test_report_that_is_a_file_is_stored_and_read(tmp_path):
 def test_sqlite_pipeline_settings(tmp_path):
     pipeline = SQLitePipeline.from_crawler(project_crawler(GOVREPORTS_DB=str(tmp_path / "g.db")))
     assert (pipeline.db_path, pipeline.batch_size) == (str(tmp_path / "g.db"), 50)
+
+
+def test_garbage_collection_set_when_the_engine_starts():
+    crawler = project_crawler(GOVREPORTS_GC_THRESHOLD=12345)
+    GarbageCollection.from_crawler(crawler)
+    before = gc.get_threshold()
+    gc.unfreeze()
+    try:
+        crawler.signals.send_catch_log(signals.engine_started)
+        assert (gc.get_freeze_count() > 0, gc.get_threshold()) == (True, (12345, *before[1:]))
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+
+
+def test_garbage_collection_off_by_settings():
+    with pytest.raises(NotConfigured):
+        GarbageCollection.from_crawler(project_crawler(GOVREPORTS_GC_FREEZE=False, GOVREPORTS_GC_THRESHOLD=0))
+
+
+def test_garbage_collection_threshold_must_not_be_negative():
+    with pytest.raises(ValueError, match="GOVREPORTS_GC_THRESHOLD must be 0"):
+        GarbageCollection.from_crawler(project_crawler(GOVREPORTS_GC_THRESHOLD=-1))

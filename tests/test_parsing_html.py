@@ -2,7 +2,7 @@
 
 import pytest
 
-from govreports.parsing.html import element_text, find_content, page_meta, parse_html, remove_chrome
+from govreports.parsing.html import element_text, find_content, inner_text, page_meta, parse_html, remove_chrome
 
 PAGE = """<html><head><meta name="SiteIDCode" content="3590000001"><meta name="ArticleTitle" content="T">
 <title>X</title></head><body>
@@ -44,3 +44,12 @@ def test_text_rendering_keeps_paragraphs_and_table_rows():
 
 def test_empty_page():
     assert element_text(find_content(parse_html(""))) == ""
+
+
+def test_inner_text_is_the_text_of_the_element_and_its_descendants():
+    tree = parse_html("<table><tr><td id=a>一<!-- 注释 -->二<span>三<b>四</b>五</span>&nbsp;六<br>七</td>"
+                      "<td id=b>只有文字</td><td id=c></td><td id=d><p>甲</p>乙</td></tr></table>尾")
+    for cell in tree.iter("td"):
+        assert inner_text(cell) == "".join(cell.itertext())
+    assert inner_text(tree.find(".//td[@id='a']")) == "一二三四五\xa0六七"
+    assert inner_text(tree.find(".//table")) == "一二三四五\xa0六七只有文字甲乙"  # not the tail "尾"

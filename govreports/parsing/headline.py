@@ -85,6 +85,13 @@ TABLE_SOURCES = {
 
 # ============================================================================ sentences
 
+_SENTENCE_END = re.compile(r"[。!?！？]")
+_SPACES = re.compile(r"\s+")
+_CLAUSE_BREAK = re.compile(r"[，,；;]")
+_SPAN_BREAK = re.compile(r"[，,。；;]")
+_COUNTED = re.compile(r"\d\s*(?:件|起|宗|次|元)")
+_FEE_WORD = re.compile(r"收费|收取|费用(?!支出)")
+
 # A numbered heading opening a line: 一、 （一） (一) ㈠ 1、 1. 第一部分
 _HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）]|[㈠-㈩]"
@@ -111,7 +118,7 @@ def sentences(report_text: str) -> list[Sentence]:
             head = re.split(r"[。:：]", folded.strip(), maxsplit=1)[0]
             topic = head[:40]
         start = 0
-        for m in re.finditer(r"[。!?！？]", folded):
+        for m in _SENTENCE_END.finditer(folded):
             out.append(Sentence(folded[start:m.end()], line[start:m.end()].strip(), topic))
             start = m.end()
         if folded[start:].strip():
@@ -137,12 +144,12 @@ def _number(m: re.Match) -> int | float | None:
 def _printed(m: re.Match) -> str:
     """The figure as printed: number, 万, unit ("62.73万条", "3件")."""
     end = m.end("unit") if m.groupdict().get("unit") else m.end()
-    return re.sub(r"\s+", "", m.string[m.start("num"):end])
+    return _SPACES.sub("", m.string[m.start("num"):end])
 
 
 def _clause_before(text: str, pos: int) -> str:
     """The clause ending at ``pos`` (back to the previous comma or semicolon)."""
-    return re.split(r"[，,；;]", text[:pos])[-1]
+    return _CLAUSE_BREAK.split(text[:pos])[-1]
 
 
 # ============================================================================ proactive total
@@ -259,15 +266,15 @@ def _negated_subjects(s: Sentence) -> dict[str, str]:
     found: dict[str, str] = {}
     text = s.text
     for m in _NEGATION.finditer(text):
-        span = re.split(r"[，,。；;]", text[m.end():m.end() + 40])[0]
+        span = _SPAN_BREAK.split(text[m.end():m.end() + 40])[0]
         clause = m.group(0) + span
-        if re.search(r"\d\s*(?:件|起|宗|次|元)", span) or _OUTCOME.search(span):
+        if _COUNTED.search(span) or _OUTCOME.search(span):
             continue  # "未发生行政复议，发生行政诉讼2起": a number inside is not a "none"
         if "复议" in span:
             found.setdefault("headline.admin_reviews", clause)
         if "诉讼" in span:
             found.setdefault("headline.lawsuits", clause)
-        if re.search(r"收费|收取|费用(?!支出)", span) and "行政事业性" not in span:
+        if _FEE_WORD.search(span) and "行政事业性" not in span:
             found.setdefault("headline.fees", clause)
     for m in _SUBJECT_NONE.finditer(text):
         subject = m.group("subject")

@@ -111,8 +111,22 @@ def parse_html_checked(html: str) -> tuple[etree._Element, str]:
     return tree, f"page could not be read whole ({problem})"
 
 
-def _parse_bounded(html: str) -> tuple[etree._Element | None, str]:
+# lxml.html's own lookup picks a Python class per element in Python, each time an
+# element is touched; the form classes it adds (FormElement, InputElement …) are never
+# used here, so every element gets HtmlElement from lxml's C-level default lookup.
+_ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity)
+
+
+def _parser() -> lxml.html.HTMLParser:
     parser = lxml.html.HTMLParser(huge_tree=True)
+    parser.set_element_class_lookup(_ELEMENT_CLASSES)
+    return parser
+
+
+def _parse_bounded(html: str) -> tuple[etree._Element | None, str]:
+    parser = _parser()
     try:
         tree = lxml.html.fromstring(html, parser=parser)
     except etree.ParserError:  # nothing but markup that makes no element ("</p>")
@@ -122,12 +136,13 @@ def _parse_bounded(html: str) -> tuple[etree._Element | None, str]:
     limits = [e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
     if limits:
         return tree, limits[0][:200]
-    depth = 0
-    for event, _ in etree.iterwalk(tree, events=("start", "end")):
-        depth += 1 if event == "start" else -1
-        if depth > MAX_DEPTH:
-            return tree, f"elements nested over {MAX_DEPTH} deep"
-    return tree, ""
+    # One level of the tree at a time: each element is touched once.
+    level = [tree]
+    for _ in range(MAX_DEPTH):
+        level = [child for el in level for child in el]
+        if not level:
+            return tree, ""
+    return tree, f"elements nested over {MAX_DEPTH} deep"
 
 
 def page_meta(tree: etree._Element) -> dict[str, str]:
@@ -203,7 +218,10 @@ def remove_chrome(el: etree._Element) -> None:
         if child.tag in _CHROME_TAGS:
             doomed.append(child)
             continue
-        marker = f"{child.get('class') or ''} {child.get('id') or ''}"
+        css_class, css_id = child.get("class"), child.get("id")
+        if css_class is None and css_id is None:
+            continue
+        marker = f"{css_class or ''} {css_id or ''}"
         if marker.strip() and _CHROME_CLASS.search(marker) and child.tag != "table":
             doomed.append(child)
     for child in doomed:
@@ -225,13 +243,23 @@ def _drop(el: etree._Element) -> None:
     parent.remove(el)
 
 
+def inner_text(el: etree._Element) -> str:
+    """``"".join(el.itertext())``: the element's text and its descendants' (comments'
+    and processing instructions' left out), without the element's tail.  Most table
+    cells and metadata spans hold text only, read directly; otherwise libxml2's text
+    serialisation gives the same string at a twentieth of the iterator's cost."""
+    if len(el):
+        return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
+    return el.text or ""
+
+
 def table_rows_text(table: etree._Element) -> list[str]:
     """A table rendered as " | "-separated lines (used inside body text)."""
     lines = []
     for tr in table.iter("tr"):
         if any(True for _ in tr.iter("table")):
             continue  # a row wrapping a nested table: the nested rows come on their own
-        cells = [clean_cell("".join(c.itertext())) for c in tr if c.tag in ("td", "th")]
+        cells = [clean_cell(inner_text(c)) for c in tr if c.tag in ("td", "th")]
         if any(cells):
             lines.append(" | ".join(cells))
     return lines
@@ -331,11 +359,14 @@ def element_lines(el: etree._Element, table_break: str) -> list[str]:
     return lines
 
 
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+
+
 def tidy_text(text: str) -> str:
     """Collapse spaces per line, drop empty lines and standalone chrome lines."""
     lines = []
     for line in text.replace("\r", "\n").split("\n"):
-        line = re.sub(r"[ \t\u3000\xa0]+", " ", line).strip()
+        line = _SPACES.sub(" ", line).strip()
         if not line or _CHROME_LINE.search(line):
             continue
         lines.append(line)

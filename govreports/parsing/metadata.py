@@ -15,6 +15,7 @@ from functools import lru_cache
 from lxml import etree
 
 from .dates import parse_date
+from .html import inner_text
 from .normalize import clean_cell, fold_width, to_simplified
 
 # label -> field; the order inside a field is its priority (发布机构 beats 来源).
@@ -62,8 +63,11 @@ _SPACED_LABEL = re.compile(rf"(?:^|(?<=\s))(?:{_LABEL_ALT})(?=\s|$)")
 DATE_FIELDS = ("written_date", "published_date")
 
 
+_LABEL_NOISE = re.compile(r"[\s:：]")
+
+
 def _canonical_label(text: str) -> str:
-    return re.sub(r"[\s:：]", "", text)
+    return _LABEL_NOISE.sub("", text)
 
 
 @lru_cache(maxsize=8192)
@@ -71,6 +75,7 @@ def _norm(text: str) -> str:
     return clean_cell(fold_width(to_simplified(text)))
 
 
+@lru_cache(maxsize=8192)
 def _is_label(token: str) -> bool:
     t = _canonical_label(_norm(token))
     return t in _LABEL_TO_FIELD or t in OTHER_LABELS or (token.rstrip().endswith((":", "：")) and len(t) <= 8 and bool(t))
@@ -97,13 +102,19 @@ def _split_token(token: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=8192)
+def _expanded_token(token: str) -> tuple[str, ...]:
+    # A site's pages share their chrome tokens: each is looked at once.
+    return tuple(_split_token(token)) if _LABEL_ANYWHERE.search(_norm(token)) else (token,)
+
+
 def read_tokens(tokens: list[str]) -> dict[str, str]:
     """METADATA_FIELDS values from a label/value token stream."""
     expanded: list[str] = []
     for tok in tokens:
         if len(tok) > 300:
             continue  # paragraphs, not metadata
-        expanded.extend(_split_token(tok) if _LABEL_ANYWHERE.search(_norm(tok)) else [tok])
+        expanded.extend(_expanded_token(tok))
     found: dict[str, tuple[int, str]] = {}
     i = 0
     while i < len(expanded):
@@ -147,7 +158,7 @@ def html_tokens(root: etree._Element, skip: etree._Element | None = None) -> lis
     tokens: list[str] = []
 
     def leaf_text(el: etree._Element) -> str:
-        return clean_cell("".join(el.itertext()))
+        return clean_cell(inner_text(el))
 
     def walk(el: etree._Element) -> None:
         if el is skip or not isinstance(el.tag, str) or el.tag in ("script", "style", "noscript", "select", "option"):

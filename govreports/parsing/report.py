@@ -360,7 +360,7 @@ def _html_title(tree: etree._Element, meta: dict[str, str]) -> str:
     for el in tree.iter("h1", "h2", "h3", "div", "p", "td", "span"):
         cls = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
         if el.tag in ("h1", "h2", "h3") or "title" in cls or "bt" == cls.strip():
-            text = clean_cell("".join(el.itertext()))
+            text = clean_cell(htmlmod.inner_text(el))
             if 4 <= len(text) <= 100 and is_annual_report_title(text):
                 headings.setdefault(to_simplified(text), text)
     if len(headings) == 1:  # several report titles: a list page, not a report
@@ -380,9 +380,9 @@ def _drop_metadata_tables(body: etree._Element, metadata: dict[str, str]) -> Non
     for table in list(body.iter("table")):
         if any(t is not table for t in table.iter("table")) or sum(1 for _ in table.iter("td", "th")) > 40:
             continue  # layout tables and data tables are not the 目录 block
-        if not _METADATA_HINT.search("".join(table.itertext())):
+        if not _METADATA_HINT.search(htmlmod.inner_text(table)):
             continue
-        cells = [clean_cell("".join(c.itertext())) for c in table.iter("td", "th")]
+        cells = [clean_cell(htmlmod.inner_text(c)) for c in table.iter("td", "th")]
         found = read_tokens(cells)
         if len(found) >= 2 and ("index_no" in found or "publisher" in found):
             for name, value in found.items():
@@ -424,7 +424,7 @@ def _attachments(tree: etree._Element, content: etree._Element, base: str) -> li
             candidates.append(a)
     for a in candidates:
         href = (a.get("href") or "").strip()
-        text = clean_cell(a.text_content())
+        text = clean_cell(a.text_content() if len(a) else a.text or "")  # text_content() is slow
         # Download scripts (download.do?fileId=7) hide the type in the link text.
         if not href or not (ATTACHMENT_EXT.search(href) or ATTACHMENT_EXT.search(text)):
             continue

@@ -44,6 +44,8 @@ def split_body(text: str) -> BodyParts:
     )
     heading_at = None
     for n in range((cover_at + 1) if cover_at is not None else 0, len(lines)):
+        if "报" not in lines[n]:
+            continue  # width folding neither makes nor removes it: skip the fold
         s = fold_width(lines[n].strip())
         if len(s) <= 60 and ("报" in s) and _REPORT_HEADING.search(s):
             heading_at = n
@@ -55,11 +57,15 @@ def split_body(text: str) -> BodyParts:
         start = heading_at
     plan_from = plan_to = None
     for n in range(start + 1, len(lines)):
-        s = fold_width(lines[n].strip())
+        # Fold only lines that can match: a heading's last character (划 点 排, 表) is
+        # in the line before folding as after it.
         if plan_from is None:
+            if not ("划" in lines[n] or "点" in lines[n] or "排" in lines[n]):
+                continue
+            s = fold_width(lines[n].strip())
             if len(s) <= 40 and ("计划" in s or "要点" in s or "安排" in s) and _PLAN_HEADING.search(s) and "|" not in s:
                 plan_from = n
-        elif len(s) <= 60 and "表" in s and _BACK_TO_REPORT.search(s):
+        elif "表" in lines[n] and len(s := fold_width(lines[n].strip())) <= 60 and _BACK_TO_REPORT.search(s):
             plan_to = n
             break
     if plan_from is None:

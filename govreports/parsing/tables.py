@@ -15,15 +15,17 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from .html import inner_text
 from .normalize import clean_cell, is_value_cell, squash
 
 
-def _span(cell: etree._Element, name: str) -> int:
-    value = cell.get(name)
-    if value is None or value == "1":
-        return 1
+_NOT_DIGITS = re.compile(r"\D")
+
+
+def _span_value(value: str) -> int:
+    """A rowspan/colspan other than "1", as printed ("2", "2px", "0"): 1..200."""
     try:
-        return max(1, min(int(re.sub(r"\D", "", value) or 1), 200))
+        return max(1, min(int(_NOT_DIGITS.sub("", value) or 1), 200))
     except ValueError:
         return 1
 
@@ -58,13 +60,19 @@ def html_table(table: etree._Element) -> tuple[list[list[str]], list[list[str]]]
         for cell in tr:
             if cell.tag not in ("td", "th"):
                 continue
-            while len(row) in from_above:
+            while from_above and len(row) in from_above:
                 row.append(from_above.pop(len(row)))
-            text = clean_cell("".join(cell.itertext()))
+            text = clean_cell(inner_text(cell))
             printed_row.append(text)
-            rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+            # Most cells span nothing: read the attributes without a call each.
+            rowspan, colspan = cell.get("rowspan"), cell.get("colspan")
+            rowspan = 1 if rowspan is None or rowspan == "1" else _span_value(rowspan)
+            colspan = 1 if colspan is None or colspan == "1" else _span_value(colspan)
             start = len(row)
-            row.extend([text] * colspan)
+            if colspan == 1:
+                row.append(text)
+            else:
+                row.extend([text] * colspan)
             for dr in range(1, rowspan):
                 below = carried.setdefault(r + dr, {})
                 for dc in range(colspan):

@@ -43,7 +43,7 @@ class TableFormat:
 
     def keys(self, era: str | None) -> list[str]:
         """Canonical keys a table of this format gives in ``era``, in schema order."""
-        return [spec.key for spec in indicator_specs() if spec.table == self.name and spec.applies_to(era)]
+        return list(_table_keys(self.name, era))
 
     # ---------------------------------------------------------------- classification
 
@@ -95,6 +95,12 @@ class TableFormat:
 
     def __repr__(self) -> str:
         return f"<TableFormat {self.name}>"
+
+
+@lru_cache(maxsize=256)
+def _table_keys(table: str, era: str | None) -> tuple[str, ...]:
+    # The schema is read once (indicator_specs is cached), so its keys per table and era are fixed.
+    return tuple(spec.key for spec in indicator_specs() if spec.table == table and spec.applies_to(era))
 
 
 # ============================================================================ cell helpers

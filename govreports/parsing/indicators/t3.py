@@ -15,6 +15,7 @@ words say the era; the canonical ``t3.result.other.*`` is then their sum.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model import Flag, Indicator
 from ..normalize import clean_cell, is_value_cell, label_key, squash
@@ -73,6 +74,12 @@ _WORDS_2021 = re.compile("逾期不补正|缴纳费用|收费通知")
 
 def t3_row_key(path: list[str]) -> str | None:
     """Row part of a t3 key from the row's label path (outermost first)."""
+    return _t3_row_key(tuple(path))
+
+
+@lru_cache(maxsize=4096)
+def _t3_row_key(path: tuple[str, ...]) -> str | None:
+    # The same label paths come back on every page of a form.
     keys = [label_key(p) for p in path]
     last, whole = (keys[-1] if keys else ""), "/".join(keys)
     for text in (last, whole):
@@ -101,7 +108,11 @@ def _split_row(row: list[str]) -> tuple[list[str], list[str] | None]:
     """(label cells, the 7 value cells) of a row: the values are the cells after its last
     label, less blank cells trailing past the seventh (a closing "| |" of a text copy);
     None when fewer than 7."""
-    last_label = max((n for n, c in enumerate(row) if c and not is_value_cell(c)), default=-1)
+    last_label = -1
+    for n in range(len(row) - 1, -1, -1):  # from the end: the values trail the labels
+        if row[n] and not is_value_cell(row[n]):
+            last_label = n
+            break
     tail = row[last_label + 1:]
     while len(tail) > 7 and not tail[-1].strip():
         tail = tail[:-1]
@@ -125,6 +136,7 @@ def has_t3_header(grid: list[list[str]]) -> bool:
     return any("申请人情况" in c or "本年新收" in c for row in grid[:4] for c in row)
 
 
+@lru_cache(maxsize=8192)
 def _level_of(label: str) -> int | None:
     s = label.strip()
     for n, pattern in enumerate(_LEVELS):
