@@ -71,8 +71,11 @@ GOVREPORTS_PORTALS_AT_ONCE = 100
 # … each within a budget of requests and of wall time from its first request (0: no
 # limit); past it, its other requests are dropped and one `portal_budget` failure says so.
 # A large city portal (60 departments × 10 years, list pages and attachments) needs
-# about 1,500 requests, a couple of hours at the polite pace below.
-GOVREPORTS_PORTAL_MAX_REQUESTS = 5000
+# about 1,500 requests, a couple of hours at the polite pace below; a provincial platform
+# listing every body's reports, tens of thousands: room for GOVREPORTS_MAX_LINKS_PER_PORTAL
+# reports and their list pages (at the polite pace the time budget ends it first, and the
+# next crawl goes on from what this one stored).
+GOVREPORTS_PORTAL_MAX_REQUESTS = 25000
 GOVREPORTS_PORTAL_MAX_SECONDS = 4 * 3600
 # Seconds between progress lines (portals done / running / left, reports, failures,
 # each portal as it finishes); 0: none.
