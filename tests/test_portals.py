@@ -194,6 +194,7 @@ def test_home_page_discovery_within_budget(portal_server, tmp_path):
     portal = SITES["home_only"]
     configured_cost = len(portal["list_pages"]) + len(portal["reports"])
     assert len(paths) <= configured_cost + DISCOVERY_BUDGET, f"{len(paths)} requests: {paths}"
+    assert_exact_reports(portal_server, "home_only", run)  # and the column was found within it
 
 
 def test_discovered_column_remembered_for_next_crawl(portal_server, tmp_path):
