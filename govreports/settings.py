@@ -85,7 +85,9 @@ USER_AGENT = f"govreports/0.1 (+{GOVREPORTS_CONTACT_URL}; annual disclosure repo
 
 # --- politeness ------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS = 32  # many domains in parallel …
+# Many domains in parallel: a request waiting out its retry backoff (up to minutes) holds
+# one of these, so a crawl of a province, where some servers always fail, needs room …
+CONCURRENT_REQUESTS = 64
 CONCURRENT_REQUESTS_PER_DOMAIN = 2  # … but small government servers see at most two at once
 DOWNLOAD_DELAY = 1.0
 DOWNLOAD_DELAY_JITTER = 0.5  # ±50 %
