@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import struct
+import zipfile
 import zlib
 from dataclasses import dataclass
 
@@ -57,6 +58,16 @@ def zip_archive(members: dict[str, Deflated], declared_sizes: dict[str, int] | N
     out.write(b"".join(central))
     out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), out.tell() - start, start, 0))
     return out.getvalue()
+
+
+
+def small_zip(members: dict[str, bytes]) -> bytes:
+    """An ordinary zip of ``members`` (name -> bytes), made by :mod:`zipfile`."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
 
 
 CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/'

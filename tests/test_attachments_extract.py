@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import importlib
-import io
-import zipfile
 from pathlib import Path
 
 from govreports.attachments import Extraction, extract
+from tests.hostile_files import small_zip
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "attachments"
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
 
 
 def test_pdf_bytes_named_doc_parsed_as_pdf():
@@ -46,19 +37,19 @@ def test_html_is_unsupported():
 
 
 def test_zip_members_concatenated():
-    data = _zip({"附件1.pdf": (FIX / "split-table.pdf").read_bytes(), "附件2.xlsx": (FIX / "statistics.xlsx").read_bytes()})
+    data = small_zip({"附件1.pdf": (FIX / "split-table.pdf").read_bytes(), "附件2.xlsx": (FIX / "statistics.xlsx").read_bytes()})
     res = extract(data, filename="附件.zip")
     assert (res.kind, res.status, len(res.members), len(res.tables)) == ("zip", "parsed", 2, 3)
 
 
 def test_zip_member_names_in_text():
-    data = _zip({"附件1.pdf": (FIX / "split-table.pdf").read_bytes()})
+    data = small_zip({"附件1.pdf": (FIX / "split-table.pdf").read_bytes()})
     assert extract(data).text.startswith("=== 附件1.pdf ===\n")
 
 
 def test_zip_traversal_name_not_written(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    data = _zip({"../../evil.xlsx": (FIX / "statistics.xlsx").read_bytes()})
+    data = small_zip({"../../evil.xlsx": (FIX / "statistics.xlsx").read_bytes()})
     res = extract(data)
     assert res.members[0].name == "../../evil.xlsx" and not any(tmp_path.parent.parent.glob("evil*"))
 
@@ -66,7 +57,7 @@ def test_zip_traversal_name_not_written(tmp_path, monkeypatch):
 def test_zip_bomb_member_skipped(monkeypatch):
     # The package re-exports the function extract(), hiding the module of that name.
     monkeypatch.setattr(importlib.import_module("govreports.attachments.extract"), "ZIP_MAX_MEMBER_BYTES", 1000)
-    data = _zip({"big.pdf": b"%PDF-1.4\n" + b"0" * 100_000})
+    data = small_zip({"big.pdf": b"%PDF-1.4\n" + b"0" * 100_000})
     res = extract(data)
     assert res.status == "failed" and "larger than" in res.members[0].error
 

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import io
 import resource
 import sqlite3
 import tempfile
 import threading
 import time
 import tracemalloc
-import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -53,14 +51,6 @@ def allocation_peak():
     finally:
         peak[0] = tracemalloc.get_traced_memory()[1] / MiB
         tracemalloc.stop()
-
-
-def small_zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
 
 
 def test_settings_defaults_are_the_limits_defaults():
@@ -114,7 +104,7 @@ def test_worker_gives_what_extract_gives(tmp_path):
 
 def test_zip_members_survive_the_trip_back(tmp_path):
     path = tmp_path / "a.zip"
-    path.write_bytes(small_zip({"附件1.pdf": (FIX / "split-table.pdf").read_bytes(), "说明.txt": b"x"}))
+    path.write_bytes(h.small_zip({"附件1.pdf": (FIX / "split-table.pdf").read_bytes(), "说明.txt": b"x"}))
     res = extract_file(path, filename="a.zip")
     assert [(m.name, m.kind, m.status) for m in res.members] == [("附件1.pdf", "pdf", "parsed"),
                                                                  ("说明.txt", "unknown", "unsupported")]
@@ -154,15 +144,15 @@ def test_zip_bomb_is_too_large():
 
 def test_zip_member_over_the_member_cap_is_skipped_as_too_large(monkeypatch):
     monkeypatch.setattr(extract_module, "ZIP_MAX_MEMBER_BYTES", MiB)
-    data = small_zip({"大.pdf": b"%PDF-1.4\n" + b"0" * (2 * MiB), "附件1.pdf": (FIX / "split-table.pdf").read_bytes()})
+    data = h.small_zip({"大.pdf": b"%PDF-1.4\n" + b"0" * (2 * MiB), "附件1.pdf": (FIX / "split-table.pdf").read_bytes()})
     res = extract(data)
     assert res.status == "parsed" and [m.status for m in res.members] == ["too_large", "parsed"]
 
 
 def test_nested_zips_share_one_budget(monkeypatch):
     monkeypatch.setattr(extract_module, "ZIP_MAX_TOTAL_BYTES", MiB)
-    inner = small_zip({"数据.bin": b"\0" * (400 * 1024)})
-    res = extract(small_zip({"a.zip": inner, "b.zip": inner, "c.zip": inner}))
+    inner = h.small_zip({"数据.bin": b"\0" * (400 * 1024)})
+    res = extract(h.small_zip({"a.zip": inner, "b.zip": inner, "c.zip": inner}))
     assert [m.status for m in res.members] == ["unsupported", "unsupported", "too_large"]
 
 
