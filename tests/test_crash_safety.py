@@ -41,6 +41,16 @@ def wait_until(condition, timeout: float = 60) -> None:
         time.sleep(0.02)
 
 
+def pause_after_ten_reports(server: PortalServer, reg: Path, db: Path, jobdir: Path) -> None:
+    """A crawl with a job directory, paused as Ctrl-C does once ten report pages were served."""
+    process = start_crawl(reg, db, "-s", f"JOBDIR={jobdir}")
+    try:
+        wait_until(lambda: report_pages_served(server) >= 10)
+    finally:
+        process.send_signal(signal.SIGINT)  # what Ctrl-C sends: a graceful pause
+        process.wait(timeout=120)
+
+
 def snapshot(db: Path) -> dict:
     """What a database holds, independent of run ids and timestamps."""
     with sqlite3.connect(db) as conn:
@@ -124,12 +134,7 @@ def test_paused_crawl_resumes_from_jobdir(bulk_server, clean, tmp_path):
     db = tmp_path / "paused.db"
     jobdir = tmp_path / "job"
     bulk_server.reset_log()
-    process = start_crawl(reg, db, "-s", f"JOBDIR={jobdir}")
-    try:
-        wait_until(lambda: report_pages_served(bulk_server) >= 10)
-    finally:
-        process.send_signal(signal.SIGINT)  # what Ctrl-C sends: a graceful pause
-        process.wait(timeout=120)
+    pause_after_ten_reports(bulk_server, reg, db, jobdir)
     assert (jobdir / "requests.queue").exists()
     served_before = report_pages_served(bulk_server)
     result = crawl("region=汇川区", db=db, settings={"PORTALS_FILE": str(reg), "JOBDIR": str(jobdir)})
@@ -152,12 +157,7 @@ def test_pause_and_resume_marks_no_report_removed(tmp_path):
         reg = registry(server, tmp_path / "portals.csv")
         db = tmp_path / "paused.db"
         jobdir = tmp_path / "job"
-        process = start_crawl(reg, db, "-s", f"JOBDIR={jobdir}")
-        try:
-            wait_until(lambda: report_pages_served(server) >= 10)
-        finally:
-            process.send_signal(signal.SIGINT)  # what Ctrl-C sends: a graceful pause
-            process.wait(timeout=120)
+        pause_after_ten_reports(server, reg, db, jobdir)
         paused_at = list_pages_served(server)
         result = crawl("region=汇川区", db=db, settings={"PORTALS_FILE": str(reg), "JOBDIR": str(jobdir),
                                                        "GOVREPORTS_BATCH_SIZE": BATCH})
