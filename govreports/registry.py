@@ -55,6 +55,7 @@ from govreports.locations import inside
 from govreports.platforms import platform_name
 
 LOCAL = "local:"  # a page of a portal kept as files beside the registry
+BODY_LEVEL = "department"  # the level of every row with a body (a department's, town's column)
 WEB_SCHEMES = ("http", "https")
 REQUIRED_COLUMNS = (
     "region_code",

@@ -35,11 +35,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from govreports.regions import RegionError, RegionIndex, default_index
-from govreports.registry import REQUIRED_COLUMNS, Portal, RegistryError, portal_from_row, registry_text
+from govreports.registry import BODY_LEVEL, REQUIRED_COLUMNS, Portal, RegistryError, portal_from_row, registry_text
 
 ERROR = "error"
 WARNING = "warning"
-DEPARTMENT = "department"
 
 
 @dataclass(frozen=True)
@@ -71,11 +70,11 @@ def _region_problems(portal: Portal, line: int, regions: RegionIndex) -> list[Pr
             problems.append(Problem(line, ERROR, f"region_name {portal.region_name!r} does not name "
                                                  f"{region.describe()}"))
     if portal.body:
-        if portal.level not in ("", DEPARTMENT):
+        if portal.level not in ("", BODY_LEVEL):
             problems.append(Problem(line, ERROR, f"level {portal.level!r}: a row with a body "
-                                                 f"({portal.body}) has level {DEPARTMENT}"))
-    elif portal.level == DEPARTMENT:
-        problems.append(Problem(line, ERROR, f"level {DEPARTMENT} but no body: name the body in the body column"))
+                                                 f"({portal.body}) has level {BODY_LEVEL}"))
+    elif portal.level == BODY_LEVEL:
+        problems.append(Problem(line, ERROR, f"level {BODY_LEVEL} but no body: name the body in the body column"))
     elif portal.level and portal.level != region.level:
         problems.append(Problem(line, ERROR, f"level {portal.level!r}, but {region.describe()} is a {region.level}"))
     return problems

@@ -48,13 +48,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from govreports.registry import COLUMNS, default_portal_id, registry_text
+from govreports.registry import BODY_LEVEL, COLUMNS, default_portal_id, registry_text
 
 PORTALS_SEED = "portals-seed.csv"
 DEPARTMENTS_SEED = "departments-seed.csv"
 SEED_COLUMNS = ("region_code", "region_name", "level", "portal_name", "home_url", "list_urls",
                 "evidence_url", "source")
-DEPARTMENT = "department"  # the level of every row with a body
 LOCAL_SOURCE = "local"
 
 SEED_OWNED = ("home_url", "level", "evidence_url", "source")
@@ -112,7 +111,7 @@ def seed_row(row: dict[str, str], *, name: str, line: int) -> dict[str, str]:
     if not row["home_url"] and not row["list_urls"]:
         raise SeedError(f"{name} line {line}: neither home_url nor list_urls")
     seeded = {c: row[c] for c in SEED_COLUMNS}
-    seeded.update(body=body, level=DEPARTMENT if body else row["level"], platform="", render_js="")
+    seeded.update(body=body, level=BODY_LEVEL if body else row["level"], platform="", render_js="")
     seeded["portal_id"] = seed_portal_id(seeded)
     return seeded
 

@@ -25,12 +25,12 @@ from scrapy.commands import ScrapyCommand
 from govreports.exporting import ExportError, OutputClosed, write_rows
 from govreports.portal_status import NO_STATUS, STATUS_COLUMNS, PortalStatus, StatusError, read_status
 from govreports.regions import RegionError, default_index
-from govreports.registry import ALL, COLUMNS, NoPortalsError, Portal, RegistryError, load_portals, select_portals
+from govreports.registry import ALL, BODY_LEVEL, COLUMNS, NoPortalsError, Portal, RegistryError, load_portals, select_portals
 from govreports.registry_check import ERROR, check_registry
 
 USAGE_ERROR = 2
 CHECK_FAILED = 1
-LEVEL_ORDER = ("province", "city", "county", "department")
+LEVEL_ORDER = ("province", "city", "county", BODY_LEVEL)
 # Display widths of the listing's columns (CJK characters count twice); longer text is cut.
 WIDTHS = {"id": 0, "name": 26, "level": 18, "home": 34, "column": 6, "crawled": 10, "reports": 7, "failure": 40}
 
@@ -51,7 +51,7 @@ def cell(text: str, width: int) -> str:
 def level_of(portal: Portal) -> str:
     """The registry's level, else the region's (rows written by hand often leave it out)."""
     if portal.body:
-        return "department"
+        return BODY_LEVEL
     if portal.level:
         return portal.level
     region = default_index().get(portal.region_code)
