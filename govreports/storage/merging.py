@@ -56,11 +56,13 @@ REFERENCE_TABLES = {"reference_data", "regions", "compliance_settings", "forms",
 # The research UI's snapshots of views are made from the merged rows, by the target.
 SNAPSHOT_TABLES = {"snapshots", *(table for table, _, _ in SNAPSHOTS)}
 SKIPPED_TABLES = {migrations.migrations_table, LEGACY_MIGRATIONS_TABLE} | REFERENCE_TABLES | SNAPSHOT_TABLES
-# Tables where the row seen last wins: table -> (its date column, columns kept at their earliest).
+# Tables where the row seen last wins: table -> (its date column, columns kept at their
+# earliest, space-separated lists merged as the union of both sides in the order the
+# target knew them first, whichever side saw the row last).
 NEWER_WINS = {
-    "report_urls": ("last_seen", ("first_seen",)),
-    "list_state": ("last_crawled", ()),
-    "portals": ("updated_at", ()),
+    "report_urls": ("last_seen", ("first_seen",), ()),
+    "list_state": ("last_crawled", (), ()),
+    "portals": ("updated_at", (), ("discovered_list_urls",)),
 }
 # Tables whose rows are appended once, identified by every column but their integer id.
 APPEND_ONCE = {"fetch_failures"}
@@ -317,16 +319,15 @@ class TableMerge:
             f'WHERE NOT EXISTS (SELECT 1 FROM main."{table}" m WHERE {match}) ORDER BY s.rowid')
         self.counts.rows[table] += max(cursor.rowcount, 0)
 
-    def newer_wins(self, table: str, date: str, earliest: tuple[str, ...]) -> None:
+    def newer_wins(self, table: str, date: str, earliest: tuple[str, ...], unioned: tuple[str, ...]) -> None:
         """Rows the target lacks are added; a row both have takes the source's values
-        when the source saw it later (``date``), ``earliest`` columns their earlier value."""
+        when the source saw it later (``date``), ``earliest`` columns their earlier value,
+        ``unioned`` columns (space-separated lists) the union of both."""
         self.insert_missing(table)
         key = self.primary_key(table)
         shared = self.shared_columns(table)
         match = " AND ".join(f's."{k}" = main."{table}"."{k}"' for k in key)
-        # A portal's discovered columns are the union of both sides (below), in the order
-        # the target knew them first, whichever side saw the portal last.
-        values = [c for c in shared if c not in key and c not in earliest and c != "discovered_list_urls"]
+        values = [c for c in shared if c not in key and c not in earliest and c not in unioned]
         if values:
             cursor = self.conn.execute(
                 f'UPDATE main."{table}" SET ({quoted(values)}) = (SELECT {quoted(values)} FROM {SOURCE}."{table}" s '
@@ -337,19 +338,20 @@ class TableMerge:
             self.conn.execute(
                 f'UPDATE main."{table}" SET "{column}" = (SELECT s."{column}" FROM {SOURCE}."{table}" s WHERE {match}) '
                 f'WHERE EXISTS (SELECT 1 FROM {SOURCE}."{table}" s WHERE {match} AND s."{column}" < main."{table}"."{column}")')
-        if table == "portals":
-            self.union_discovered()
+        for column in unioned:
+            self.union_words(table, key, column)
 
-    def union_discovered(self) -> None:
+    def union_words(self, table: str, key: list[str], column: str) -> None:
+        """``column`` of the target's rows: its words, then the source's it lacks."""
         rows = self.conn.execute(
-            f"SELECT m.portal_id, m.discovered_list_urls, s.discovered_list_urls FROM main.portals m "
-            f"JOIN {SOURCE}.portals s USING (portal_id) WHERE COALESCE(s.discovered_list_urls, '') != ''").fetchall()
-        for portal_id, ours, theirs in rows:
-            urls = (ours or "").split()
-            union = urls + [u for u in theirs.split() if u not in urls]
-            if union != urls:
-                self.conn.execute("UPDATE main.portals SET discovered_list_urls = ? WHERE portal_id = ?",
-                                  (" ".join(union), portal_id))
+            f'SELECT m."{column}", s."{column}", {quoted(key)} FROM main."{table}" m '
+            f'JOIN {SOURCE}."{table}" s USING ({quoted(key)}) WHERE COALESCE(s."{column}", \'\') != \'\'')
+        for ours, theirs, *ids in rows.fetchall():
+            words = (ours or "").split()
+            union = words + [w for w in theirs.split() if w not in words]
+            if union != words:
+                where = " AND ".join(f'"{k}" = ?' for k in key)
+                self.conn.execute(f'UPDATE main."{table}" SET "{column}" = ? WHERE {where}', (" ".join(union), *ids))
 
     # --- reports --------------------------------------------------------------------------------
     def merge_reports(self, children: list[str]) -> None:
