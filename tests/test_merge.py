@@ -100,6 +100,43 @@ def versions(db: Path) -> tuple:
                              "WHERE report_id = 'r1' ORDER BY version").fetchall())
 
 
+def indicator_rows(db: Path) -> set[tuple]:
+    with sqlite3.connect(db) as conn:
+        return set(conn.execute("SELECT report_id, key, value, typeof(value), raw, unit, source, evidence, position "
+                                "FROM indicators"))
+
+
+def test_indicators_keep_their_report_and_key_whatever_the_rowids(tmp_path):
+    """indicator_values holds each side's own rowids of reports and keys: the merge goes
+    through the view, so every cell lands on the target's report and key."""
+    def cells(label: str, total: int) -> list[dict]:
+        return [{"key": "headline.proactive_total", "value": total, "raw": f"{total}条", "unit": "条",
+                 "source": "text", "evidence": ""},
+                {"key": f"unknown:t3:{label}", "value": total + 1, "raw": f"{total + 1}", "unit": "件",
+                 "source": "table", "evidence": label},
+                {"key": "t2.fees.amount", "value": total / 4, "raw": "—", "unit": "", "source": None,
+                 "evidence": None}]
+
+    def shard(path: Path, reports: list[tuple[str, str, int]]) -> Path:
+        store = ReportStore(path)
+        run = store.start_run("x", {}, [{**PORTAL, "portal_id": "p1"}])
+        recs = [record(r, sha, url=f"http://p1.gov.cn/{r}.html", indicators=cells(label, total))
+                for r, label, total in reports for sha in [r]]
+        for rec in recs:
+            rec.report["portal_id"] = "p1"
+        store.save_reports(recs, run)
+        store.close()
+        return path
+
+    # the same reports and labels, stored in other orders: other rowids on each side
+    a = shard(tmp_path / "a.db", [("r1", "甲", 10), ("r2", "乙", 20)])
+    b = shard(tmp_path / "b.db", [("r3", "丙", 30), ("r2", "乙", 20), ("r4", "甲", 41)])
+    target = tmp_path / "t.db"
+    merge_databases(target, [b, a])
+    assert indicator_rows(target) == indicator_rows(a) | indicator_rows(b)
+    assert len(indicator_rows(target)) == 4 * 3
+
+
 @pytest.mark.parametrize("order", ["older first", "newer first"])
 def test_newer_version_wins_and_the_older_is_kept_as_history(tmp_path, order):
     older = write_db(tmp_path / "old.db", [("r1", "old", 100)], changed="2024-01-10T00:00:00Z")

@@ -32,13 +32,14 @@ DEMO_REPORTS = 7  # the demo portal's reports (data/demo/MANIFEST.json)
 ALL_MIGRATIONS = ["m001_initial", "m002_incremental", "m003_attachment_text", "m004_failure_kind",
                   "m005_research_views", "m006_portal_bodies", "m007_report_bodies",
                   "m008_relative_attachment_paths", "m009_compact_storage",
-                  "m010_view_snapshots"]
+                  "m010_view_snapshots", "m011_indicators_by_number"]
 # The tables the old runner's migrations (m001-m003) made.
 OLD_TABLES = {"portals", "crawl_runs", "reports", "report_urls", "indicators", "report_tables", "attachments",
               "fetch_failures", "report_versions", "list_state", "reports_fts"}
-TABLES = OLD_TABLES | {"_sqlite_migrations", "indicator_keys", "regions", "reference_data", "compliance_settings",
-                       "forms", "form_tables", "form_sections", "deadlines", "body_kinds"}
-VIEWS = {"report_bodies", "report_forms", "report_list", "headlines", "rule_breaks", "section_checks",
+TABLES = OLD_TABLES - {"indicators"} | {"_sqlite_migrations", "indicator_keys", "regions", "reference_data",
+                                         "compliance_settings", "forms", "form_tables", "form_sections", "deadlines",
+                                         "body_kinds", "form_evidence", "indicator_values"}
+VIEWS = {"indicators", "indicator_rows", "report_bodies", "report_forms", "report_list", "headlines", "rule_breaks", "section_checks",
          "missing_cells", "table_checks", "compliance_parameters", "headline_changes",
          "compliance", "compliance_body_years", "coverage"}
 FTS_TRIGGERS = {"reports_ai", "reports_ad", "reports_au"}
@@ -71,8 +72,8 @@ def assert_fully_migrated(path: Path) -> None:
         assert VIEWS <= set(db.view_names())
         for view in VIEWS:  # every view compiles and runs
             db.execute(f'SELECT * FROM "{view}" LIMIT 1').fetchall()
-        assert ("key", "indicator_keys", "key") in {(fk.column, fk.other_table, fk.other_column)
-                                                    for fk in db["indicators"].foreign_keys}
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):  # as its foreign keys did
+            db.execute("INSERT INTO indicators (report_id, key) VALUES ('no such report', 'no.such.key')")
         assert db.execute("SELECT count(*) FROM indicator_keys WHERE canonical = 1").fetchone()[0] > 200
         assert db.execute("SELECT count(*) FROM regions").fetchone()[0] > 3000
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -571,23 +572,22 @@ def test_m009_keeps_every_indicator_in_the_order_it_was_stored(tmp_path):
         assert [key for (key,) in conn.execute("SELECT key FROM indicators WHERE report_id = 'r4' "
                                                "ORDER BY position")] == [
             "t3.new.total", "headline.proactive_total", "unknown:t2:其他", "t2.rules.issued"]
-        (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'indicators'").fetchone()
+        (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'indicator_values'").fetchone()
         assert sql.rstrip().endswith("WITHOUT ROWID")
-        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE tbl_name = 'indicators' "
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE tbl_name = 'indicator_values' "
                             "AND name LIKE 'sqlite_autoindex%'").fetchone()[0] == 0
 
 
-def test_m009_views_read_key_ranges_through_partial_indexes(tmp_path):
+def test_views_read_key_ranges_through_the_key_index(tmp_path):
     path = tmp_path / "old.db"
     make_m006_database(path)
     open_db(path).close()
     with sqlite3.connect(path) as conn:
-        for index, low, high in (("idx_indicators_headline", "headline.", "headline/"),
-                                 ("idx_indicators_no_correction", "t3.result.other.no_correction.",
-                                  "t3.result.other.no_correction/")):
+        for low, high in (("headline.", "headline/"), ("t3.result.other.no_correction.",
+                                                       "t3.result.other.no_correction/")):
             plan = " ".join(row[-1] for row in conn.execute(
                 f"EXPLAIN QUERY PLAN SELECT report_id FROM indicators WHERE key >= '{low}' AND key < '{high}'"))
-            assert index in plan, plan
+            assert "idx_indicator_values_key" in plan, plan
         headlines = conn.execute("SELECT proactive_total FROM headlines WHERE report_id = 'r4'").fetchall()
         assert headlines == [(191,)]
 

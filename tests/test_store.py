@@ -42,8 +42,9 @@ def store(tmp_path):
 
 
 def test_schema_tables(store):
-    assert {"portals", "reports", "report_urls", "indicators", "report_tables", "attachments",
+    assert {"portals", "reports", "report_urls", "indicator_values", "report_tables", "attachments",
             "fetch_failures", "crawl_runs"} <= set(store.db.table_names())
+    assert {"indicators", "indicator_rows"} <= set(store.db.view_names())
 
 
 def test_wal_mode(store):
@@ -59,7 +60,7 @@ def test_migrations_run_once(tmp_path):
         "m001_initial", "m002_incremental", "m003_attachment_text", "m004_failure_kind",
         "m005_research_views", "m006_portal_bodies", "m007_report_bodies",
         "m008_relative_attachment_paths", "m009_compact_storage",
-        "m010_view_snapshots"]
+        "m010_view_snapshots", "m011_indicators_by_number"]
 
 
 def test_first_save_is_new(store):

@@ -20,6 +20,7 @@ import sqlite_utils
 from govreports.bodies import portal_body_columns, report_body_columns
 from govreports.failure_kinds import NON_REPORT_KINDS, FailureKind
 from govreports.schema import CANONICAL_KEYS
+from govreports.storage import indicator_values
 from govreports.storage.form_evidence import FORM_EVIDENCE
 from govreports.storage.migrations import apply_migrations
 from govreports.storage.reference import extra_key_row, sync_reference_tables
@@ -356,7 +357,11 @@ class ReportStore:
         )
 
     def _replace_children(self, report_id: str, record: ReportRecord) -> None:
-        for table in ("indicators", "report_tables", "attachments"):
+        # indicators straight into the table behind the view (see indicator_values), a
+        # report at a time, not through the view's triggers a row at a time.
+        (report_rowid,) = self.conn.execute("SELECT rowid FROM reports WHERE report_id = ?", (report_id,)).fetchone()
+        self.conn.execute("DELETE FROM indicator_values WHERE report_rowid = ?", (report_rowid,))
+        for table in ("report_tables", "attachments"):
             self.conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
         # indicators.key references the codebook: a label the schema does not know
         # (unknown:<table>:<label>) gets its own codebook row, canonical = 0.
@@ -368,12 +373,15 @@ class ReportStore:
                     VALUES ({", ".join(":" + c for c in columns)})""",
                 extra,
             )
-        self.conn.executemany(
-            """INSERT INTO indicators (report_id, key, value, raw, unit, source, evidence, position)
-               VALUES (:report_id, :key, :value, :raw, :unit, :source, :evidence, :position)""",
-            [{**row, "report_id": report_id, "position": n, "evidence": stored_evidence(row)}
+        inserted = self.conn.executemany(
+            indicator_values.insert_sql(":report_rowid", ":"),
+            [{**row, "report_rowid": report_rowid, "position": n, "evidence": stored_evidence(row)}
              for n, row in enumerate(record.indicators)],
-        )
+        ).rowcount
+        if inserted != len(record.indicators):  # a key the codebook lacks inserts nothing
+            raise sqlite3.IntegrityError(f"{report_id}: {len(record.indicators) - inserted} indicators have keys "
+                                         "not in indicator_keys")
+        self.conn.execute(indicator_values.raw_defaults_sql("report_rowid = ?"), (report_rowid,))
         self.conn.executemany(
             """INSERT INTO report_tables (report_id, table_index, kind, caption, n_rows, n_cols,
                    cells, source)
