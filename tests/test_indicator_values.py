@@ -20,7 +20,7 @@ COLUMNS = "report_id, key, value, typeof(value), raw, unit, source, evidence, po
 
 PORTAL = {"portal_id": "demo", "region_code": "demo", "region_name": "demo", "portal_name": "示范县",
           "home_url": "", "list_urls": "", "platform": "trs", "render_js": 0, "obey_robots": 0, "robots_note": "local"}
-# Keys with different codebook units (件, 万元, 条), and one the codebook lacks until stored.
+# Keys of different units (件, 万元, 条), and one the codebook lacks until stored.
 KEYS = ["t3.new.total", "t2.fees.amount", "headline.proactive_total", "unknown:t3:其他渠道"]
 
 numbers = st.one_of(st.none(), st.integers(-10**6, 10**12), st.floats(allow_nan=False, allow_infinity=False),
@@ -90,8 +90,8 @@ def test_cells_inserted_through_the_view_read_back_as_the_table_stored_them(stor
 
 
 def test_defaults_are_stored_as_null(store):
-    """What makes the table small: a count printed as its number, in the codebook's unit,
-    read from a table, stores neither raw nor unit nor source."""
+    """What makes the table small: a count printed as its number, in 件, read from a
+    table, stores neither raw nor unit nor source."""
     store.save_reports([record("r1", indicators=[
         {"key": "t3.new.total", "value": 52, "raw": "52", "unit": "件", "source": "table", "evidence": ""},
         {"key": "t2.fees.amount", "value": 176.35, "raw": "176.35", "unit": "万元", "source": "table", "evidence": ""},
@@ -99,7 +99,7 @@ def test_defaults_are_stored_as_null(store):
          "evidence": "主动公开政府信息4712条"},
     ])], store.run)
     stored = store.conn.execute("SELECT raw, unit, source FROM indicator_values ORDER BY position").fetchall()
-    assert stored == [(None, None, None), (None, None, None), ("4712条", None, "text")]
+    assert stored == [(None, None, None), (None, "万元", None), ("4712条", "条", "text")]
 
 
 def test_update_and_delete_through_the_view(store):

@@ -6,8 +6,10 @@ replaced.
   reports on too), ``key_rowid`` the key's rowid in ``indicator_keys``: two small integers per
   cell where the table repeated a 16-character report id and a 30-character key.
 * ``raw``, ``unit`` and ``source`` are NULL where they are the cell's default
-  (:data:`DEFAULTS`): raw the value as SQLite prints it ("33" for 33), unit the codebook's,
-  source ``table``.  A NULL that is not the default is stored as the empty blob ``X''``.
+  (:data:`DEFAULTS`): raw the value as SQLite prints it ("33" for 33), unit 件 (the unit of
+  most cells of the forms), source ``table``.  A NULL that is not the default is stored as
+  the empty blob ``X''``.  The defaults are constants, not the codebook's unit: a codebook
+  updated later must not change what a stored cell says.
 * ``evidence`` is NULL where it is the national form's (migration m009, ``form_evidence``).
 
 The SQL is built here once, for the migration, the view's triggers and the store.
@@ -15,8 +17,8 @@ The SQL is built here once, for the migration, the view's triggers and the store
 
 from __future__ import annotations
 
-# What a NULL in indicator_values stands for, as SQL over the stored row v and its codebook row k.
-DEFAULTS = {"raw": "CAST(v.value AS TEXT)", "unit": "k.unit", "source": "'table'"}
+# What a NULL in indicator_values stands for, as SQL over the stored row v.  Frozen with m011.
+DEFAULTS = {"raw": "CAST(v.value AS TEXT)", "unit": "'件'", "source": "'table'"}
 
 COLUMNS = ("report_rowid", "key_rowid", "value", "raw", "unit", "source", "evidence", "position")
 
@@ -40,7 +42,7 @@ def stored(given: str, default: str) -> str:
 
 
 def read(column: str) -> str:
-    """SQL: ``column`` as ``indicators`` reads it from indicator_values v and indicator_keys k."""
+    """SQL: ``column`` as ``indicators`` reads it from indicator_values v."""
     return (f"CASE WHEN v.{column} IS NULL THEN {DEFAULTS[column]} "
             f"WHEN v.{column} = X'' THEN NULL ELSE v.{column} END AS {column}")
 
