@@ -19,6 +19,7 @@ migrations whenever those files change.
 
 from __future__ import annotations
 
+import json
 import re
 
 import sqlite_utils
@@ -1100,6 +1101,31 @@ def m010_view_snapshots(db: sqlite_utils.Database) -> None:
     from govreports.storage.snapshots import create_snapshot_tables
 
     create_snapshot_tables(db)
+
+
+@migrations()
+def m012_section_offsets(db: sqlite_utils.Database) -> None:
+    """``reports.sections`` holds each section's offsets in ``body_text`` (``start``,
+    ``end``) instead of a second copy of its text, wherever the text is one piece of the
+    body (:mod:`govreports.storage.section_texts`); other sections keep their text, and so
+    does a row whose sections are not valid JSON.  The view ``report_sections`` gives every
+    section with its text.  Versions kept in ``report_versions`` are left as they were."""
+    from govreports.storage.records import compact_json
+    from govreports.storage.section_texts import REPORT_SECTIONS_VIEW, expand_sections, sections_as_stored
+
+    after = -1
+    while batch := db.execute(
+            "SELECT rowid, sections, body_text FROM reports WHERE rowid > ? AND json_valid(sections) "
+            "ORDER BY rowid LIMIT 500", (after,)).fetchall():
+        after = batch[-1][0]
+        updates = []
+        for rowid, sections, body in batch:
+            texts = expand_sections(sections, body)
+            stored = sections_as_stored(texts, body or "")
+            if expand_sections(stored, body) == texts and json.loads(sections) == texts:
+                updates.append((compact_json(stored), rowid))
+        db.conn.executemany("UPDATE reports SET sections = ? WHERE rowid = ?", updates)
+    db.execute(REPORT_SECTIONS_VIEW)
 
 
 def apply_migrations(db: sqlite_utils.Database) -> list[str]:
