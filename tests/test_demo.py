@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from govreports.parsing.sections import split_body, split_sections
+from govreports.storage.section_texts import expand_sections
 from tests.harness import REPO, Database, crawl, scrapy_cmd
 
 DEMO = REPO / "data" / "demo"
@@ -47,6 +49,21 @@ def test_demo_deleted_page_is_recorded_as_not_a_report(demo_crawl):
     deleted = [d for d in MANIFEST["distractors"] if d["why_not_a_report"].startswith("deleted")]
     failures = {r[0]: r[1] for r in rows(db, "SELECT url, reason FROM fetch_failures")}
     assert all(failures.get(demo_url(d["path"]), "").startswith("not a report: deleted page") for d in deleted)
+
+
+def test_demo_sections_read_back_as_the_parser_split_them(demo_crawl):
+    """reports.sections holds offsets into body_text; the view report_sections and
+    expand_sections both give back the sections split from the stored body."""
+    db, _ = demo_crawl
+    offsets = 0
+    for report_id, body, stored in rows(db, "SELECT report_id, body_text, sections FROM reports"):
+        expanded = expand_sections(stored, body)
+        assert expanded == [s.__dict__ for s in split_sections(split_body(body).report)], report_id
+        view = rows(db, "SELECT number, heading, text FROM report_sections WHERE report_id = ? ORDER BY section_no",
+                    report_id)
+        assert [dict(zip(("number", "heading", "text"), row)) for row in view] == expanded, report_id
+        offsets += sum("start" in entry for entry in json.loads(stored))
+    assert offsets >= 40  # 49 sections in the demo's reports, one kept as text
 
 
 @pytest.mark.parametrize("report", MANIFEST["reports"], ids=lambda r: str(r["report_year"]))

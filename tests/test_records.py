@@ -179,7 +179,17 @@ def test_next_year_plan(record):
 
 
 def test_sections_json(record):
+    """A section whose text is not a piece of the body keeps it."""
     assert json.loads(record.report["sections"]) == [{"number": "一", "heading": "总体情况", "text": "主动公开4712条"}]
+
+
+def test_sections_that_are_pieces_of_the_body_are_stored_as_offsets():
+    body = "一、总体情况\n本年度主动公开政府信息4712条。\n二、其他\n无。"
+    report = record_from_item(item(parsed=parsed(body_text=body, sections=[
+        Section("一", "总体情况", "本年度主动公开政府信息4712条。"), Section("二", "其他", "无。")]))).report
+    assert report["sections"] == ('[{"number":"一","heading":"总体情况","start":7,"end":24},'
+                                  '{"number":"二","heading":"其他","start":30,"end":32}]')
+    assert body[7:24] == "本年度主动公开政府信息4712条。" and body[30:32] == "无。"
 
 
 def test_source_format(record):

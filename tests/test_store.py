@@ -60,7 +60,7 @@ def test_migrations_run_once(tmp_path):
         "m001_initial", "m002_incremental", "m003_attachment_text", "m004_failure_kind",
         "m005_research_views", "m006_portal_bodies", "m007_report_bodies",
         "m008_relative_attachment_paths", "m009_compact_storage",
-        "m010_view_snapshots", "m011_indicators_by_number"]
+        "m010_view_snapshots", "m011_indicators_by_number", "m012_section_offsets"]
 
 
 def test_first_save_is_new(store):

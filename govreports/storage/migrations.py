@@ -19,6 +19,7 @@ migrations whenever those files change.
 
 from __future__ import annotations
 
+import json
 import re
 
 import sqlite_utils
@@ -1108,8 +1109,8 @@ def m011_indicators_by_number(db: sqlite_utils.Database) -> None:
     """``indicators`` is a view, with the same columns and rows; the cells are stored in
     ``indicator_values``, keyed by numbers instead of texts: the report's rowid and the
     key's rowid in ``indicator_keys``, with raw, unit and source NULL where they are the
-    row's default (:mod:`govreports.storage.indicator_values`).  A third of the size, and an index on the key
-    for reading one cell across all reports.
+    row's default (:mod:`govreports.storage.indicator_values`).  A third of the size, and
+    an index on the key for reading one cell across all reports.
 
     Reading, inserting, updating and deleting ``indicators`` work as before (INSTEAD OF
     triggers); a row for a report or key that does not exist is refused, as the foreign
@@ -1137,6 +1138,31 @@ def m011_indicators_by_number(db: sqlite_utils.Database) -> None:
     db.execute(indicator_values.VIEW)
     for trigger in indicator_values.TRIGGERS:
         db.execute(trigger)
+
+
+@migrations()
+def m012_section_offsets(db: sqlite_utils.Database) -> None:
+    """``reports.sections`` holds each section's offsets in ``body_text`` (``start``,
+    ``end``) instead of a second copy of its text, wherever the text is one piece of the
+    body (:mod:`govreports.storage.section_texts`); other sections keep their text, and so
+    does a row whose sections are not valid JSON.  The view ``report_sections`` gives every
+    section with its text.  Versions kept in ``report_versions`` are left as they were."""
+    from govreports.storage.records import compact_json
+    from govreports.storage.section_texts import REPORT_SECTIONS_VIEW, expand_sections, sections_as_stored
+
+    after = -1
+    while batch := db.execute(
+            "SELECT rowid, sections, body_text FROM reports WHERE rowid > ? AND json_valid(sections) "
+            "ORDER BY rowid LIMIT 500", (after,)).fetchall():
+        after = batch[-1][0]
+        updates = []
+        for rowid, sections, body in batch:
+            texts = expand_sections(sections, body)
+            stored = sections_as_stored(texts, body or "")
+            if expand_sections(stored, body) == texts and json.loads(sections) == texts:
+                updates.append((compact_json(stored), rowid))
+        db.conn.executemany("UPDATE reports SET sections = ? WHERE rowid = ?", updates)
+    db.execute(REPORT_SECTIONS_VIEW)
 
 
 def apply_migrations(db: sqlite_utils.Database) -> list[str]:

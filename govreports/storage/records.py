@@ -8,6 +8,7 @@ import json
 from govreports.bodies import report_body_columns
 from govreports.identity import canonical_url, report_id, report_identity
 from govreports.items import ReportItem
+from govreports.storage.section_texts import sections_as_stored
 from govreports.storage.store import ReportRecord
 
 
@@ -86,7 +87,8 @@ def record_from_item(item: ReportItem, identity: str = "", portal_body: str = ""
         "body_text_original": parsed.body_text_original if parsed.body_text_original != parsed.body_text else None,
         "cover_letter": parsed.cover_letter,
         "next_year_plan": parsed.next_year_plan,
-        "sections": compact_json([s.__dict__ for s in parsed.sections]),
+        # Offsets into body_text where a section's text is a piece of it (storage.section_texts).
+        "sections": compact_json(sections_as_stored((s.__dict__ for s in parsed.sections), parsed.body_text)),
         "source_format": item.source_format,
         "attachment_urls": " ".join(attachments),
         "sha256": content_sha256(item),
