@@ -609,7 +609,7 @@ def test_m009_minifies_json_keeping_its_values(tmp_path):
     with sqlite3.connect(path) as conn:
         before = conn.execute("SELECT r.sections, r.metadata, t.cells FROM reports r "
                               "JOIN report_tables t USING (report_id) WHERE report_id = 'r4'").fetchone()
-        # up to m009 and no further: m012 stores sections as offsets into the body
+        # not as far as m012, which stores sections as offsets into the body
         migrations.apply(sqlite_utils.Database(conn), stop_before="m012_section_offsets")
     with sqlite3.connect(path) as conn:
         after = conn.execute("SELECT r.sections, r.metadata, t.cells FROM reports r "
