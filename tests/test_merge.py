@@ -238,6 +238,7 @@ def test_merge_command_prints_what_it_merged(shards, tmp_path):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"{shards[0]}: 2 reports (2 new") and lines[1].startswith(f"{shards[1]}: 1 reports")
+    assert "indicators 2," in lines[0] and "indicators 1," in lines[1]  # one cell per report
     assert f"into {target}" in lines[-1]
     bad = scrapy_cmd("merge", str(target), str(tmp_path / "missing.db"))
     assert bad.returncode == 2 and bad.stderr.strip().splitlines() == [

@@ -379,10 +379,10 @@ class TableMerge:
                           "WHERE report_id IN (SELECT report_id FROM temp.merge_new)")
         for child in children:
             child_cols = quoted(self.shared_columns(child))
-            cursor = self.conn.execute(
-                f'INSERT INTO main."{child}" ({child_cols}) SELECT {child_cols} FROM {SOURCE}."{child}" '
-                "WHERE report_id IN (SELECT report_id FROM temp.merge_new)")
-            self.counts.rows[child] += max(cursor.rowcount, 0)
+            rows = f'FROM {SOURCE}."{child}" WHERE report_id IN (SELECT report_id FROM temp.merge_new)'
+            # counted at the source: SQLite counts no rows for an insert into a view
+            self.counts.rows[child] += self.conn.execute(f"SELECT count(*) {rows}").fetchone()[0]
+            self.conn.execute(f'INSERT INTO main."{child}" ({child_cols}) SELECT {child_cols} {rows}')
         for report_id, known, same, source_newer in pairs:
             if not known:
                 continue
