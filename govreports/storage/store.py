@@ -378,7 +378,7 @@ class ReportStore:
             [{**row, "report_rowid": report_rowid, "position": n, "evidence": stored_evidence(row)}
              for n, row in enumerate(record.indicators)],
         ).rowcount
-        if inserted != len(record.indicators):  # a key the codebook lacks inserts nothing
+        if record.indicators and inserted != len(record.indicators):  # a key the codebook lacks inserts nothing
             raise sqlite3.IntegrityError(f"{report_id}: {len(record.indicators) - inserted} indicators have keys "
                                          "not in indicator_keys")
         self.conn.execute(indicator_values.raw_defaults_sql("report_rowid = ?"), (report_rowid,))
