@@ -38,7 +38,8 @@ OLD_TABLES = {"portals", "crawl_runs", "reports", "report_urls", "indicators", "
               "fetch_failures", "report_versions", "list_state", "reports_fts"}
 TABLES = OLD_TABLES - {"indicators"} | {"_sqlite_migrations", "indicator_keys", "regions", "reference_data",
                                          "compliance_settings", "forms", "form_tables", "form_sections", "deadlines",
-                                         "body_kinds", "form_evidence", "indicator_values"}
+                                         "body_kinds", "form_evidence", "indicator_values",
+                                         "report_numbers"}
 VIEWS = {"indicators", "indicator_rows", "report_bodies", "report_forms", "report_list", "headlines", "rule_breaks", "section_checks",
          "missing_cells", "table_checks", "compliance_parameters", "headline_changes",
          "compliance", "compliance_body_years", "coverage", "report_sections"}

@@ -42,7 +42,7 @@ def store(tmp_path):
 
 
 def test_schema_tables(store):
-    assert {"portals", "reports", "report_urls", "indicator_values", "report_tables", "attachments",
+    assert {"portals", "reports", "report_urls", "indicator_values", "report_numbers", "report_tables", "attachments",
             "fetch_failures", "crawl_runs"} <= set(store.db.table_names())
     assert {"indicators", "indicator_rows"} <= set(store.db.view_names())
 

@@ -8,7 +8,7 @@ to a temporary file which is migrated instead.  Per table:
 
 * ``reports`` and the tables that belong to a report (a foreign key to ``reports``:
   report_tables, attachments …, and the view ``indicators``, whose triggers store the
-  rows under the target's own rowids): a report the target lacks comes with all
+  rows under the target's own report numbers and key rowids): a report the target lacks comes with all
   of them.  One it has with the same content (``sha256``) keeps it; only the dates are
   merged (first_seen the earlier, last_seen the later, run_id and removed_at of the one
   seen last).  One with other content: the newer version (``last_changed``) becomes the
@@ -57,8 +57,8 @@ REFERENCE_TABLES = {"reference_data", "regions", "compliance_settings", "forms",
 # The research UI's snapshots of views are made from the merged rows, by the target.
 SNAPSHOT_TABLES = {"snapshots", *(table for table, _, _ in SNAPSHOTS)}
 # Tables written through a view, merged as the view (whose triggers turn the source's report
-# ids and keys into the target's rowids): table -> view.
-BEHIND_VIEWS = {"indicator_values": "indicators"}
+# ids and keys into the target's numbers): table -> view.
+BEHIND_VIEWS = {"indicator_values": "indicators", "report_numbers": "indicators"}
 SKIPPED_TABLES = ({migrations.migrations_table, LEGACY_MIGRATIONS_TABLE} | REFERENCE_TABLES | SNAPSHOT_TABLES
                   | set(BEHIND_VIEWS))
 # Tables where the row seen last wins: table -> (its date column, columns kept at their
@@ -265,7 +265,7 @@ class TableMerge:
         views = {row[0] for row in self.conn.execute("SELECT name FROM main.sqlite_master WHERE type = 'view'")}
         return [t for t in self.tables("main") if t not in ("report_urls", "report_versions") and any(
             row[2] == "reports" for row in self.conn.execute(f'PRAGMA main.foreign_key_list("{t}")'))] + [
-            view for view in BEHIND_VIEWS.values() if view in views]
+            view for view in dict.fromkeys(BEHIND_VIEWS.values()) if view in views]
 
     def is_shadow(self, table: str) -> bool:
         """A full-text index's own tables (reports_fts_data …)."""

@@ -1107,16 +1107,16 @@ def m010_view_snapshots(db: sqlite_utils.Database) -> None:
 @migrations()
 def m011_indicators_by_number(db: sqlite_utils.Database) -> None:
     """``indicators`` is a view, with the same columns and rows; the cells are stored in
-    ``indicator_values``, keyed by numbers instead of texts: the report's rowid and the
-    key's rowid in ``indicator_keys``, with raw, unit and source NULL where they are the
-    row's default (:mod:`govreports.storage.indicator_values`).  A third of the size, and
-    an index on the key for reading one cell across all reports.
+    ``indicator_values``, keyed by numbers instead of texts: the report's number in
+    ``report_numbers`` and the key's rowid in ``indicator_keys``, with raw, unit and source
+    NULL where they are the row's default (:mod:`govreports.storage.indicator_values`).  A
+    third of the size, and an index on the key for reading one cell across all reports.
 
     Reading, inserting, updating and deleting ``indicators`` work as before (INSTEAD OF
     triggers); a row for a report or key that does not exist is refused, as the foreign
-    keys refused it, and so is deleting a report that has indicators.  The rowids are
-    what the full-text index (m003) keys reports on already; SQLite keeps them through
-    ``VACUUM`` for tables with an index, as both tables have."""
+    keys refused it, and so is deleting a report that has indicators.  The codebook's
+    rowids stay what they are: its rows are only ever added or updated in place, and SQLite
+    keeps the rowids of a table with an index through ``VACUUM``."""
     from govreports.storage import indicator_values
 
     orphans = db.execute("""SELECT count(*) FROM indicators i WHERE NOT EXISTS
@@ -1127,14 +1127,17 @@ def m011_indicators_by_number(db: sqlite_utils.Database) -> None:
             f"cannot upgrade the database: {orphans} indicators rows name a report or key that does not exist "
             "(written with foreign keys off?); nothing was changed. Remove them first: DELETE FROM indicators "
             "WHERE report_id NOT IN (SELECT report_id FROM reports) OR key NOT IN (SELECT key FROM indicator_keys)")
-    db.execute(indicator_values.TABLE)
+    for table in indicator_values.TABLES:
+        db.execute(table)
+    # numbered in the order the reports were stored, as the store numbers new ones
+    db.execute("""INSERT INTO report_numbers (report_id) SELECT report_id FROM reports
+                  WHERE report_id IN (SELECT report_id FROM indicators) ORDER BY rowid""")
     stored = ", ".join(indicator_values.stored(f"v.{c}", indicator_values.DEFAULTS[c]) for c in ("raw", "unit", "source"))
     db.execute(f"""INSERT INTO indicator_values ({", ".join(indicator_values.COLUMNS)})
-                   SELECT r.rowid, k.rowid, v.value, {stored}, v.evidence, v.position
-                   FROM indicators v JOIN reports r USING (report_id) JOIN indicator_keys k USING (key)
-                   ORDER BY r.rowid, k.rowid""")
+                   SELECT n.report_no, k.rowid, v.value, {stored}, v.evidence, v.position
+                   FROM indicators v JOIN report_numbers n USING (report_id) JOIN indicator_keys k USING (key)
+                   ORDER BY n.report_no, k.rowid""")
     db.execute("DROP TABLE indicators")  # and its partial key indexes (m009)
-    db.execute(indicator_values.KEY_INDEX)
     db.execute(indicator_values.VIEW)
     for trigger in indicator_values.TRIGGERS:
         db.execute(trigger)

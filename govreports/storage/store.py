@@ -359,8 +359,9 @@ class ReportStore:
     def _replace_children(self, report_id: str, record: ReportRecord) -> None:
         # indicators straight into the table behind the view (see indicator_values), a
         # report at a time, not through the view's triggers a row at a time.
-        (report_rowid,) = self.conn.execute("SELECT rowid FROM reports WHERE report_id = ?", (report_id,)).fetchone()
-        self.conn.execute("DELETE FROM indicator_values WHERE report_rowid = ?", (report_rowid,))
+        self.conn.execute(indicator_values.NUMBER_REPORT_SQL.format("?"), (report_id,))
+        (report_no,) = self.conn.execute(indicator_values.REPORT_NO_SQL.format("?"), (report_id,)).fetchone()
+        self.conn.execute("DELETE FROM indicator_values WHERE report_no = ?", (report_no,))
         for table in ("report_tables", "attachments"):
             self.conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
         # indicators.key references the codebook: a label the schema does not know
@@ -374,14 +375,14 @@ class ReportStore:
                 extra,
             )
         inserted = self.conn.executemany(
-            indicator_values.insert_sql(":report_rowid", ":"),
-            [{**row, "report_rowid": report_rowid, "position": n, "evidence": stored_evidence(row)}
+            indicator_values.insert_sql(":report_no", ":"),
+            [{**row, "report_no": report_no, "position": n, "evidence": stored_evidence(row)}
              for n, row in enumerate(record.indicators)],
         ).rowcount
         if record.indicators and inserted != len(record.indicators):  # a key the codebook lacks inserts nothing
             raise sqlite3.IntegrityError(f"{report_id}: {len(record.indicators) - inserted} indicators have keys "
                                          "not in indicator_keys")
-        self.conn.execute(indicator_values.raw_defaults_sql("report_rowid = ?"), (report_rowid,))
+        self.conn.execute(indicator_values.raw_defaults_sql("report_no = ?"), (report_no,))
         self.conn.executemany(
             """INSERT INTO report_tables (report_id, table_index, kind, caption, n_rows, n_cols,
                    cells, source)
