@@ -120,8 +120,8 @@ def test_indicators_keep_their_report_and_key_whatever_the_rowids(tmp_path):
     def shard(path: Path, reports: list[tuple[str, str, int]]) -> Path:
         store = ReportStore(path)
         run = store.start_run("x", {}, [{**PORTAL, "portal_id": "p1"}])
-        recs = [record(r, sha, url=f"http://p1.gov.cn/{r}.html", indicators=cells(label, total))
-                for r, label, total in reports for sha in [r]]
+        recs = [record(r, r, url=f"http://p1.gov.cn/{r}.html", indicators=cells(label, total))
+                for r, label, total in reports]
         for rec in recs:
             rec.report["portal_id"] = "p1"
         store.save_reports(recs, run)

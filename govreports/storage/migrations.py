@@ -1160,9 +1160,10 @@ def m012_section_offsets(db: sqlite_utils.Database) -> None:
         after = batch[-1][0]
         updates = []
         for rowid, sections, body in batch:
-            texts = expand_sections(sections, body)
+            written = json.loads(sections)
+            texts = expand_sections(written, body)
             stored = sections_as_stored(texts, body or "")
-            if expand_sections(stored, body) == texts and json.loads(sections) == texts:
+            if written == texts and expand_sections(stored, body) == texts:
                 updates.append((compact_json(stored), rowid))
         db.conn.executemany("UPDATE reports SET sections = ? WHERE rowid = ?", updates)
     db.execute(REPORT_SECTIONS_VIEW)
